@@ -1,0 +1,44 @@
+//! # authmodel
+//!
+//! Authentication data — users, OAuth account links, database sessions, email verification
+//! tokens, WebAuthn authenticators — stored in SQL databases with the contract of Auth.js
+//! adapters.
+//!
+//! Entry points: [`connect`] (a URL, the default models), [`SqlAdapter`] (any schema),
+//! [`Adapter`] (the contract), `#[derive(AuthModel)]` and `#[derive(AuthSchema)]` (your own
+//! models), [`ddl`] (the SQL that creates them), [`MemoryAdapter`] (the reference custom
+//! adapter) and, behind the `testing` feature, [`testing`] (the conformance suite).
+
+// The derive emits `::authmodel::...` paths; this makes them resolve inside this crate too,
+// where the default models are declared with the same derive.
+extern crate self as authmodel;
+
+pub mod adapter;
+pub mod dialect;
+pub mod error;
+pub mod model;
+pub mod schema;
+pub mod value;
+
+pub use adapter::{Adapter, BoxFuture};
+pub use authmodel_macros::{AuthModel, AuthSchema};
+pub use dialect::Dialect;
+pub use error::{Error, Result};
+pub use model::{Model, Patch, Schema};
+pub use value::{ColumnValue, Value};
+
+/// What the derives' output names. Not a public API: it may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::error::Error;
+    pub use crate::model::{
+        AccountModel, AuthenticatorModel, Model, Patch, Schema, SessionModel, UserModel,
+        VerificationTokenModel,
+    };
+    pub use crate::schema::{
+        Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table,
+    };
+    pub use crate::value::{ColumnValue, Value, ValueError};
+    pub use ::core;
+    pub use ::std::vec::Vec;
+}

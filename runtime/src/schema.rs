@@ -1,0 +1,306 @@
+//! Dialect-neutral descriptors of models, as `#[derive(AuthModel)]` emits them in consts.
+//!
+//! Entry points: [`Table`] and [`Column`] (what the derive writes), [`Role`] and [`RoleField`]
+//! (what each column means to the Auth.js contract), and the constraint queries on [`Table`]
+//! ([`Table::primary_key`], [`Table::unique_keys`], [`Table::indexes`],
+//! [`Table::references_user`]) that both the DDL and the SQL adapter read, so the keys a
+//! table gets follow from its role in exactly one place.
+
+/// The five models of the Auth.js contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// A person who signs in.
+    User,
+    /// A link between a user and an OAuth/OIDC, email or WebAuthn provider.
+    Account,
+    /// A database session.
+    Session,
+    /// A single-use email sign-in token.
+    VerificationToken,
+    /// A WebAuthn credential.
+    Authenticator,
+}
+
+impl Role {
+    /// Every role, in the order tables are created (users first: the others reference it).
+    pub const ALL: [Role; 5] = [
+        Role::User,
+        Role::Account,
+        Role::Session,
+        Role::VerificationToken,
+        Role::Authenticator,
+    ];
+
+    /// The role's name as `#[auth(role = "...")]` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Account => "account",
+            Role::Session => "session",
+            Role::VerificationToken => "verification_token",
+            Role::Authenticator => "authenticator",
+        }
+    }
+}
+
+/// What a column means to the contract. Columns without a role field are the application's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)] // each variant is the Auth.js field of the same name
+pub enum RoleField {
+    UserId,
+    UserEmail,
+    UserEmailVerified,
+    UserName,
+    UserImage,
+    AccountId,
+    AccountUserId,
+    AccountType,
+    AccountProvider,
+    AccountProviderAccountId,
+    AccountRefreshToken,
+    AccountAccessToken,
+    AccountExpiresAt,
+    AccountTokenType,
+    AccountScope,
+    AccountIdToken,
+    AccountSessionState,
+    SessionId,
+    SessionToken,
+    SessionUserId,
+    SessionExpires,
+    VerificationIdentifier,
+    VerificationToken,
+    VerificationExpires,
+    AuthenticatorId,
+    AuthenticatorCredentialId,
+    AuthenticatorUserId,
+    AuthenticatorProviderAccountId,
+    AuthenticatorCredentialPublicKey,
+    AuthenticatorCounter,
+    AuthenticatorCredentialDeviceType,
+    AuthenticatorCredentialBackedUp,
+    AuthenticatorTransports,
+}
+
+impl RoleField {
+    /// Whether this field is a foreign key to the user's primary key.
+    pub fn references_user(self) -> bool {
+        matches!(
+            self,
+            RoleField::AccountUserId | RoleField::SessionUserId | RoleField::AuthenticatorUserId
+        )
+    }
+}
+
+/// The storage type of a column, before any dialect chooses its SQL spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// Text; bounded when the column has a maximum length or is part of a key.
+    Text,
+    /// A UUID: `uuid` on PostgreSQL, 36-character text elsewhere.
+    Uuid,
+    /// A boolean.
+    Bool,
+    /// A 32-bit integer.
+    Int32,
+    /// A 64-bit integer.
+    Int64,
+    /// A double-precision float.
+    Float64,
+    /// An instant in UTC, kept to the millisecond on every dialect.
+    Timestamp,
+    /// A JSON document.
+    Json,
+    /// Raw bytes.
+    Bytes,
+}
+
+/// How a primary key's value is produced for a new row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdStrategy {
+    /// A random UUID (version 4) generated in Rust.
+    UuidV4,
+    /// A time-ordered UUID (version 7) generated in Rust.
+    UuidV7,
+    /// An integer the database assigns (autoincrement, identity, serial).
+    AutoIncrement,
+    /// The value the application put in the struct is stored as given.
+    Provided,
+}
+
+/// A column default, written into the DDL for rows inserted by other clients.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DefaultValue {
+    /// A boolean literal.
+    Bool(bool),
+    /// An integer literal.
+    Int(i64),
+    /// A float literal.
+    Float(f64),
+    /// A text literal.
+    Text(&'static str),
+}
+
+/// One column of a model's table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Column {
+    /// The SQL column name.
+    pub name: &'static str,
+    /// The Rust field it comes from.
+    pub field: &'static str,
+    /// The storage type.
+    pub ty: ColumnType,
+    /// Whether the column accepts `NULL` (the field is an `Option`).
+    pub nullable: bool,
+    /// What the column means to the contract; `None` for the application's own fields.
+    pub role: Option<RoleField>,
+    /// Whether this column is (part of) the declared primary key.
+    pub primary_key: bool,
+    /// How new values are produced, for a generated primary key.
+    pub id: Option<IdStrategy>,
+    /// A unique constraint on this column alone (`#[auth(unique)]`).
+    pub unique: bool,
+    /// A plain index on this column alone (`#[auth(index)]`).
+    pub indexed: bool,
+    /// The maximum length in characters (`#[auth(max_len = N)]`).
+    pub max_len: Option<u32>,
+    /// The default the DDL declares (`#[auth(default = ...)]`).
+    pub default: Option<DefaultValue>,
+}
+
+impl Column {
+    /// A column with no constraints: the starting point of every descriptor.
+    pub const fn new(name: &'static str, field: &'static str, ty: ColumnType) -> Column {
+        Column {
+            name,
+            field,
+            ty,
+            nullable: false,
+            role: None,
+            primary_key: false,
+            id: None,
+            unique: false,
+            indexed: false,
+            max_len: None,
+            default: None,
+        }
+    }
+}
+
+/// A model's table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Table {
+    /// The SQL table name.
+    pub name: &'static str,
+    /// The Rust type it comes from, for messages.
+    pub type_name: &'static str,
+    /// The contract role the model plays.
+    pub role: Role,
+    /// Every persisted column, in field order.
+    pub columns: &'static [Column],
+}
+
+/// A unique or plain index derived from the table's role and attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    /// The constraint or index name: `<table>_<columns>_key` or `<table>_<columns>_idx`.
+    pub name: String,
+    /// The columns, in key order.
+    pub columns: Vec<&'static Column>,
+    /// Whether it is unique.
+    pub unique: bool,
+}
+
+impl Table {
+    /// The column playing `field`, if the model has one.
+    pub fn column(&'static self, field: RoleField) -> Option<&'static Column> {
+        self.columns.iter().find(|c| c.role == Some(field))
+    }
+
+    /// The position of the column playing `field` in [`Table::columns`].
+    pub fn position(&self, field: RoleField) -> Option<usize> {
+        self.columns.iter().position(|c| c.role == Some(field))
+    }
+
+    /// The primary key: the columns marked as such, or the role's natural key when the model
+    /// declares none (verification tokens: identifier and token; sessions: the token;
+    /// accounts: provider and provider account id; authenticators: the credential id).
+    pub fn primary_key(&'static self) -> Vec<&'static Column> {
+        let declared: Vec<_> = self.columns.iter().filter(|c| c.primary_key).collect();
+        if !declared.is_empty() {
+            return declared;
+        }
+        self.natural_key()
+    }
+
+    /// The key that identifies a row for the contract, whatever the primary key is.
+    pub fn natural_key(&'static self) -> Vec<&'static Column> {
+        let fields: &[RoleField] = match self.role {
+            Role::User => &[RoleField::UserId],
+            Role::Account => &[
+                RoleField::AccountProvider,
+                RoleField::AccountProviderAccountId,
+            ],
+            Role::Session => &[RoleField::SessionToken],
+            Role::VerificationToken => &[
+                RoleField::VerificationIdentifier,
+                RoleField::VerificationToken,
+            ],
+            Role::Authenticator => &[RoleField::AuthenticatorCredentialId],
+        };
+        fields.iter().filter_map(|f| self.column(*f)).collect()
+    }
+
+    /// Unique keys besides the primary key: the natural key when it is not the primary key,
+    /// the user's email, and every `#[auth(unique)]` column.
+    pub fn unique_keys(&'static self) -> Vec<Key> {
+        let primary = self.primary_key();
+        let mut keys: Vec<Vec<&'static Column>> = Vec::new();
+        let natural = self.natural_key();
+        if !natural.is_empty() && natural != primary {
+            keys.push(natural);
+        }
+        if let Some(email) = self.column(RoleField::UserEmail) {
+            keys.push(vec![email]);
+        }
+        for column in self.columns.iter().filter(|c| c.unique) {
+            keys.push(vec![column]);
+        }
+        keys.dedup();
+        keys.retain(|k| *k != primary);
+        keys.into_iter()
+            .map(|columns| self.key(columns, true))
+            .collect()
+    }
+
+    /// Plain indexes: every column that references the user (the hot `user_id` lookups) and
+    /// every `#[auth(index)]` column, unless a key already starts with it.
+    pub fn indexes(&'static self) -> Vec<Key> {
+        let mut covered: Vec<&'static Column> = self.primary_key().into_iter().take(1).collect();
+        covered.extend(self.unique_keys().iter().map(|k| k.columns[0]));
+        self.columns
+            .iter()
+            .filter(|c| c.indexed || c.role.is_some_and(RoleField::references_user))
+            .filter(|c| !covered.contains(c))
+            .map(|c| self.key(vec![c], false))
+            .collect()
+    }
+
+    /// The column that references the user's primary key, for accounts, sessions and
+    /// authenticators.
+    pub fn references_user(&'static self) -> Option<&'static Column> {
+        self.columns
+            .iter()
+            .find(|c| c.role.is_some_and(RoleField::references_user))
+    }
+
+    fn key(&self, columns: Vec<&'static Column>, unique: bool) -> Key {
+        let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        let suffix = if unique { "key" } else { "idx" };
+        Key {
+            name: format!("{}_{}_{}", self.name, names.join("_"), suffix),
+            columns,
+            unique,
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Dialect-neutral values: what a model's fields become on the way to a database and back.
+//!
+//! Entry points: [`Value`], the one representation every driver binds and decodes, and
+//! [`ColumnValue`], implemented for every Rust type a model field may have.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use uuid::Uuid;
+
+use crate::schema::ColumnType;
+
+/// One column's value, independent of the database that stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// SQL `NULL`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// Any integer column (`i32` and `i64` both travel as `i64`).
+    Int(i64),
+    /// A double-precision float.
+    Float(f64),
+    /// Text.
+    Text(String),
+    /// A UUID (text on SQLite and MySQL, `uuid` on PostgreSQL).
+    Uuid(Uuid),
+    /// An instant, always UTC.
+    Timestamp(DateTime<Utc>),
+    /// A JSON document.
+    Json(serde_json::Value),
+    /// Raw bytes.
+    Bytes(Vec<u8>),
+}
+
+impl Value {
+    /// The name of this value's kind, for error messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "float",
+            Value::Text(_) => "text",
+            Value::Uuid(_) => "uuid",
+            Value::Timestamp(_) => "timestamp",
+            Value::Json(_) => "json",
+            Value::Bytes(_) => "bytes",
+        }
+    }
+
+    /// Whether this is SQL `NULL`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The value as the string id the Auth.js contract speaks of (`"42"`, a hyphenated UUID,
+    /// or the text itself); `None` for kinds that are never ids.
+    pub fn to_id_string(&self) -> Option<String> {
+        match self {
+            Value::Int(i) => Some(i.to_string()),
+            Value::Text(s) => Some(s.clone()),
+            Value::Uuid(u) => Some(u.hyphenated().to_string()),
+            _ => None,
+        }
+    }
+
+    /// Parses a contract-level string id into a value of the given column type.
+    ///
+    /// Returns `None` when the string cannot be an id of that type (a UUID where ids are
+    /// integers, say): the contract treats such an id as not found, never as an error.
+    pub fn parse_id(ty: ColumnType, id: &str) -> Option<Value> {
+        match ty {
+            ColumnType::Text => Some(Value::Text(id.to_owned())),
+            ColumnType::Uuid => Uuid::try_parse(id).ok().map(Value::Uuid),
+            ColumnType::Int32 => id.parse::<i32>().ok().map(|i| Value::Int(i.into())),
+            ColumnType::Int64 => id.parse::<i64>().ok().map(Value::Int),
+            _ => None,
+        }
+    }
+}
+
+/// Why a [`Value`] could not become a field's Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// The value is of another kind than the field's type.
+    #[error("expected {expected}, found {found}")]
+    Mismatch {
+        /// The kind the field needs.
+        expected: &'static str,
+        /// The kind that arrived.
+        found: &'static str,
+    },
+    /// `NULL` arrived for a field that is not an `Option`.
+    #[error("unexpected null")]
+    UnexpectedNull,
+    /// An integer does not fit the field's type.
+    #[error("integer {0} out of range")]
+    OutOfRange(i64),
+    /// The value is of the right kind but malformed (bad JSON for a typed JSON field, say).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A Rust type that can be a model field: how it is declared, stored and read back.
+///
+/// Implemented for `String`, `bool`, `i32`, `i64`, `f64`, [`Uuid`], `DateTime<Utc>`,
+/// `serde_json::Value`, `Vec<u8>` and `Option` of each.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column",
+    label = "not a supported column type",
+    note = "supported: String, bool, i32, i64, f64, uuid::Uuid, chrono::DateTime<Utc>, serde_json::Value, Vec<u8>, and Option of each"
+)]
+pub trait ColumnValue: Sized {
+    /// The column type this Rust type maps to.
+    const TYPE: ColumnType;
+    /// Whether the column accepts `NULL` (only `Option<T>`).
+    const NULLABLE: bool = false;
+    /// Converts the field into a bindable value.
+    fn to_value(&self) -> Value;
+    /// Reads the field back from a decoded value.
+    fn from_value(value: Value) -> Result<Self, ValueError>;
+}
+
+fn mismatch<T>(expected: &'static str, found: &Value) -> Result<T, ValueError> {
+    match found {
+        Value::Null => Err(ValueError::UnexpectedNull),
+        other => Err(ValueError::Mismatch {
+            expected,
+            found: other.kind(),
+        }),
+    }
+}
+
+impl ColumnValue for String {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn to_value(&self) -> Value {
+        Value::Text(self.clone())
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Text(s) => Ok(s),
+            // A UUID column read into a String field (an app that keeps ids as text).
+            Value::Uuid(u) => Ok(u.hyphenated().to_string()),
+            other => mismatch("text", &other),
+        }
+    }
+}
+
+impl ColumnValue for bool {
+    const TYPE: ColumnType = ColumnType::Bool;
+    fn to_value(&self) -> Value {
+        Value::Bool(*self)
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            // SQLite and MySQL keep booleans as integers.
+            Value::Int(i) => Ok(i != 0),
+            other => mismatch("bool", &other),
+        }
+    }
+}
+
+impl ColumnValue for i64 {
+    const TYPE: ColumnType = ColumnType::Int64;
+    fn to_value(&self) -> Value {
+        Value::Int(*self)
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Int(i) => Ok(i),
+            other => mismatch("integer", &other),
+        }
+    }
+}
+
+impl ColumnValue for i32 {
+    const TYPE: ColumnType = ColumnType::Int32;
+    fn to_value(&self) -> Value {
+        Value::Int((*self).into())
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Int(i) => i32::try_from(i).map_err(|_| ValueError::OutOfRange(i)),
+            other => mismatch("integer", &other),
+        }
+    }
+}
+
+impl ColumnValue for f64 {
+    const TYPE: ColumnType = ColumnType::Float64;
+    fn to_value(&self) -> Value {
+        Value::Float(*self)
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Float(f) => Ok(f),
+            // SQLite returns whole REAL values it stored as integers.
+            Value::Int(i) => Ok(i as f64),
+            other => mismatch("float", &other),
+        }
+    }
+}
+
+impl ColumnValue for Uuid {
+    const TYPE: ColumnType = ColumnType::Uuid;
+    fn to_value(&self) -> Value {
+        Value::Uuid(*self)
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Uuid(u) => Ok(u),
+            Value::Text(s) => {
+                Uuid::try_parse(&s).map_err(|e| ValueError::Invalid(format!("bad uuid: {e}")))
+            }
+            other => mismatch("uuid", &other),
+        }
+    }
+}
+
+impl ColumnValue for DateTime<Utc> {
+    const TYPE: ColumnType = ColumnType::Timestamp;
+    fn to_value(&self) -> Value {
+        Value::Timestamp(*self)
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Timestamp(t) => Ok(t),
+            other => mismatch("timestamp", &other),
+        }
+    }
+}
+
+impl ColumnValue for serde_json::Value {
+    const TYPE: ColumnType = ColumnType::Json;
+    fn to_value(&self) -> Value {
+        Value::Json(self.clone())
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Json(j) => Ok(j),
+            other => mismatch("json", &other),
+        }
+    }
+}
+
+impl ColumnValue for Vec<u8> {
+    const TYPE: ColumnType = ColumnType::Bytes;
+    fn to_value(&self) -> Value {
+        Value::Bytes(self.clone())
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Bytes(b) => Ok(b),
+            other => mismatch("bytes", &other),
+        }
+    }
+}
+
+impl<T: ColumnValue> ColumnValue for Option<T> {
+    const TYPE: ColumnType = T::TYPE;
+    const NULLABLE: bool = true;
+    fn to_value(&self) -> Value {
+        match self {
+            Some(v) => v.to_value(),
+            None => Value::Null,
+        }
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Null => Ok(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+/// Truncates an instant to whole milliseconds, the precision every dialect keeps.
+///
+/// JavaScript's `Date` (and so Auth.js) has millisecond precision; storing the same
+/// precision everywhere makes a value read back equal to the value written.
+pub fn to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_round_trips_null() {
+        assert_eq!(Option::<String>::from_value(Value::Null), Ok(None));
+        assert_eq!(
+            String::from_value(Value::Null),
+            Err(ValueError::UnexpectedNull)
+        );
+    }
+
+    #[test]
+    fn foreign_ids_do_not_parse() {
+        let uuid = "2c5b0e9a-9d4f-4b7a-8a36-8c1b1f0c2e11";
+        assert_eq!(Value::parse_id(ColumnType::Int64, uuid), None);
+        assert_eq!(Value::parse_id(ColumnType::Uuid, "42"), None);
+        assert_eq!(
+            Value::parse_id(ColumnType::Int64, "42"),
+            Some(Value::Int(42))
+        );
+    }
+
+    #[test]
+    fn i32_rejects_out_of_range() {
+        assert_eq!(
+            i32::from_value(Value::Int(1 << 40)),
+            Err(ValueError::OutOfRange(1 << 40))
+        );
+    }
+}
