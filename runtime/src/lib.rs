@@ -14,10 +14,16 @@
 extern crate self as authmodel;
 
 pub mod adapter;
+pub mod ddl;
 pub mod dialect;
 pub mod error;
+pub mod memory;
 pub mod model;
+pub mod models;
 pub mod schema;
+pub mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod value;
 
 pub use adapter::{Adapter, BoxFuture};

@@ -1,0 +1,1 @@
+//! DDL: being written.
