@@ -1,5 +1,29 @@
+//! `#[derive(AuthModel)]` and `#[derive(AuthSchema)]` for authmodel.
+//!
+//! The pipeline: [`attr`] parses `#[auth(...)]` with darling, [`model`] validates it into a
+//! model that borrows the input (every error accumulated, each on its own tokens), and
+//! [`expand`] writes the descriptor, the row conversions and the patch type. Use these derives
+//! through the `authmodel` crate, which documents every attribute key.
+
+mod attr;
+mod expand;
+mod model;
+mod roles;
+mod schema;
+
 use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Derives `authmodel::Model` (and the role trait) for a struct. Documented in `authmodel`.
 #[proc_macro_derive(AuthModel, attributes(auth))]
-pub fn derive(_i: TokenStream) -> TokenStream { TokenStream::new() }
+pub fn derive_auth_model(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive(&input).into()
+}
+
+/// Derives `authmodel::Schema` for a unit struct. Documented in `authmodel`.
 #[proc_macro_derive(AuthSchema, attributes(auth))]
-pub fn derive_schema(_i: TokenStream) -> TokenStream { TokenStream::new() }
+pub fn derive_auth_schema(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    schema::derive(&input).into()
+}

@@ -15,6 +15,7 @@ extern crate self as authmodel;
 
 pub mod adapter;
 pub mod ddl;
+mod derive_support;
 pub mod dialect;
 pub mod error;
 pub mod memory;
@@ -36,6 +37,7 @@ pub use value::{ColumnValue, Value};
 /// What the derives' output names. Not a public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::derive_support::{IdType, STUB_TABLE, decode, role_types};
     pub use crate::error::Error;
     pub use crate::model::{
         AccountModel, AuthenticatorModel, Model, Patch, Schema, SessionModel, UserModel,

@@ -107,3 +107,84 @@ pub struct Authenticator {
 /// The five default models.
 #[derive(Debug, Clone, Copy, Default, AuthSchema)]
 pub struct DefaultSchema;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Model, Patch, Schema};
+    use crate::schema::{ColumnType, IdStrategy, Role, RoleField};
+    use crate::value::Value;
+
+    #[test]
+    fn user_descriptor_follows_the_fields() {
+        let table = <User as Model>::TABLE;
+        assert_eq!(table.name, "users");
+        assert_eq!(table.role, Role::User);
+        let names: Vec<_> = table.columns.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["id", "name", "email", "email_verified", "image"]);
+        let id = &table.columns[0];
+        assert!(id.primary_key);
+        assert_eq!(id.id, Some(IdStrategy::UuidV4));
+        assert_eq!(id.ty, ColumnType::Uuid);
+        assert_eq!(table.position(RoleField::UserEmail), Some(2));
+        assert!(table.columns[1].nullable && !table.columns[2].nullable);
+    }
+
+    #[test]
+    fn account_kind_is_the_type_column() {
+        let table = <Account as Model>::TABLE;
+        let kind = table.column(RoleField::AccountType).expect("type column");
+        assert_eq!((kind.name, kind.field), ("type", "kind"));
+    }
+
+    #[test]
+    fn rows_round_trip_and_decode_errors_name_the_column() {
+        let user = User {
+            id: Uuid::new_v4(),
+            name: None,
+            email: "a@example.com".into(),
+            email_verified: Some(crate::value::to_millis(Utc::now())),
+            image: Some("https://example.com/a.png".into()),
+        };
+        assert_eq!(User::from_values(user.to_values()).expect("decodes"), user);
+        let mut bad = user.to_values();
+        bad[2] = Value::Null;
+        let error = User::from_values(bad).expect_err("email is not nullable");
+        assert!(
+            error.to_string().contains("users.email"),
+            "unexpected: {error}"
+        );
+    }
+
+    #[test]
+    fn patches_assign_only_what_is_set_and_null_is_distinct() {
+        let patch = UserPatch {
+            name: Some(None),
+            email: Some("b@example.com".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            patch.into_assignments(),
+            vec![(1, Value::Null), (2, Value::Text("b@example.com".into()))]
+        );
+        let mut patch = UserPatch::default();
+        patch.set(4, Value::Text("x".into())).expect("image is patchable");
+        assert_eq!(patch.image, Some(Some("x".into())));
+        assert!(patch.set(0, Value::Null).is_err(), "the id is not patchable");
+    }
+
+    #[test]
+    fn default_schema_binds_the_five_tables() {
+        let names: Vec<_> = DefaultSchema::tables().iter().map(|t| t.name).collect();
+        assert_eq!(
+            names,
+            [
+                "users",
+                "accounts",
+                "sessions",
+                "verification_tokens",
+                "authenticators"
+            ]
+        );
+    }
+}

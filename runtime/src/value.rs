@@ -98,6 +98,10 @@ pub enum ValueError {
     /// The value is of the right kind but malformed (bad JSON for a typed JSON field, say).
     #[error("{0}")]
     Invalid(String),
+    /// `Patch::set` was given a position that is not a patchable column (out of range, or the
+    /// primary key).
+    #[error("no patchable column at position {0}")]
+    NotPatchable(usize),
 }
 
 /// A Rust type that can be a model field: how it is declared, stored and read back.

@@ -1,0 +1,58 @@
+//! Writes the impl of `#[derive(AuthSchema)]`: one model type per role, the default model
+//! where a role is left out.
+//!
+//! Entry point: [`derive`].
+
+use darling::FromDeriveInput;
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::DeriveInput;
+use syn::spanned::Spanned;
+
+use crate::attr::SchemaAttrs;
+
+/// Expands the derive, or its errors.
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    let attrs = match SchemaAttrs::from_derive_input(input) {
+        Ok(attrs) => attrs,
+        Err(errors) => return errors.write_errors(),
+    };
+    if let Some(param) = attrs.generics.params.first() {
+        return darling::Error::custom("`#[derive(AuthSchema)]` does not support generic structs")
+            .with_span(&param.span())
+            .write_errors();
+    }
+    let krate = attrs
+        .krate
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(::authmodel));
+    let ident = &attrs.ident;
+    let p = quote!(#krate::__private);
+    let slot = |given: &Option<syn::Type>, default: &str| -> TokenStream {
+        match given {
+            // Spanned on the user's type: "`X` is not a user model" points at `X`.
+            Some(ty) => quote_spanned!(ty.span()=> #ty),
+            None => {
+                let default = syn::Ident::new(default, proc_macro2::Span::call_site());
+                quote!(#krate::models::#default)
+            }
+        }
+    };
+    let user = slot(&attrs.user, "User");
+    let account = slot(&attrs.account, "Account");
+    let session = slot(&attrs.session, "Session");
+    let verification_token = slot(&attrs.verification_token, "VerificationToken");
+    let authenticator = slot(&attrs.authenticator, "Authenticator");
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #p::Schema for #ident {
+                type User = #user;
+                type Account = #account;
+                type Session = #session;
+                type VerificationToken = #verification_token;
+                type Authenticator = #authenticator;
+            }
+        };
+    }
+}

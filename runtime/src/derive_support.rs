@@ -1,0 +1,151 @@
+//! What the derives' output calls at compile time and run time: the spanned type checks of
+//! role fields, the primary-key strategies by type, and field decoding.
+//!
+//! Entry points: the [`role_types`] traits (one per contract field, implemented for the types
+//! that field accepts), [`IdType`] and [`decode`]. Reached through `authmodel::__private`.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::error::Error;
+use crate::schema::{IdStrategy, Role, Table};
+use crate::value::{ColumnValue, Value, ValueError};
+
+/// A type that can be a primary key, and how its values are produced by default.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a primary key",
+    label = "expected `uuid::Uuid`, `i64`, `i32` or `String`"
+)]
+pub trait IdType {
+    /// The default strategy: UUIDs generated in Rust (v4), integers by the database,
+    /// strings as the application gives them.
+    const STRATEGY: IdStrategy;
+}
+
+impl IdType for Uuid {
+    const STRATEGY: IdStrategy = IdStrategy::UuidV4;
+}
+impl IdType for i64 {
+    const STRATEGY: IdStrategy = IdStrategy::AutoIncrement;
+}
+impl IdType for i32 {
+    const STRATEGY: IdStrategy = IdStrategy::AutoIncrement;
+}
+impl IdType for String {
+    const STRATEGY: IdStrategy = IdStrategy::Provided;
+}
+
+/// Reads the next value of a row into a field, naming the column when it does not fit.
+pub fn decode<T: ColumnValue>(
+    values: &mut impl Iterator<Item = Value>,
+    table: &'static Table,
+    position: usize,
+) -> Result<T, Error> {
+    let column = table.columns.get(position).map_or("?", |c| c.name);
+    let value = values.next().ok_or(Error::Decode {
+        table: table.name,
+        column,
+        source: ValueError::Invalid("the row has fewer columns than the model".into()),
+    })?;
+    T::from_value(value).map_err(|source| Error::Decode {
+        table: table.name,
+        column,
+        source,
+    })
+}
+
+/// The table of the stub impl emitted beside a derive's compile errors; never used at run
+/// time, since the crate does not compile.
+pub const STUB_TABLE: Table = Table {
+    name: "",
+    type_name: "",
+    role: Role::User,
+    columns: &[],
+};
+
+/// One trait per contract field, implemented for the Rust types the field may have. The
+/// derive asserts the bound on the field's type, so `expires: String` is an error on `String`.
+pub mod role_types {
+    use super::*;
+
+    // `diagnostic::on_unimplemented` takes only literals, so each message is written out.
+    macro_rules! role_field {
+        ($name:ident, $message:literal, $label:literal: $($ty:ty),+) => {
+            #[doc = $message]
+            #[diagnostic::on_unimplemented(message = $message, label = $label)]
+            pub trait $name {}
+            $(impl $name for $ty {})+
+        };
+    }
+
+    macro_rules! id_field {
+        ($($name:ident, $message:literal;)+) => {
+            $(role_field!($name, $message, "expected `uuid::Uuid`, `i64`, `i32` or `String`":
+                Uuid, i64, i32, String);)+
+        };
+    }
+
+    macro_rules! text_field {
+        ($($name:ident, $message:literal;)+) => {
+            $(role_field!($name, $message, "expected `String`": String);)+
+        };
+    }
+
+    macro_rules! optional_text_field {
+        ($($name:ident, $message:literal;)+) => {
+            $(role_field!($name, $message, "expected `Option<String>` or `String`":
+                Option<String>, String);)+
+        };
+    }
+
+    id_field! {
+        UserId, "`{Self}` cannot hold a user's `id`";
+        AccountId, "`{Self}` cannot hold an account's `id`";
+        SessionId, "`{Self}` cannot hold a session's `id`";
+        AuthenticatorId, "`{Self}` cannot hold an authenticator's `id`";
+        AccountUserId, "`{Self}` cannot hold an account's `user_id`";
+        SessionUserId, "`{Self}` cannot hold a session's `user_id`";
+        AuthenticatorUserId, "`{Self}` cannot hold an authenticator's `user_id`";
+    }
+    text_field! {
+        AccountType, "`{Self}` cannot hold an account's `type`";
+        AccountProvider, "`{Self}` cannot hold an account's `provider`";
+        AccountProviderAccountId, "`{Self}` cannot hold an account's `provider_account_id`";
+        SessionToken, "`{Self}` cannot hold a session's `session_token`";
+        VerificationIdentifier, "`{Self}` cannot hold a verification token's `identifier`";
+        VerificationToken, "`{Self}` cannot hold a verification token's `token`";
+        AuthenticatorCredentialId, "`{Self}` cannot hold an authenticator's `credential_id`";
+        AuthenticatorProviderAccountId,
+            "`{Self}` cannot hold an authenticator's `provider_account_id`";
+        AuthenticatorCredentialPublicKey,
+            "`{Self}` cannot hold an authenticator's `credential_public_key`";
+        AuthenticatorCredentialDeviceType,
+            "`{Self}` cannot hold an authenticator's `credential_device_type`";
+    }
+    optional_text_field! {
+        UserEmail, "`{Self}` cannot hold a user's `email`";
+        UserName, "`{Self}` cannot hold a user's `name`";
+        UserImage, "`{Self}` cannot hold a user's `image`";
+        AccountRefreshToken, "`{Self}` cannot hold an account's `refresh_token`";
+        AccountAccessToken, "`{Self}` cannot hold an account's `access_token`";
+        AccountTokenType, "`{Self}` cannot hold an account's `token_type`";
+        AccountScope, "`{Self}` cannot hold an account's `scope`";
+        AccountIdToken, "`{Self}` cannot hold an account's `id_token`";
+        AccountSessionState, "`{Self}` cannot hold an account's `session_state`";
+        AuthenticatorTransports, "`{Self}` cannot hold an authenticator's `transports`";
+    }
+    role_field!(UserEmailVerified, "`{Self}` cannot hold a user's `email_verified`",
+        "expected `Option<DateTime<Utc>>`": Option<DateTime<Utc>>);
+    role_field!(AccountExpiresAt,
+        "`{Self}` cannot hold an account's `expires_at` (seconds since the epoch)",
+        "expected `Option<i64>` or `i64`": Option<i64>, i64, Option<i32>, i32);
+    role_field!(SessionExpires, "`{Self}` cannot hold a session's `expires`",
+        "expected `DateTime<Utc>`": DateTime<Utc>);
+    role_field!(VerificationExpires, "`{Self}` cannot hold a verification token's `expires`",
+        "expected `DateTime<Utc>`": DateTime<Utc>);
+    role_field!(AuthenticatorCounter, "`{Self}` cannot hold an authenticator's `counter`",
+        "expected `i64` or `i32`": i64, i32);
+    role_field!(AuthenticatorCredentialBackedUp,
+        "`{Self}` cannot hold an authenticator's `credential_backed_up`",
+        "expected `bool`": bool);
+}
