@@ -19,7 +19,6 @@ pub enum RoleArg {
 #[derive(Debug, FromDeriveInput)]
 #[darling(attributes(auth))]
 pub struct ModelAttrs {
-    pub data: darling::ast::Data<darling::util::Ignored, FieldAttrs>,
     /// `role = "user" | "account" | "session" | "verification_token" | "authenticator"`.
     pub role: Option<SpannedValue<RoleArg>>,
     /// `table = "name"`: the SQL table, instead of the role's default.
@@ -65,4 +64,22 @@ pub struct SchemaAttrs {
     pub authenticator: Option<syn::Type>,
     #[darling(rename = "crate")]
     pub krate: Option<syn::Path>,
+}
+
+impl FieldAttrs {
+    /// A field read without its attributes: what validation continues with when a field's
+    /// `#[auth(...)]` failed to parse, so its error does not hide the others.
+    pub fn bare(field: &syn::Field) -> FieldAttrs {
+        FieldAttrs {
+            ident: field.ident.clone(),
+            ty: field.ty.clone(),
+            column: None,
+            id: Flag::default(),
+            unique: Flag::default(),
+            index: Flag::default(),
+            max_len: None,
+            default: None,
+            skip: Flag::default(),
+        }
+    }
 }

@@ -39,7 +39,9 @@ fn expand(model: &Model) -> TokenStream {
     let columns = model.columns().map(|f| column(&p, f));
     let to_values = model.columns().map(|f| {
         let name = &f.ident;
-        quote!(__values.push(#p::ColumnValue::to_value(&self.#name));)
+        let ty = &f.ty;
+        // Spanned on the type: an unsupported type is reported there, not on the derive.
+        quote_spanned!(ty.span()=> __values.push(<#ty as #p::ColumnValue>::to_value(&self.#name));)
     });
     let column_count = model.columns().count();
     let mut position = 0usize;
@@ -50,7 +52,8 @@ fn expand(model: &Model) -> TokenStream {
         } else {
             let at = position;
             position += 1;
-            quote!(#name: #p::decode(&mut __values, <Self as #p::Model>::TABLE, #at)?)
+            let ty = &f.ty;
+            quote_spanned!(ty.span()=> #name: #p::decode::<#ty>(&mut __values, <Self as #p::Model>::TABLE, #at)?)
         }
     });
     let checks = model.columns().filter_map(|f| role_check(&p, f));
@@ -174,17 +177,19 @@ fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident) -> TokenStream
     });
     let assignments = patchable.iter().map(|(at, f)| {
         let name = &f.ident;
-        quote! {
+        let ty = &f.ty;
+        quote_spanned! {ty.span()=>
             if let ::core::option::Option::Some(__value) = &self.#name {
-                __assignments.push((#at, #p::ColumnValue::to_value(__value)));
+                __assignments.push((#at, <#ty as #p::ColumnValue>::to_value(__value)));
             }
         }
     });
     let setters = patchable.iter().map(|(at, f)| {
         let name = &f.ident;
-        quote! {
+        let ty = &f.ty;
+        quote_spanned! {ty.span()=>
             #at => {
-                self.#name = ::core::option::Option::Some(#p::ColumnValue::from_value(__value)?);
+                self.#name = ::core::option::Option::Some(<#ty as #p::ColumnValue>::from_value(__value)?);
                 ::core::result::Result::Ok(())
             }
         }

@@ -3,7 +3,7 @@
 //! Entry point: [`Model::from_input`]. Every independent check pushes into one darling
 //! accumulator, so a user sees every mistake at once, each spanned on its own tokens.
 
-use darling::{Error, FromDeriveInput};
+use darling::{Error, FromDeriveInput, FromField};
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -57,7 +57,16 @@ impl<'a> Model<'a> {
                     .with_span(&param.span()),
             );
         }
+        // Struct and field attributes are parsed separately, so one unknown key does not hide
+        // the mistakes elsewhere.
         let attrs = errors.handle(ModelAttrs::from_derive_input(input));
+        let parsed: Vec<FieldAttrs> = named_fields(input)
+            .map(|field| {
+                errors
+                    .handle(FieldAttrs::from_field(field))
+                    .unwrap_or_else(|| FieldAttrs::bare(field))
+            })
+            .collect();
         let Some(attrs) = attrs else {
             return Err(errors.finish().expect_err("darling reported an error"));
         };
@@ -79,12 +88,7 @@ impl<'a> Model<'a> {
             }
             None => role.default_table().to_owned(),
         };
-        let fields = attrs
-            .data
-            .take_struct()
-            .map(|s| s.fields)
-            .unwrap_or_default();
-        let fields = to_fields(&mut errors, role, fields);
+        let fields = to_fields(&mut errors, role, parsed);
         check_required(&mut errors, role, &fields, &input.ident);
 
         let krate = attrs
@@ -106,10 +110,18 @@ impl<'a> Model<'a> {
     }
 }
 
-fn check_shape(input: &DeriveInput) -> Result<(), Error> {
-    let message = |what: &str| {
-        format!("`#[derive(AuthModel)]` needs a struct with named fields, not {what}")
+fn named_fields(input: &DeriveInput) -> impl Iterator<Item = &syn::Field> {
+    // `check_shape` has already refused anything but a struct with named fields.
+    let fields = match &input.data {
+        Data::Struct(data) => Some(data.fields.iter()),
+        _ => None,
     };
+    fields.into_iter().flatten()
+}
+
+fn check_shape(input: &DeriveInput) -> Result<(), Error> {
+    let message =
+        |what: &str| format!("`#[derive(AuthModel)]` needs a struct with named fields, not {what}");
     match &input.data {
         Data::Struct(data) => match data.fields {
             Fields::Named(_) => Ok(()),
@@ -142,7 +154,9 @@ fn to_fields(
         if let Some(len) = &attrs.max_len
             && **len == 0
         {
-            errors.push(Error::custom("`#[auth(max_len)]` must be at least 1").with_span(&len.span()));
+            errors.push(
+                Error::custom("`#[auth(max_len)]` must be at least 1").with_span(&len.span()),
+            );
         }
         if let Some(lit) = &attrs.default
             && !matches!(
@@ -156,8 +170,8 @@ fn to_fields(
             );
         }
 
-        let primary_key = !attrs.skip.is_present()
-            && (attrs.id.is_present() || (!explicit_id && name == "id"));
+        let primary_key =
+            !attrs.skip.is_present() && (attrs.id.is_present() || (!explicit_id && name == "id"));
         if attrs.id.is_present() {
             if let Some(_first) = id_seen {
                 errors.push(
@@ -186,9 +200,7 @@ fn to_fields(
             }
         };
         if !attrs.skip.is_present()
-            && let Some(other) = fields
-                .iter()
-                .find(|f| f.persisted() && f.column == column)
+            && let Some(other) = fields.iter().find(|f| f.persisted() && f.column == column)
         {
             let span = attrs
                 .column
@@ -224,8 +236,14 @@ fn check_skip(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs) {
     let conflicts: [(&str, Option<Span>); 6] = [
         ("column", attrs.column.as_ref().map(|c| c.span())),
         ("id", attrs.id.is_present().then(|| attrs.id.span())),
-        ("unique", attrs.unique.is_present().then(|| attrs.unique.span())),
-        ("index", attrs.index.is_present().then(|| attrs.index.span())),
+        (
+            "unique",
+            attrs.unique.is_present().then(|| attrs.unique.span()),
+        ),
+        (
+            "index",
+            attrs.index.is_present().then(|| attrs.index.span()),
+        ),
         ("max_len", attrs.max_len.as_ref().map(|m| m.span())),
         ("default", attrs.default.as_ref().map(|d| d.span())),
     ];
@@ -254,7 +272,7 @@ fn check_required(
         if !present {
             errors.push(
                 Error::custom(format!(
-                    "{} needs a `{}` field: add `{}`",
+                    "{} needs a field `{}`: add `{}`",
                     role.article_name(),
                     def.names[0],
                     def.example
@@ -287,5 +305,65 @@ fn check_identifier(errors: &mut darling::error::Accumulator, name: &str, span: 
             ))
             .with_span(&span),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_count(input: DeriveInput) -> usize {
+        match Model::from_input(&input) {
+            Ok(_) => 0,
+            Err(errors) => errors.len(),
+        }
+    }
+
+    #[test]
+    fn a_valid_model_has_no_errors() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session")]
+            struct Login { session_token: String, user_id: Uuid, expires: DateTime<Utc> }
+        };
+        assert_eq!(error_count(input), 0);
+    }
+
+    #[test]
+    fn independent_mistakes_are_all_reported() {
+        // An unknown key, a bad table name, two `#[auth(id)]`, a duplicate column, and the
+        // missing `expires`: five errors from one pass.
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session", table = "bad name")]
+            struct Login {
+                #[auth(id)] a: Uuid,
+                #[auth(id)] b: Uuid,
+                #[auth(colum = "x")] session_token: String,
+                #[auth(column = "session_token")] user_id: Uuid,
+            }
+        };
+        assert_eq!(error_count(input), 5);
+    }
+
+    #[test]
+    fn every_missing_required_field_is_named() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "authenticator")]
+            struct Key { credential_id: String }
+        };
+        // user_id, provider_account_id, credential_public_key, counter,
+        // credential_device_type, credential_backed_up
+        assert_eq!(error_count(input), 6);
+    }
+
+    #[test]
+    fn skip_conflicts_once_per_key() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "verification_token")]
+            struct Token {
+                identifier: String, token: String, expires: DateTime<Utc>,
+                #[auth(skip, unique, index)] note: String,
+            }
+        };
+        assert_eq!(error_count(input), 2);
     }
 }

@@ -46,14 +46,24 @@ const USER: &[RoleFieldDef] = &[
 
 const ACCOUNT: &[RoleFieldDef] = &[
     f(&["id"], "AccountId", false, "pub id: uuid::Uuid"),
-    f(&["user_id"], "AccountUserId", true, "pub user_id: uuid::Uuid"),
+    f(
+        &["user_id"],
+        "AccountUserId",
+        true,
+        "pub user_id: uuid::Uuid",
+    ),
     f(
         &["kind", "type"],
         "AccountType",
         true,
         "#[auth(column = \"type\")] pub kind: String",
     ),
-    f(&["provider"], "AccountProvider", true, "pub provider: String"),
+    f(
+        &["provider"],
+        "AccountProvider",
+        true,
+        "pub provider: String",
+    ),
     f(
         &["provider_account_id"],
         "AccountProviderAccountId",
@@ -84,7 +94,12 @@ const ACCOUNT: &[RoleFieldDef] = &[
         false,
         "pub token_type: Option<String>",
     ),
-    f(&["scope"], "AccountScope", false, "pub scope: Option<String>"),
+    f(
+        &["scope"],
+        "AccountScope",
+        false,
+        "pub scope: Option<String>",
+    ),
     f(
         &["id_token"],
         "AccountIdToken",
@@ -107,7 +122,12 @@ const SESSION: &[RoleFieldDef] = &[
         true,
         "pub session_token: String",
     ),
-    f(&["user_id"], "SessionUserId", true, "pub user_id: uuid::Uuid"),
+    f(
+        &["user_id"],
+        "SessionUserId",
+        true,
+        "pub user_id: uuid::Uuid",
+    ),
     f(
         &["expires"],
         "SessionExpires",
@@ -158,7 +178,12 @@ const AUTHENTICATOR: &[RoleFieldDef] = &[
         true,
         "pub credential_public_key: String",
     ),
-    f(&["counter"], "AuthenticatorCounter", true, "pub counter: i64"),
+    f(
+        &["counter"],
+        "AuthenticatorCounter",
+        true,
+        "pub counter: i64",
+    ),
     f(
         &["credential_device_type"],
         "AuthenticatorCredentialDeviceType",

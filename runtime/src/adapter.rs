@@ -19,6 +19,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The patch type of schema `S`'s user model.
 pub type UserPatch<S> = <<S as Schema>::User as Model>::Patch;
+/// A session with its user, as `get_session_and_user` returns them.
+pub type SessionAndUser<S> = (<S as Schema>::Session, <S as Schema>::User);
 /// The patch type of schema `S`'s session model.
 pub type SessionPatch<S> = <<S as Schema>::Session as Model>::Patch;
 
@@ -81,7 +83,7 @@ pub trait Adapter<S: Schema>: Send + Sync {
     fn get_session_and_user<'a>(
         &'a self,
         session_token: &'a str,
-    ) -> BoxFuture<'a, Result<Option<(S::Session, S::User)>>>;
+    ) -> BoxFuture<'a, Result<Option<SessionAndUser<S>>>>;
 
     /// Applies a partial update to the session with this token; `None` when there is none.
     fn update_session<'a>(

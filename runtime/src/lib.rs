@@ -43,9 +43,7 @@ pub mod __private {
         AccountModel, AuthenticatorModel, Model, Patch, Schema, SessionModel, UserModel,
         VerificationTokenModel,
     };
-    pub use crate::schema::{
-        Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table,
-    };
+    pub use crate::schema::{Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table};
     pub use crate::value::{ColumnValue, Value, ValueError};
     pub use ::core;
     pub use ::std::vec::Vec;

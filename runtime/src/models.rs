@@ -168,9 +168,14 @@ mod tests {
             vec![(1, Value::Null), (2, Value::Text("b@example.com".into()))]
         );
         let mut patch = UserPatch::default();
-        patch.set(4, Value::Text("x".into())).expect("image is patchable");
+        patch
+            .set(4, Value::Text("x".into()))
+            .expect("image is patchable");
         assert_eq!(patch.image, Some(Some("x".into())));
-        assert!(patch.set(0, Value::Null).is_err(), "the id is not patchable");
+        assert!(
+            patch.set(0, Value::Null).is_err(),
+            "the id is not patchable"
+        );
     }
 
     #[test]

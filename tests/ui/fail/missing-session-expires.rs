@@ -1,0 +1,10 @@
+use authmodel::AuthModel;
+
+#[derive(Clone, AuthModel)]
+#[auth(role = "session")]
+pub struct Login {
+    pub session_token: String,
+    pub user_id: uuid::Uuid,
+}
+
+fn main() {}
