@@ -1,1 +1,0 @@
-//! DDL: being written.

@@ -1,0 +1,386 @@
+//! [`Adapter`] for [`SqlAdapter`]: each operation binds its arguments to a statement built
+//! when the adapter connected, and decodes the returned row into the schema's model.
+//!
+//! Entry point: the `impl Adapter<S> for SqlAdapter<S>` below. String ids are parsed into the
+//! key column's type first ([`Value::parse_id`]); one that cannot be of that type is treated as
+//! matching nothing, as the contract says.
+
+use crate::adapter::{Adapter, BoxFuture, SessionPatch, UserPatch};
+use crate::error::{Error, Result};
+use crate::model::{Model, Patch, Schema};
+use crate::schema::{Column, ColumnType};
+use crate::value::Value;
+
+use super::SqlAdapter;
+use super::driver::{Access, Call};
+use super::statements::{Insert, Statements, Updates};
+
+impl<S: Schema> SqlAdapter<S> {
+    fn statements(&self) -> &Statements {
+        &self.inner.statements
+    }
+
+    /// Runs a statement over `M`'s table and decodes its first row.
+    async fn one<M: Model>(
+        &self,
+        access: Access,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Option<M>> {
+        let tables = [M::TABLE];
+        let call = Call {
+            sql,
+            params,
+            tables: &tables,
+            cached: true,
+        };
+        let row = self.inner.driver.fetch_optional(access, call).await?;
+        row.map(M::from_values).transpose()
+    }
+
+    /// Inserts `model` and returns the row as stored.
+    async fn insert<M: Model>(&self, insert: &Insert, model: M) -> Result<M> {
+        let params = insert.params(model.to_values())?;
+        self.one::<M>(Access::Write, &insert.stmt.sql, &params)
+            .await?
+            .ok_or_else(|| Error::Database("INSERT ... RETURNING returned no row".into()))
+    }
+
+    /// Applies a patch to the row whose key is `key`; an empty patch just reads the row.
+    async fn update<M: Model>(
+        &self,
+        updates: &Updates,
+        read: &str,
+        key: Value,
+        patch: M::Patch,
+    ) -> Result<Option<M>> {
+        let mut assignments = patch.into_assignments();
+        if assignments.is_empty() {
+            return self.one::<M>(Access::Read, read, &[key]).await;
+        }
+        let sql = updates.sql(&mut assignments)?;
+        let mut params: Vec<Value> = Vec::with_capacity(assignments.len() + 1);
+        params.extend(assignments.into_iter().map(|(_, value)| value));
+        params.push(key);
+        self.one::<M>(Access::Write, &sql, &params).await
+    }
+}
+
+/// `id` as a value of `column`'s type; `None` when it cannot be one.
+fn key(column: &Column, id: &str) -> Option<Value> {
+    Value::parse_id(column.ty, id)
+}
+
+impl<S: Schema> Adapter<S> for SqlAdapter<S> {
+    fn create_user(&self, user: S::User) -> BoxFuture<'_, Result<S::User>> {
+        Box::pin(async move { self.insert(&self.statements().insert_user, user).await })
+    }
+
+    fn get_user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<S::User>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(id) = key(statements.keys.user_id, id) else {
+                return Ok(None);
+            };
+            self.one(Access::Read, &statements.user_by_id.sql, &[id])
+                .await
+        })
+    }
+
+    fn get_user_by_email<'a>(&'a self, email: &'a str) -> BoxFuture<'a, Result<Option<S::User>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(email) = key(statements.keys.user_email, email) else {
+                return Ok(None);
+            };
+            self.one(Access::Read, &statements.user_by_email.sql, &[email])
+                .await
+        })
+    }
+
+    fn get_user_by_account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::User>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let keys = &statements.keys;
+            let (Some(provider), Some(account)) = (
+                key(keys.account_provider, provider),
+                key(keys.account_provider_account_id, provider_account_id),
+            ) else {
+                return Ok(None);
+            };
+            self.one(
+                Access::Read,
+                &statements.user_by_account.sql,
+                &[provider, account],
+            )
+            .await
+        })
+    }
+
+    fn update_user<'a>(
+        &'a self,
+        id: &'a str,
+        patch: UserPatch<S>,
+    ) -> BoxFuture<'a, Result<S::User>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let not_found = || Error::NotFound { what: "user" };
+            let id = key(statements.keys.user_id, id).ok_or_else(not_found)?;
+            self.update::<S::User>(
+                &statements.update_user,
+                &statements.user_by_id.sql,
+                id,
+                patch,
+            )
+            .await?
+            .ok_or_else(not_found)
+        })
+    }
+
+    fn delete_user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<S::User>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(id) = key(statements.keys.user_id, id) else {
+                return Ok(None);
+            };
+            // Sessions, accounts and authenticators go with it: ON DELETE CASCADE.
+            self.one(Access::Write, &statements.delete_user.sql, &[id])
+                .await
+        })
+    }
+
+    fn link_account(&self, account: S::Account) -> BoxFuture<'_, Result<S::Account>> {
+        Box::pin(async move {
+            self.insert(&self.statements().insert_account, account)
+                .await
+        })
+    }
+
+    fn unlink_account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let keys = &statements.keys;
+            let (Some(provider), Some(account)) = (
+                key(keys.account_provider, provider),
+                key(keys.account_provider_account_id, provider_account_id),
+            ) else {
+                return Ok(None);
+            };
+            self.one(
+                Access::Write,
+                &statements.unlink_account.sql,
+                &[provider, account],
+            )
+            .await
+        })
+    }
+
+    fn get_account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let keys = &statements.keys;
+            let (Some(provider), Some(account)) = (
+                key(keys.account_provider, provider),
+                key(keys.account_provider_account_id, provider_account_id),
+            ) else {
+                return Ok(None);
+            };
+            self.one(Access::Read, &statements.account.sql, &[provider, account])
+                .await
+        })
+    }
+
+    fn create_session(&self, session: S::Session) -> BoxFuture<'_, Result<S::Session>> {
+        Box::pin(async move {
+            self.insert(&self.statements().insert_session, session)
+                .await
+        })
+    }
+
+    fn get_session_and_user<'a>(
+        &'a self,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<(S::Session, S::User)>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(token) = key(statements.keys.session_token, session_token) else {
+                return Ok(None);
+            };
+            let session_table = <S::Session as Model>::TABLE;
+            let tables = [session_table, <S::User as Model>::TABLE];
+            let call = Call {
+                sql: &statements.session_and_user.sql,
+                params: &[token],
+                tables: &tables,
+                cached: true,
+            };
+            let Some(mut row) = self.inner.driver.fetch_optional(Access::Read, call).await? else {
+                return Ok(None);
+            };
+            let user = row.split_off(session_table.columns.len());
+            Ok(Some((
+                S::Session::from_values(row)?,
+                S::User::from_values(user)?,
+            )))
+        })
+    }
+
+    fn update_session<'a>(
+        &'a self,
+        session_token: &'a str,
+        patch: SessionPatch<S>,
+    ) -> BoxFuture<'a, Result<Option<S::Session>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(token) = key(statements.keys.session_token, session_token) else {
+                return Ok(None);
+            };
+            self.update::<S::Session>(
+                &statements.update_session,
+                &statements.session_by_token.sql,
+                token,
+                patch,
+            )
+            .await
+        })
+    }
+
+    fn delete_session<'a>(
+        &'a self,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Session>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(token) = key(statements.keys.session_token, session_token) else {
+                return Ok(None);
+            };
+            self.one(Access::Write, &statements.delete_session.sql, &[token])
+                .await
+        })
+    }
+
+    fn create_verification_token(
+        &self,
+        token: S::VerificationToken,
+    ) -> BoxFuture<'_, Result<S::VerificationToken>> {
+        Box::pin(async move {
+            self.insert(&self.statements().insert_verification_token, token)
+                .await
+        })
+    }
+
+    fn use_verification_token<'a>(
+        &'a self,
+        identifier: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::VerificationToken>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let keys = &statements.keys;
+            let (Some(identifier), Some(token)) = (
+                key(keys.verification_identifier, identifier),
+                key(keys.verification_token, token),
+            ) else {
+                return Ok(None);
+            };
+            // One DELETE ... RETURNING: of concurrent calls, exactly one gets the row.
+            self.one(
+                Access::Write,
+                &statements.use_verification_token.sql,
+                &[identifier, token],
+            )
+            .await
+        })
+    }
+
+    fn create_authenticator(
+        &self,
+        authenticator: S::Authenticator,
+    ) -> BoxFuture<'_, Result<S::Authenticator>> {
+        Box::pin(async move {
+            self.insert(&self.statements().insert_authenticator, authenticator)
+                .await
+        })
+    }
+
+    fn get_authenticator<'a>(
+        &'a self,
+        credential_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Authenticator>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(id) = key(statements.keys.authenticator_credential_id, credential_id) else {
+                return Ok(None);
+            };
+            self.one(Access::Read, &statements.authenticator.sql, &[id])
+                .await
+        })
+    }
+
+    fn list_authenticators_by_user_id<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<S::Authenticator>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(user_id) = key(statements.keys.authenticator_user_id, user_id) else {
+                return Ok(Vec::new());
+            };
+            let tables = [<S::Authenticator as Model>::TABLE];
+            let call = Call {
+                sql: &statements.authenticators_by_user.sql,
+                params: &[user_id],
+                tables: &tables,
+                cached: true,
+            };
+            self.inner
+                .driver
+                .fetch_all(Access::Read, call)
+                .await?
+                .into_iter()
+                .map(S::Authenticator::from_values)
+                .collect()
+        })
+    }
+
+    fn update_authenticator_counter<'a>(
+        &'a self,
+        credential_id: &'a str,
+        counter: i64,
+    ) -> BoxFuture<'a, Result<S::Authenticator>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let keys = &statements.keys;
+            let not_found = || Error::NotFound {
+                what: "authenticator",
+            };
+            let id = key(keys.authenticator_credential_id, credential_id).ok_or_else(not_found)?;
+            if keys.authenticator_counter.ty == ColumnType::Int32 && i32::try_from(counter).is_err()
+            {
+                return Err(Error::InvalidInput(format!(
+                    "counter {counter} does not fit the 32-bit `{}` column",
+                    keys.authenticator_counter.name
+                )));
+            }
+            self.one(
+                Access::Write,
+                &statements.update_authenticator_counter.sql,
+                &[Value::Int(counter), id],
+            )
+            .await?
+            .ok_or_else(not_found)
+        })
+    }
+}

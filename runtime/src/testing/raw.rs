@@ -1,0 +1,216 @@
+//! Reads that bypass the adapter under test: how the suite sees what was really stored.
+//!
+//! Entry point: [`RawReads`], implemented here for [`MemoryAdapter`] (its own tables) and
+//! [`SqlAdapter`] (hand-written `SELECT`s through [`SqlAdapter::raw_select`]).
+
+use crate::adapter::BoxFuture;
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::memory::MemoryAdapter;
+use crate::model::{Model, Schema};
+use crate::schema::{RoleField, Table};
+use crate::sql::SqlAdapter;
+use crate::value::Value;
+
+/// One read per model, by its natural key, that does not go through the adapter under test
+/// (Auth.js's `db.user`, `db.account`, ... hooks). Each returns `Ok(None)` when no row
+/// matches, including for an id that cannot be one of the column's type.
+pub trait RawReads<S: Schema>: Send + Sync {
+    /// The user row with this id.
+    fn user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<S::User>>>;
+
+    /// The account row for this provider account.
+    fn account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>>;
+
+    /// The session row with this token.
+    fn session<'a>(&'a self, session_token: &'a str) -> BoxFuture<'a, Result<Option<S::Session>>>;
+
+    /// The verification token row with this identifier and (hashed) token.
+    fn verification_token<'a>(
+        &'a self,
+        identifier: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::VerificationToken>>>;
+
+    /// The authenticator row with this credential id.
+    fn authenticator<'a>(
+        &'a self,
+        credential_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Authenticator>>>;
+}
+
+const USER: &[RoleField] = &[RoleField::UserId];
+const ACCOUNT: &[RoleField] = &[
+    RoleField::AccountProvider,
+    RoleField::AccountProviderAccountId,
+];
+const SESSION: &[RoleField] = &[RoleField::SessionToken];
+const VERIFICATION: &[RoleField] = &[
+    RoleField::VerificationIdentifier,
+    RoleField::VerificationToken,
+];
+const AUTHENTICATOR: &[RoleField] = &[RoleField::AuthenticatorCredentialId];
+
+impl<S: Schema> MemoryAdapter<S> {
+    fn raw_one<M: Model>(&self, fields: &[RoleField], values: &[&str]) -> Result<Option<M>> {
+        let key: Vec<(RoleField, &str)> =
+            fields.iter().copied().zip(values.iter().copied()).collect();
+        self.find_rows(M::TABLE.role, &key)?
+            .into_iter()
+            .next()
+            .map(M::from_values)
+            .transpose()
+    }
+}
+
+impl<S: Schema> RawReads<S> for MemoryAdapter<S> {
+    fn user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<S::User>>> {
+        Box::pin(async move { self.raw_one(USER, &[id]) })
+    }
+
+    fn account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
+        Box::pin(async move { self.raw_one(ACCOUNT, &[provider, provider_account_id]) })
+    }
+
+    fn session<'a>(&'a self, session_token: &'a str) -> BoxFuture<'a, Result<Option<S::Session>>> {
+        Box::pin(async move { self.raw_one(SESSION, &[session_token]) })
+    }
+
+    fn verification_token<'a>(
+        &'a self,
+        identifier: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::VerificationToken>>> {
+        Box::pin(async move { self.raw_one(VERIFICATION, &[identifier, token]) })
+    }
+
+    fn authenticator<'a>(
+        &'a self,
+        credential_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Authenticator>>> {
+        Box::pin(async move { self.raw_one(AUTHENTICATOR, &[credential_id]) })
+    }
+}
+
+impl<S: Schema> SqlAdapter<S> {
+    /// Reads the first row of `M`'s table whose key columns equal `values`, with a
+    /// hand-written `SELECT` of every column in descriptor order.
+    async fn raw_one<M: Model>(&self, fields: &[RoleField], values: &[&str]) -> Result<Option<M>> {
+        let table = M::TABLE;
+        let dialect = self.dialect();
+        let mut params = Vec::with_capacity(fields.len());
+        let mut conditions = Vec::with_capacity(fields.len());
+        for (field, text) in fields.iter().zip(values) {
+            let Some(column) = table.column(*field) else {
+                return Err(crate::Error::Schema(format!(
+                    "`{}` has no column playing {field:?}",
+                    table.name
+                )));
+            };
+            // An id that cannot be one of the column's type matches nothing.
+            let Some(value) = Value::parse_id(column.ty, text) else {
+                return Ok(None);
+            };
+            params.push(value);
+            let placeholder = match dialect {
+                Dialect::Postgres => format!("${}", params.len()),
+                Dialect::Sqlite | Dialect::MySql => "?".to_owned(),
+            };
+            conditions.push(format!("{} = {placeholder}", quote(dialect, column.name)));
+        }
+        let sql = select_sql(dialect, table, &conditions);
+        self.raw_select(&sql, params, table)
+            .await?
+            .into_iter()
+            .next()
+            .map(M::from_values)
+            .transpose()
+    }
+}
+
+/// `SELECT <every column> FROM <table> WHERE <conditions>`, identifiers quoted per dialect.
+fn select_sql(dialect: Dialect, table: &Table, conditions: &[String]) -> String {
+    let columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| quote(dialect, c.name))
+        .collect();
+    format!(
+        "SELECT {} FROM {} WHERE {}",
+        columns.join(", "),
+        quote(dialect, table.name),
+        conditions.join(" AND ")
+    )
+}
+
+/// An identifier from a descriptor, quoted for the dialect (a quote inside is doubled).
+fn quote(dialect: Dialect, name: &str) -> String {
+    match dialect {
+        Dialect::MySql => format!("`{}`", name.replace('`', "``")),
+        Dialect::Sqlite | Dialect::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
+}
+
+impl<S: Schema> RawReads<S> for SqlAdapter<S> {
+    fn user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<S::User>>> {
+        Box::pin(async move { self.raw_one(USER, &[id]).await })
+    }
+
+    fn account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
+        Box::pin(async move {
+            self.raw_one(ACCOUNT, &[provider, provider_account_id])
+                .await
+        })
+    }
+
+    fn session<'a>(&'a self, session_token: &'a str) -> BoxFuture<'a, Result<Option<S::Session>>> {
+        Box::pin(async move { self.raw_one(SESSION, &[session_token]).await })
+    }
+
+    fn verification_token<'a>(
+        &'a self,
+        identifier: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::VerificationToken>>> {
+        Box::pin(async move { self.raw_one(VERIFICATION, &[identifier, token]).await })
+    }
+
+    fn authenticator<'a>(
+        &'a self,
+        credential_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Authenticator>>> {
+        Box::pin(async move { self.raw_one(AUTHENTICATOR, &[credential_id]).await })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{Account, VerificationToken};
+
+    #[test]
+    fn raw_selects_quote_every_identifier_per_dialect() {
+        let table = <VerificationToken as Model>::TABLE;
+        let sql = select_sql(Dialect::Postgres, table, &["\"token\" = $1".to_owned()]);
+        assert_eq!(
+            sql,
+            "SELECT \"identifier\", \"token\", \"expires\" FROM \"verification_tokens\" WHERE \"token\" = $1"
+        );
+        let table = <Account as Model>::TABLE;
+        let sql = select_sql(Dialect::MySql, table, &["`provider` = ?".to_owned()]);
+        assert!(sql.contains("`type`"), "{sql}");
+        assert_eq!(quote(Dialect::Sqlite, "a\"b"), "\"a\"\"b\"");
+    }
+}

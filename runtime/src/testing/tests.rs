@@ -1,0 +1,312 @@
+//! The suite catches what it claims to: each test breaks one rule of the contract in a
+//! wrapper around the memory adapter and expects the case that checks it to fail.
+
+use chrono::Duration;
+
+use super::{Failure, SuiteOptions, run};
+use crate::adapter::{Adapter, BoxFuture, SessionPatch, UserPatch};
+use crate::error::{Error, Result};
+use crate::memory::MemoryAdapter;
+use crate::model::Schema;
+use crate::models::{Account, Authenticator, DefaultSchema, Session, User, VerificationToken};
+use crate::schema::Role;
+
+type S = DefaultSchema;
+
+/// One broken rule.
+#[derive(Clone, Copy, PartialEq)]
+enum Bug {
+    /// Drops the milliseconds of `email_verified`.
+    DropsMilliseconds,
+    /// `useVerificationToken` ignores the identifier (as Auth.js's own core test adapter).
+    IgnoresIdentifier,
+    /// `deleteUser` returns the user but deletes nothing.
+    KeepsDeletedUser,
+    /// Unknown or foreign ids are an error rather than `None`.
+    ForeignIdErrors,
+    /// A taken email is stored anyway (no unique key).
+    NoUniqueEmail,
+    /// `updateAuthenticatorCounter` of an unknown credential succeeds with a made-up row.
+    CounterOfUnknown,
+    /// `listAuthenticatorsByUserId` returns nothing.
+    EmptyList,
+    /// `useVerificationToken` returns the token without deleting it.
+    ReusableToken,
+}
+
+struct Faulty {
+    inner: MemoryAdapter<S>,
+    bug: Bug,
+}
+
+async fn failure(bug: Bug) -> Failure {
+    let faulty = Faulty {
+        inner: MemoryAdapter::new(),
+        bug,
+    };
+    match run(&faulty, &faulty.inner, SuiteOptions::default()).await {
+        Ok(report) => panic!("the suite passed an adapter with a bug:\n{report}"),
+        Err(failure) => {
+            // Shown with --nocapture: what a user reads when their adapter fails.
+            eprintln!("{failure}");
+            failure
+        }
+    }
+}
+
+#[test]
+fn cases_are_numbered_in_order_with_unique_names() {
+    for (at, case) in super::CASES.iter().enumerate() {
+        assert_eq!(case.number as usize, at + 1, "{case:?}");
+        assert!(
+            super::CASES.iter().filter(|c| c.name == case.name).count() == 1,
+            "{case:?}"
+        );
+    }
+    assert_eq!(super::CASES.len(), 30);
+    for name in super::WEBAUTHN_CASES {
+        assert!(super::CASES.iter().any(|c| c.name == *name && c.skippable));
+    }
+}
+
+#[tokio::test]
+async fn catches_dropped_milliseconds() {
+    let failure = failure(Bug::DropsMilliseconds).await;
+    assert_eq!(failure.case, 2, "{failure}");
+    assert!(failure.what.contains("email_verified"), "{failure}");
+}
+
+#[tokio::test]
+async fn catches_an_ignored_identifier() {
+    let failure = failure(Bug::IgnoresIdentifier).await;
+    assert_eq!((failure.case, failure.name), (14, "useVerificationToken"));
+}
+
+#[tokio::test]
+async fn catches_a_user_that_stays() {
+    let failure = failure(Bug::KeepsDeletedUser).await;
+    assert_eq!(failure.case, 17, "{failure}");
+    assert!(failure.what.contains("after deleteUser"), "{failure}");
+}
+
+#[tokio::test]
+async fn catches_errors_for_unknown_ids() {
+    let failure = failure(Bug::ForeignIdErrors).await;
+    assert_eq!(failure.case, 3, "{failure}");
+}
+
+#[tokio::test]
+async fn catches_a_missing_unique_email() {
+    let failure = failure(Bug::NoUniqueEmail).await;
+    assert_eq!(failure.case, 23, "{failure}");
+}
+
+#[tokio::test]
+async fn catches_a_counter_update_of_an_unknown_credential() {
+    let failure = failure(Bug::CounterOfUnknown).await;
+    assert_eq!(failure.case, 22, "{failure}");
+}
+
+#[tokio::test]
+async fn catches_an_empty_authenticator_list() {
+    let failure = failure(Bug::EmptyList).await;
+    assert_eq!(failure.case, 21, "{failure}");
+}
+
+#[tokio::test]
+async fn catches_a_reusable_token() {
+    let failure = failure(Bug::ReusableToken).await;
+    assert_eq!(failure.case, 14, "{failure}");
+    assert!(failure.to_string().contains("second useVerificationToken"));
+}
+
+impl Adapter<S> for Faulty {
+    fn create_user(&self, mut user: User) -> BoxFuture<'_, Result<User>> {
+        if self.bug == Bug::DropsMilliseconds {
+            user.email_verified = user
+                .email_verified
+                .map(|t| t - Duration::nanoseconds(i64::from(t.timestamp_subsec_nanos())));
+        }
+        if self.bug == Bug::NoUniqueEmail {
+            // A taken email is stored under another address, and reported as stored.
+            return Box::pin(async move {
+                let taken = user.email.clone();
+                if self.inner.get_user_by_email(&taken).await?.is_none() {
+                    return self.inner.create_user(user).await;
+                }
+                user.email = format!("{}{taken}", uuid::Uuid::new_v4());
+                let mut stored = self.inner.create_user(user).await?;
+                stored.email = taken;
+                Ok(stored)
+            });
+        }
+        self.inner.create_user(user)
+    }
+    fn get_user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<User>>> {
+        if self.bug == Bug::ForeignIdErrors {
+            return Box::pin(async move {
+                match self.inner.get_user(id).await? {
+                    Some(user) => Ok(Some(user)),
+                    None => Err(Error::InvalidInput(format!("bad id {id}"))),
+                }
+            });
+        }
+        self.inner.get_user(id)
+    }
+    fn get_user_by_email<'a>(&'a self, email: &'a str) -> BoxFuture<'a, Result<Option<User>>> {
+        self.inner.get_user_by_email(email)
+    }
+    fn get_user_by_account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<User>>> {
+        self.inner
+            .get_user_by_account(provider, provider_account_id)
+    }
+    fn update_user<'a>(&'a self, id: &'a str, patch: UserPatch<S>) -> BoxFuture<'a, Result<User>> {
+        self.inner.update_user(id, patch)
+    }
+    fn delete_user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<User>>> {
+        if self.bug == Bug::KeepsDeletedUser {
+            return self.inner.get_user(id);
+        }
+        self.inner.delete_user(id)
+    }
+    fn link_account(&self, account: Account) -> BoxFuture<'_, Result<Account>> {
+        self.inner.link_account(account)
+    }
+    fn unlink_account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Account>>> {
+        self.inner.unlink_account(provider, provider_account_id)
+    }
+    fn get_account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Account>>> {
+        self.inner.get_account(provider, provider_account_id)
+    }
+    fn create_session(&self, session: Session) -> BoxFuture<'_, Result<Session>> {
+        self.inner.create_session(session)
+    }
+    fn get_session_and_user<'a>(
+        &'a self,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<(Session, User)>>> {
+        self.inner.get_session_and_user(session_token)
+    }
+    fn update_session<'a>(
+        &'a self,
+        session_token: &'a str,
+        patch: SessionPatch<S>,
+    ) -> BoxFuture<'a, Result<Option<Session>>> {
+        self.inner.update_session(session_token, patch)
+    }
+    fn delete_session<'a>(
+        &'a self,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Session>>> {
+        self.inner.delete_session(session_token)
+    }
+    fn create_verification_token(
+        &self,
+        token: VerificationToken,
+    ) -> BoxFuture<'_, Result<VerificationToken>> {
+        self.inner.create_verification_token(token)
+    }
+    fn use_verification_token<'a>(
+        &'a self,
+        identifier: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<VerificationToken>>> {
+        match self.bug {
+            Bug::IgnoresIdentifier => Box::pin(async move {
+                let rows = self.inner.rows(Role::VerificationToken);
+                let Some(row) = rows
+                    .into_iter()
+                    .find(|r| r[1] == crate::Value::Text(token.to_owned()))
+                else {
+                    return Ok(None);
+                };
+                let found = <VerificationToken as crate::Model>::from_values(row)?;
+                self.inner
+                    .use_verification_token(&found.identifier, token)
+                    .await
+            }),
+            Bug::ReusableToken => Box::pin(async move {
+                let rows = self.inner.find_rows(
+                    Role::VerificationToken,
+                    &[
+                        (crate::schema::RoleField::VerificationIdentifier, identifier),
+                        (crate::schema::RoleField::VerificationToken, token),
+                    ],
+                )?;
+                rows.into_iter()
+                    .next()
+                    .map(<VerificationToken as crate::Model>::from_values)
+                    .transpose()
+            }),
+            _ => self.inner.use_verification_token(identifier, token),
+        }
+    }
+    fn create_authenticator(
+        &self,
+        authenticator: Authenticator,
+    ) -> BoxFuture<'_, Result<Authenticator>> {
+        self.inner.create_authenticator(authenticator)
+    }
+    fn get_authenticator<'a>(
+        &'a self,
+        credential_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Authenticator>>> {
+        self.inner.get_authenticator(credential_id)
+    }
+    fn list_authenticators_by_user_id<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Authenticator>>> {
+        if self.bug == Bug::EmptyList {
+            return Box::pin(async { Ok(Vec::new()) });
+        }
+        self.inner.list_authenticators_by_user_id(user_id)
+    }
+    fn update_authenticator_counter<'a>(
+        &'a self,
+        credential_id: &'a str,
+        counter: i64,
+    ) -> BoxFuture<'a, Result<Authenticator>> {
+        if self.bug == Bug::CounterOfUnknown {
+            return Box::pin(async move {
+                match self
+                    .inner
+                    .update_authenticator_counter(credential_id, counter)
+                    .await
+                {
+                    Err(Error::NotFound { .. }) => Ok(Authenticator {
+                        credential_id: credential_id.to_owned(),
+                        user_id: uuid::Uuid::nil(),
+                        provider_account_id: String::new(),
+                        credential_public_key: String::new(),
+                        counter,
+                        credential_device_type: String::new(),
+                        credential_backed_up: false,
+                        transports: None,
+                    }),
+                    other => other,
+                }
+            });
+        }
+        self.inner
+            .update_authenticator_counter(credential_id, counter)
+    }
+}
+
+/// The wrapper is a plain `Adapter`; this keeps the schema parameter honest.
+const _: fn() = || {
+    fn is_schema<T: Schema>() {}
+    is_schema::<S>();
+};

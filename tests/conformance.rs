@@ -1,0 +1,253 @@
+//! The conformance suite (`authmodel::testing`) against every adapter the crate ships, with
+//! the default models and with an extended user (Auth.js's `CUSTOM_MODEL=1` run: a `role`
+//! and a `phone`).
+//!
+//! Backends: the memory adapter; SQLite in memory and in a file. Schemas: the default one,
+//! the extended user, and integer ids throughout (`int_ids`). Each SQL run goes twice
+//! against the same database, as the suite promises it can.
+
+use authmodel::memory::MemoryAdapter;
+use authmodel::models::DefaultSchema;
+use authmodel::sql::{Options, SqlAdapter};
+use authmodel::testing::{self, Outcome, Report, SuiteOptions};
+use authmodel::{AuthModel, AuthSchema, Schema};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// The default user plus two fields of the application's own.
+#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[auth(role = "user")]
+pub struct ExtendedUser {
+    /// A random UUID, generated when the user is created.
+    pub id: Uuid,
+    /// The display name.
+    pub name: Option<String>,
+    /// The email address; unique.
+    pub email: String,
+    /// When the address was verified.
+    pub email_verified: Option<DateTime<Utc>>,
+    /// The profile picture's URL.
+    pub image: Option<String>,
+    /// The application's role for the user.
+    pub role: String,
+    /// A phone number, if given.
+    pub phone: Option<String>,
+}
+
+/// The default models with [`ExtendedUser`] as the user.
+#[derive(AuthSchema)]
+#[auth(user = ExtendedUser)]
+struct Extended;
+
+/// Integer ids throughout, in tables of their own names: the database assigns user, account
+/// and session ids, and "42" is a valid id while a UUID is a foreign one.
+mod int_ids {
+    use super::*;
+
+    /// A user with an autoincrement id.
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "user", table = "int_users")]
+    pub struct IntUser {
+        /// Assigned by the database.
+        pub id: i64,
+        /// The display name.
+        pub name: Option<String>,
+        /// The email address; unique.
+        pub email: String,
+        /// When the address was verified.
+        pub email_verified: Option<DateTime<Utc>>,
+        /// The profile picture's URL.
+        pub image: Option<String>,
+    }
+
+    /// An account with an autoincrement id and an integer user id.
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "account", table = "int_accounts")]
+    pub struct IntAccount {
+        /// Assigned by the database.
+        pub id: i64,
+        /// The user.
+        pub user_id: i64,
+        /// The provider type.
+        #[auth(column = "type")]
+        pub kind: String,
+        /// The provider.
+        pub provider: String,
+        /// The account at the provider.
+        pub provider_account_id: String,
+        /// OAuth refresh token.
+        pub refresh_token: Option<String>,
+        /// OAuth access token.
+        pub access_token: Option<String>,
+        /// Expiry of the access token, in seconds.
+        pub expires_at: Option<i64>,
+        /// Token type.
+        pub token_type: Option<String>,
+        /// Scopes.
+        pub scope: Option<String>,
+        /// OIDC id token.
+        pub id_token: Option<String>,
+        /// OAuth session state.
+        pub session_state: Option<String>,
+    }
+
+    /// A session with an autoincrement id and an integer user id.
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "session", table = "int_sessions")]
+    pub struct IntSession {
+        /// Assigned by the database.
+        pub id: i64,
+        /// The cookie value.
+        pub session_token: String,
+        /// The user.
+        pub user_id: i64,
+        /// The end of the session.
+        pub expires: DateTime<Utc>,
+    }
+
+    /// An authenticator of an integer user id.
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "authenticator", table = "int_authenticators")]
+    pub struct IntAuthenticator {
+        /// The credential id.
+        pub credential_id: String,
+        /// The user.
+        pub user_id: i64,
+        /// The webauthn account.
+        pub provider_account_id: String,
+        /// The public key.
+        pub credential_public_key: String,
+        /// The signature counter.
+        pub counter: i64,
+        /// The device type.
+        pub credential_device_type: String,
+        /// Whether it is backed up.
+        pub credential_backed_up: bool,
+        /// The transports.
+        pub transports: Option<String>,
+    }
+
+    /// The integer-id models, with the default verification token.
+    #[derive(AuthSchema)]
+    #[auth(
+        user = IntUser,
+        account = IntAccount,
+        session = IntSession,
+        authenticator = IntAuthenticator
+    )]
+    pub struct IntIds;
+}
+
+/// Auth.js's `CUSTOM_MODEL=1` fixture values.
+fn extended_options() -> SuiteOptions {
+    SuiteOptions::default()
+        .with_user_extra("role", "admin".to_owned())
+        .with_user_extra("phone", Some("00000000000".to_owned()))
+}
+
+/// Every case ran and none was skipped.
+fn assert_complete(report: &Report) {
+    let skipped: Vec<_> = report
+        .cases
+        .iter()
+        .filter(|c| c.outcome != Outcome::Passed)
+        .collect();
+    assert!(skipped.is_empty(), "cases not run: {skipped:?}");
+    assert_eq!(report.passed(), testing::CASES.len());
+}
+
+async fn run_sql<S: Schema>(url: &str, options: SuiteOptions) {
+    let adapter = SqlAdapter::<S>::connect(url, Options::default().synchronize(true))
+        .await
+        .unwrap_or_else(|e| panic!("connect {url}: {e}"));
+    for round in 1..=2 {
+        match testing::run(&adapter, &adapter, options.clone()).await {
+            Ok(report) => assert_complete(&report),
+            Err(failure) => panic!("{url}, run {round}: {failure}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn memory_default_schema() {
+    let adapter = MemoryAdapter::<DefaultSchema>::new();
+    let report = testing::run(&adapter, &adapter, SuiteOptions::default()).await;
+    assert_complete(&report.unwrap_or_else(|f| panic!("{f}")));
+}
+
+#[tokio::test]
+async fn memory_extended_user() {
+    let adapter = MemoryAdapter::<Extended>::new();
+    let report = testing::run(&adapter, &adapter, extended_options()).await;
+    assert_complete(&report.unwrap_or_else(|f| panic!("{f}")));
+}
+
+#[tokio::test]
+async fn memory_integer_ids() {
+    let adapter = MemoryAdapter::<int_ids::IntIds>::new();
+    let report = testing::run(&adapter, &adapter, SuiteOptions::default()).await;
+    assert_complete(&report.unwrap_or_else(|f| panic!("{f}")));
+}
+
+#[tokio::test]
+async fn memory_through_a_trait_object() {
+    let adapter = std::sync::Arc::new(MemoryAdapter::<DefaultSchema>::new());
+    let dynamic: std::sync::Arc<dyn authmodel::Adapter<DefaultSchema>> = adapter.clone();
+    let report = testing::run(&*dynamic, &*adapter, SuiteOptions::default()).await;
+    assert_complete(&report.unwrap_or_else(|f| panic!("{f}")));
+}
+
+#[tokio::test]
+async fn memory_extended_user_needs_its_extras() {
+    let adapter = MemoryAdapter::<Extended>::new();
+    let failure = testing::run(&adapter, &adapter, SuiteOptions::default())
+        .await
+        .expect_err("`role` is NOT NULL and has no fixture value");
+    assert_eq!(failure.case, 2);
+    assert!(failure.what.contains("with_user_extra"), "{failure}");
+}
+
+#[tokio::test]
+async fn skipped_cases_are_reported() {
+    let adapter = MemoryAdapter::<DefaultSchema>::new();
+    let options = SuiteOptions::default()
+        .skip_webauthn(true)
+        .skip_case("deleteUser");
+    let report = testing::run(&adapter, &adapter, options)
+        .await
+        .unwrap_or_else(|f| panic!("{f}"));
+    // deleteUser, the five WebAuthn cases, and case 27 (which needs deleteUser).
+    assert_eq!(report.skipped(), 7, "{report}");
+    let unknown = SuiteOptions::default().skip_case("createUser");
+    let failure = testing::run(&adapter, &adapter, unknown).await.unwrap_err();
+    assert_eq!(failure.case, 0);
+}
+
+#[tokio::test]
+async fn sqlite_memory_default_schema() {
+    run_sql::<DefaultSchema>("sqlite::memory:", SuiteOptions::default()).await;
+}
+
+#[tokio::test]
+async fn sqlite_memory_extended_user() {
+    run_sql::<Extended>("sqlite::memory:", extended_options()).await;
+}
+
+#[tokio::test]
+async fn sqlite_file_default_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("auth.db").display());
+    run_sql::<DefaultSchema>(&url, SuiteOptions::default()).await;
+}
+
+#[tokio::test]
+async fn sqlite_file_extended_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("auth.db").display());
+    run_sql::<Extended>(&url, extended_options()).await;
+}
+
+#[tokio::test]
+async fn sqlite_memory_integer_ids() {
+    run_sql::<int_ids::IntIds>("sqlite::memory:", SuiteOptions::default()).await;
+}
