@@ -1,7 +1,7 @@
 //! The `#[auth(...)]` attributes, as darling parses them. Nothing here is validated beyond
 //! syntax: [`crate::model`] checks what the keys mean together.
 
-use darling::util::{Flag, SpannedValue};
+use darling::util::{Flag, Override, SpannedValue};
 use darling::{FromDeriveInput, FromField, FromMeta};
 
 /// The contract role a struct plays: `#[auth(role = "user")]`.
@@ -15,6 +15,16 @@ pub enum RoleArg {
     Authenticator,
 }
 
+/// How a primary key is produced: `#[auth(id = "uuid_v7")]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromMeta)]
+#[darling(rename_all = "snake_case")]
+pub enum IdArg {
+    UuidV4,
+    UuidV7,
+    Autoincrement,
+    Provided,
+}
+
 /// Struct-level keys of `#[derive(AuthModel)]`.
 #[derive(Debug, FromDeriveInput)]
 #[darling(attributes(auth))]
@@ -23,6 +33,8 @@ pub struct ModelAttrs {
     pub role: Option<SpannedValue<RoleArg>>,
     /// `table = "name"`: the SQL table, instead of the role's default.
     pub table: Option<SpannedValue<String>>,
+    /// `rename_all = "camelCase"`: how field names become column names.
+    pub rename_all: Option<SpannedValue<String>>,
     /// `crate = path`: where `authmodel` is, for crates that re-export it.
     #[darling(rename = "crate")]
     pub krate: Option<syn::Path>,
@@ -34,10 +46,14 @@ pub struct ModelAttrs {
 pub struct FieldAttrs {
     pub ident: Option<syn::Ident>,
     pub ty: syn::Type,
-    /// `column = "name"`: the SQL column, instead of the field's name.
+    /// `column = "name"`: the SQL column, instead of the field's (renamed) name.
     pub column: Option<SpannedValue<String>>,
-    /// `id`: this field is the primary key (a field named `id` is, without the key).
-    pub id: Flag,
+    /// `field = "email"`: the contract field this field plays, when its name differs.
+    pub field: Option<SpannedValue<String>>,
+    /// `id` or `id = "uuid_v4" | "uuid_v7" | "autoincrement" | "provided"`: the primary key.
+    pub id: Option<SpannedValue<Override<IdArg>>>,
+    /// `id_with = path::to::function`: the primary key, a `String` from `fn() -> String`.
+    pub id_with: Option<syn::Path>,
     /// `unique`: a unique constraint on this column.
     pub unique: Flag,
     /// `index`: an index on this column.
@@ -48,6 +64,54 @@ pub struct FieldAttrs {
     pub default: Option<syn::Lit>,
     /// `skip`: not persisted; `Default::default()` when read back.
     pub skip: Flag,
+    /// `flatten`: embed another model's fields (extend a default model).
+    pub flatten: Flag,
+    /// `extra`: the account's JSON column for token fields the model does not name.
+    pub extra: Flag,
+}
+
+impl FieldAttrs {
+    /// A field read without its attributes: what validation continues with when a field's
+    /// `#[auth(...)]` failed to parse, so its error does not hide the others.
+    pub fn bare(field: &syn::Field) -> FieldAttrs {
+        FieldAttrs {
+            ident: field.ident.clone(),
+            ty: field.ty.clone(),
+            column: None,
+            field: None,
+            id: None,
+            id_with: None,
+            unique: Flag::default(),
+            index: Flag::default(),
+            max_len: None,
+            default: None,
+            skip: Flag::default(),
+            flatten: Flag::default(),
+            extra: Flag::default(),
+        }
+    }
+}
+
+/// Keys of `#[derive(AuthEnum)]`.
+#[derive(Debug, FromDeriveInput)]
+#[darling(attributes(auth), supports(enum_unit))]
+pub struct EnumAttrs {
+    pub ident: syn::Ident,
+    pub generics: syn::Generics,
+    pub data: darling::ast::Data<VariantAttrs, darling::util::Ignored>,
+    /// `rename_all = "snake_case"`: how variant names become stored text.
+    pub rename_all: Option<SpannedValue<String>>,
+    #[darling(rename = "crate")]
+    pub krate: Option<syn::Path>,
+}
+
+/// Keys of one variant of `#[derive(AuthEnum)]`.
+#[derive(Debug, darling::FromVariant)]
+#[darling(attributes(auth))]
+pub struct VariantAttrs {
+    pub ident: syn::Ident,
+    /// `rename = "text"`: the stored text of this variant.
+    pub rename: Option<String>,
 }
 
 /// Struct-level keys of `#[derive(AuthSchema)]`: one model type per role, the defaults where
@@ -64,22 +128,4 @@ pub struct SchemaAttrs {
     pub authenticator: Option<syn::Type>,
     #[darling(rename = "crate")]
     pub krate: Option<syn::Path>,
-}
-
-impl FieldAttrs {
-    /// A field read without its attributes: what validation continues with when a field's
-    /// `#[auth(...)]` failed to parse, so its error does not hide the others.
-    pub fn bare(field: &syn::Field) -> FieldAttrs {
-        FieldAttrs {
-            ident: field.ident.clone(),
-            ty: field.ty.clone(),
-            column: None,
-            id: Flag::default(),
-            unique: Flag::default(),
-            index: Flag::default(),
-            max_len: None,
-            default: None,
-            skip: Flag::default(),
-        }
-    }
 }

@@ -1,8 +1,10 @@
 //! Writes the impls of `#[derive(AuthModel)]`: the table descriptor, the row conversions, the
-//! role trait, the spanned type checks of role fields, and the patch type.
+//! role trait, the spanned type checks, and the patch type.
 //!
 //! Entry point: [`derive`]. Everything emitted names the runtime by absolute path through
 //! `__private`, inside `const _: () = { ... };` except the patch type, which users name.
+//! Column positions are const expressions, so a flattened model's width is the embedded
+//! model's own column count, known only to the compiler.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -10,7 +12,8 @@ use syn::DeriveInput;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use crate::model::{Field, Model};
+use crate::attr::IdArg;
+use crate::model::{Column, Field, FieldKind, IdSource, Model};
 
 /// Expands the derive, or its errors plus a stub impl that keeps follow-on errors away.
 pub fn derive(input: &DeriveInput) -> TokenStream {
@@ -24,40 +27,80 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     }
 }
 
+/// The column position where each field starts, as a const expression.
+struct Layout {
+    starts: Vec<TokenStream>,
+    count: TokenStream,
+    flattened: bool,
+}
+
+impl Layout {
+    fn of(model: &Model, p: &TokenStream) -> Layout {
+        let mut literal = 0usize;
+        let mut widths: Vec<TokenStream> = Vec::new();
+        let mut starts = Vec::with_capacity(model.fields.len());
+        let position = |literal: usize, widths: &[TokenStream]| quote!((#literal #(+ #widths)*));
+        for field in &model.fields {
+            starts.push(position(literal, &widths));
+            match &field.kind {
+                FieldKind::Column(_) => literal += 1,
+                FieldKind::Flatten => {
+                    let ty = &field.ty;
+                    widths.push(quote!(<#ty as #p::Model>::TABLE.columns.len()));
+                }
+                FieldKind::Skip => {}
+            }
+        }
+        Layout {
+            count: position(literal, &widths),
+            flattened: !widths.is_empty(),
+            starts,
+        }
+    }
+}
+
 fn expand(model: &Model) -> TokenStream {
     let krate = &model.krate;
     let p = quote!(#krate::__private);
     let ident = &model.original.ident;
     let vis = &model.original.vis;
     let type_name = ident.to_string();
-    let table = &model.table;
+    let table_name = &model.table;
     let (role_variant, role_trait) = model.role.names();
     let role_variant = format_ident!("{role_variant}");
     let role_trait = format_ident!("{role_trait}");
     let patch = format_ident!("{}Patch", ident);
+    let layout = Layout::of(model, &p);
+    let count = &layout.count;
+    let table = quote!(<#ident as #p::Model>::TABLE);
 
-    let columns = model.columns().map(|f| column(&p, f));
-    let to_values = model.columns().map(|f| {
-        let name = &f.ident;
-        let ty = &f.ty;
-        // Spanned on the type: an unsupported type is reported there, not on the derive.
-        quote_spanned!(ty.span()=> __values.push(<#ty as #p::ColumnValue>::to_value(&self.#name));)
-    });
-    let column_count = model.columns().count();
-    let mut position = 0usize;
-    let decoded = model.fields.iter().map(|f| {
-        let name = &f.ident;
-        if f.skip {
-            quote!(#name: ::core::default::Default::default())
-        } else {
-            let at = position;
-            position += 1;
-            let ty = &f.ty;
-            quote_spanned!(ty.span()=> #name: #p::decode::<#ty>(&mut __values, <Self as #p::Model>::TABLE, #at)?)
+    let columns = columns(model, &p, &layout, &role_variant);
+    let mut to_values = Vec::new();
+    let mut decoded = Vec::new();
+    for (field, at) in model.fields.iter().zip(&layout.starts) {
+        let name = &field.ident;
+        let ty = &field.ty;
+        match &field.kind {
+            // Spanned on the type: an unsupported type is reported there, not on the derive.
+            FieldKind::Column(_) => {
+                to_values.push(quote_spanned!(ty.span()=>
+                    __values.push(#p::encode::<#ty>(&self.#name, #table, #at)?);));
+                decoded.push(quote_spanned!(ty.span()=>
+                    #name: #p::decode::<#ty>(&mut __values, #table, #at)?));
+            }
+            FieldKind::Flatten => {
+                to_values.push(quote_spanned!(ty.span()=>
+                    __values.extend(<#ty as #p::Model>::to_values(&self.#name)?);));
+                decoded.push(quote_spanned!(ty.span()=>
+                    #name: <#ty as #p::Model>::from_values(
+                        __values.by_ref().take(<#ty as #p::Model>::TABLE.columns.len()).collect(),
+                    )?));
+            }
+            FieldKind::Skip => decoded.push(quote!(#name: ::core::default::Default::default())),
         }
-    });
-    let checks = model.columns().filter_map(|f| role_check(&p, f));
-    let patch_impl = patch_type(model, &p, &patch);
+    }
+    let checks = model.fields.iter().flat_map(|f| checks(&p, f));
+    let patch_impl = patch_type(model, &p, &patch, &layout);
 
     quote! {
         #[doc = concat!("A partial update of [`", #type_name, "`]: `None` leaves a field unchanged; for a nullable field, `Some(None)` sets it to `NULL`.")]
@@ -65,20 +108,22 @@ fn expand(model: &Model) -> TokenStream {
         #vis struct #patch #patch_impl
 
         const _: () = {
+            #columns
+
             #[automatically_derived]
             impl #p::Model for #ident {
                 const TABLE: &'static #p::Table = &#p::Table {
-                    name: #table,
+                    name: #table_name,
                     type_name: #type_name,
                     role: #p::Role::#role_variant,
-                    columns: &[#(#columns),*],
+                    columns: &__COLUMNS,
                 };
                 type Patch = #patch;
 
-                fn to_values(&self) -> #p::Vec<#p::Value> {
-                    let mut __values = #p::Vec::with_capacity(#column_count);
+                fn to_values(&self) -> ::core::result::Result<#p::Vec<#p::Value>, #p::Error> {
+                    let mut __values = #p::Vec::with_capacity(#count);
                     #(#to_values)*
-                    __values
+                    ::core::result::Result::Ok(__values)
                 }
 
                 fn from_values(
@@ -97,37 +142,110 @@ fn expand(model: &Model) -> TokenStream {
     }
 }
 
-fn column(p: &TokenStream, f: &Field) -> TokenStream {
+/// The `__COLUMNS` const: a literal array, or, with embedded models, an array filled by a
+/// const block that copies each embedded model's columns in place, then checked for
+/// duplicate columns and primary keys.
+fn columns(
+    model: &Model,
+    p: &TokenStream,
+    layout: &Layout,
+    role_variant: &syn::Ident,
+) -> TokenStream {
+    let count = &layout.count;
+    if !layout.flattened {
+        let columns = model.fields.iter().filter_map(|f| match &f.kind {
+            FieldKind::Column(c) => Some(column(p, f, c)),
+            _ => None,
+        });
+        return quote!(const __COLUMNS: [#p::Column; #count] = [#(#columns),*];);
+    }
+    let fills = model.fields.iter().filter_map(|f| match &f.kind {
+        FieldKind::Column(c) => {
+            let column = column(p, f, c);
+            Some(quote! { __out[__at] = #column; __at += 1; })
+        }
+        FieldKind::Flatten => {
+            let ty = &f.ty;
+            Some(quote! {
+                let __inner = <#ty as #p::Model>::TABLE.columns;
+                let mut __i = 0usize;
+                while __i < __inner.len() {
+                    __out[__at] = __inner[__i];
+                    __at += 1;
+                    __i += 1;
+                }
+            })
+        }
+        FieldKind::Skip => None,
+    });
+    let role_checks = model.fields.iter().filter_map(|f| match &f.kind {
+        FieldKind::Flatten => {
+            let ty = &f.ty;
+            Some(quote_spanned! {ty.span()=>
+                const _: () = #p::check_embedded_role(
+                    <#ty as #p::Model>::TABLE.role,
+                    #p::Role::#role_variant,
+                );
+            })
+        }
+        _ => None,
+    });
+    quote! {
+        const __COLUMNS: [#p::Column; #count] = {
+            let mut __out = [#p::Column::new("", "", #p::ColumnType::Text); #count];
+            let mut __at = 0usize;
+            #(#fills)*
+            __out
+        };
+        #(#role_checks)*
+        const _: () = #p::check_columns(&__COLUMNS);
+    }
+}
+
+fn column(p: &TokenStream, f: &Field, c: &Column) -> TokenStream {
     let ty = &f.ty;
-    let name = &f.column;
+    let name = &c.name;
     let field = f.ident.unraw().to_string();
-    let role = match f.role {
+    let none = quote!(::core::option::Option::None);
+    let role = match c.role {
         Some(def) => {
             let variant = format_ident!("{}", def.variant);
             quote!(::core::option::Option::Some(#p::RoleField::#variant))
         }
-        None => quote!(::core::option::Option::None),
+        None => none.clone(),
     };
-    let primary_key = f.primary_key;
-    let id = if f.primary_key {
-        quote_spanned!(ty.span()=> ::core::option::Option::Some(<#ty as #p::IdType>::STRATEGY))
-    } else {
-        quote!(::core::option::Option::None)
+    let primary_key = c.primary_key.is_some();
+    let id = match &c.primary_key {
+        None => none.clone(),
+        Some(IdSource::ByType) => {
+            quote_spanned!(ty.span()=> ::core::option::Option::Some(<#ty as #p::IdType>::STRATEGY))
+        }
+        Some(IdSource::Explicit(arg)) => {
+            let variant = match arg {
+                IdArg::UuidV4 => quote!(UuidV4),
+                IdArg::UuidV7 => quote!(UuidV7),
+                IdArg::Autoincrement => quote!(AutoIncrement),
+                IdArg::Provided => quote!(Provided),
+            };
+            quote!(::core::option::Option::Some(#p::IdStrategy::#variant))
+        }
+        Some(IdSource::Function(path)) => quote_spanned!(path.span()=>
+            ::core::option::Option::Some(#p::IdStrategy::Generated(#path))),
     };
-    let unique = f.unique;
-    let indexed = f.index;
-    let max_len = match f.max_len {
+    let unique = c.unique;
+    let indexed = c.index;
+    let max_len = match c.max_len {
         Some(n) => quote!(::core::option::Option::Some(#n)),
-        None => quote!(::core::option::Option::None),
+        None => none.clone(),
     };
-    let default = match &f.default {
+    let default = match &c.default {
         Some(syn::Lit::Str(s)) => quote!(::core::option::Option::Some(#p::DefaultValue::Text(#s))),
         Some(syn::Lit::Int(i)) => quote!(::core::option::Option::Some(#p::DefaultValue::Int(#i))),
         Some(syn::Lit::Float(x)) => {
             quote!(::core::option::Option::Some(#p::DefaultValue::Float(#x)))
         }
         Some(syn::Lit::Bool(b)) => quote!(::core::option::Option::Some(#p::DefaultValue::Bool(#b))),
-        _ => quote!(::core::option::Option::None),
+        _ => none,
     };
     let ty_const = quote_spanned!(ty.span()=> <#ty as #p::ColumnValue>::TYPE);
     let nullable = quote_spanned!(ty.span()=> <#ty as #p::ColumnValue>::NULLABLE);
@@ -148,73 +266,111 @@ fn column(p: &TokenStream, f: &Field) -> TokenStream {
     }
 }
 
-/// A check that a role field's type is one the role accepts, spanned on the type so the
-/// error points at `String` in `expires: String`.
-fn role_check(p: &TokenStream, f: &Field) -> Option<TokenStream> {
-    let def = f.role?;
-    let check = format_ident!("{}", def.variant);
+/// The spanned type checks of one field: the role field's accepted types, the id strategy's,
+/// and for an embedded model that it is a model at all.
+fn checks(p: &TokenStream, f: &Field) -> Vec<TokenStream> {
     let ty = &f.ty;
-    let call = quote_spanned!(ty.span()=> __check::<#ty>());
-    Some(quote! {
-        const _: fn() = || {
-            fn __check<T: ?::core::marker::Sized + #p::role_types::#check>() {}
-            #call;
-        };
-    })
+    let bound = |check: TokenStream| {
+        let call = quote_spanned!(ty.span()=> __check::<#ty>());
+        quote! {
+            const _: fn() = || {
+                fn __check<T: ?::core::marker::Sized + #check>() {}
+                #call;
+            };
+        }
+    };
+    let mut out = Vec::new();
+    match &f.kind {
+        FieldKind::Column(c) => {
+            if let Some(def) = c.role {
+                let check = format_ident!("{}", def.variant);
+                out.push(bound(quote!(#p::role_types::#check)));
+            }
+            let id_check = match &c.primary_key {
+                Some(IdSource::Explicit(IdArg::UuidV4 | IdArg::UuidV7)) => Some(quote!(UuidId)),
+                Some(IdSource::Explicit(IdArg::Autoincrement)) => Some(quote!(IntegerId)),
+                Some(IdSource::Function(_)) => Some(quote!(StringId)),
+                _ => None,
+            };
+            if let Some(check) = id_check {
+                out.push(bound(quote!(#p::role_types::#check)));
+            }
+        }
+        // The embedded model's role is checked against this model's in `columns`.
+        FieldKind::Flatten => out.push(bound(quote!(#p::Model))),
+        FieldKind::Skip => {}
+    }
+    out
 }
 
-fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident) -> TokenStream {
-    let patchable: Vec<(usize, &Field)> = model
-        .columns()
-        .enumerate()
-        .filter(|(_, f)| !f.primary_key)
-        .collect();
-    let fields = patchable.iter().map(|(_, f)| {
+fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident, layout: &Layout) -> TokenStream {
+    let ident = &model.original.ident;
+    let table = quote!(<#ident as #p::Model>::TABLE);
+    let mut fields = Vec::new();
+    let mut assignments = Vec::new();
+    let mut setters = Vec::new();
+    for (f, at) in model.fields.iter().zip(&layout.starts) {
         let name = &f.ident;
         let ty = &f.ty;
-        let doc = format!("The new `{}`, if it changes.", f.ident.unraw());
-        quote!(#[doc = #doc] pub #name: ::core::option::Option<#ty>)
-    });
-    let assignments = patchable.iter().map(|(at, f)| {
-        let name = &f.ident;
-        let ty = &f.ty;
-        quote_spanned! {ty.span()=>
-            if let ::core::option::Option::Some(__value) = &self.#name {
-                __assignments.push((#at, <#ty as #p::ColumnValue>::to_value(__value)));
+        match &f.kind {
+            FieldKind::Column(c) if c.primary_key.is_none() => {
+                let doc = format!("The new `{}`, if it changes.", f.ident.unraw());
+                fields.push(quote!(#[doc = #doc] pub #name: ::core::option::Option<#ty>));
+                assignments.push(quote_spanned! {ty.span()=>
+                    if let ::core::option::Option::Some(__value) = &self.#name {
+                        __assignments.push((#at, #p::encode::<#ty>(__value, #table, #at)?));
+                    }
+                });
+                setters.push(quote_spanned! {ty.span()=>
+                    if __position == #at {
+                        self.#name = ::core::option::Option::Some(
+                            <#ty as #p::ColumnValue>::from_value(__value)?,
+                        );
+                        return ::core::result::Result::Ok(());
+                    }
+                });
             }
-        }
-    });
-    let setters = patchable.iter().map(|(at, f)| {
-        let name = &f.ident;
-        let ty = &f.ty;
-        quote_spanned! {ty.span()=>
-            #at => {
-                self.#name = ::core::option::Option::Some(<#ty as #p::ColumnValue>::from_value(__value)?);
-                ::core::result::Result::Ok(())
+            FieldKind::Flatten => {
+                let doc = format!("The changes to the embedded `{}`.", f.ident.unraw());
+                fields.push(quote!(#[doc = #doc] pub #name: #p::PatchOf<#ty>));
+                assignments.push(quote! {
+                    for (__at, __value) in #p::Patch::into_assignments(self.#name)? {
+                        __assignments.push((__at + #at, __value));
+                    }
+                });
+                setters.push(quote! {
+                    let __width = <#ty as #p::Model>::TABLE.columns.len();
+                    if __position >= #at && __position < #at + __width {
+                        return #p::Patch::set(&mut self.#name, __position - #at, __value);
+                    }
+                });
             }
+            _ => {}
         }
-    });
+    }
     quote! {
         { #(#fields),* }
 
         const _: () = {
             #[automatically_derived]
             impl #p::Patch for #patch {
-                fn into_assignments(self) -> #p::Vec<(usize, #p::Value)> {
+                #[allow(unused_mut)]
+                fn into_assignments(
+                    self,
+                ) -> ::core::result::Result<#p::Vec<(usize, #p::Value)>, #p::Error> {
                     let mut __assignments = #p::Vec::new();
                     #(#assignments)*
-                    __assignments
+                    ::core::result::Result::Ok(__assignments)
                 }
 
+                #[allow(unused_comparisons, clippy::absurd_extreme_comparisons)]
                 fn set(
                     &mut self,
                     __position: usize,
                     __value: #p::Value,
                 ) -> ::core::result::Result<(), #p::ValueError> {
-                    match __position {
-                        #(#setters)*
-                        _ => ::core::result::Result::Err(#p::ValueError::NotPatchable(__position)),
-                    }
+                    #(#setters)*
+                    ::core::result::Result::Err(#p::ValueError::NotPatchable(__position))
                 }
             }
         };
@@ -237,7 +393,7 @@ fn stub(input: &DeriveInput) -> TokenStream {
 
         const _: () = {
             impl #p::Patch for #patch {
-                fn into_assignments(self) -> #p::Vec<(usize, #p::Value)> {
+                fn into_assignments(self) -> ::core::result::Result<#p::Vec<(usize, #p::Value)>, #p::Error> {
                     ::core::unreachable!("stub emitted beside a compile error")
                 }
                 fn set(&mut self, _: usize, _: #p::Value) -> ::core::result::Result<(), #p::ValueError> {
@@ -247,7 +403,7 @@ fn stub(input: &DeriveInput) -> TokenStream {
             impl #p::Model for #ident {
                 const TABLE: &'static #p::Table = &#p::STUB_TABLE;
                 type Patch = #patch;
-                fn to_values(&self) -> #p::Vec<#p::Value> {
+                fn to_values(&self) -> ::core::result::Result<#p::Vec<#p::Value>, #p::Error> {
                     ::core::unreachable!("stub emitted beside a compile error")
                 }
                 fn from_values(_: #p::Vec<#p::Value>) -> ::core::result::Result<Self, #p::Error> {

@@ -1,4 +1,4 @@
-//! `#[derive(AuthModel)]` and `#[derive(AuthSchema)]` for authmodel.
+//! `#[derive(AuthModel)]`, `#[derive(AuthSchema)]` and `#[derive(AuthEnum)]` for authmodel.
 //!
 //! The pipeline: [`attr`] parses `#[auth(...)]` with darling, [`model`] validates it into a
 //! model that borrows the input (every error accumulated, each on its own tokens), and
@@ -6,10 +6,12 @@
 //! through the `authmodel` crate, which documents every attribute key.
 
 mod attr;
+mod case;
 mod expand;
 mod model;
 mod roles;
 mod schema;
+mod text_enum;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -26,4 +28,12 @@ pub fn derive_auth_model(input: TokenStream) -> TokenStream {
 pub fn derive_auth_schema(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     schema::derive(&input).into()
+}
+
+/// Derives `authmodel::ColumnValue` for a unit-only enum, stored as text. Documented in
+/// `authmodel`.
+#[proc_macro_derive(AuthEnum, attributes(auth))]
+pub fn derive_auth_enum(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    text_enum::derive(&input).into()
 }

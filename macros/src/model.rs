@@ -3,13 +3,15 @@
 //! Entry point: [`Model::from_input`]. Every independent check pushes into one darling
 //! accumulator, so a user sees every mistake at once, each spanned on its own tokens.
 
+use darling::util::Override;
 use darling::{Error, FromDeriveInput, FromField};
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
 
-use crate::attr::{FieldAttrs, ModelAttrs, RoleArg};
+use crate::attr::{FieldAttrs, IdArg, ModelAttrs, RoleArg};
+use crate::case::Case;
 use crate::roles::RoleFieldDef;
 
 /// The longest identifier every dialect accepts (PostgreSQL truncates past 63 bytes).
@@ -29,21 +31,38 @@ pub struct Model<'a> {
 pub struct Field {
     pub ident: syn::Ident,
     pub ty: syn::Type,
-    pub column: String,
+    pub kind: FieldKind,
+}
+
+/// What a field is to the table.
+pub enum FieldKind {
+    /// One column.
+    Column(Column),
+    /// An embedded model whose columns are spliced in here (`#[auth(flatten)]`).
+    Flatten,
+    /// Not persisted (`#[auth(skip)]`).
+    Skip,
+}
+
+/// A field stored as one column.
+pub struct Column {
+    pub name: String,
     pub role: Option<&'static RoleFieldDef>,
-    pub primary_key: bool,
+    pub primary_key: Option<IdSource>,
     pub unique: bool,
     pub index: bool,
     pub max_len: Option<u32>,
     pub default: Option<syn::Lit>,
-    pub skip: bool,
 }
 
-impl Field {
-    /// Whether the field is a column (not `#[auth(skip)]`).
-    pub fn persisted(&self) -> bool {
-        !self.skip
-    }
+/// How a primary key's values are produced.
+pub enum IdSource {
+    /// By the field's type (`IdType::STRATEGY`).
+    ByType,
+    /// As `#[auth(id = "...")]` says.
+    Explicit(IdArg),
+    /// By the application's function (`#[auth(id_with = path)]`).
+    Function(syn::Path),
 }
 
 impl<'a> Model<'a> {
@@ -88,8 +107,25 @@ impl<'a> Model<'a> {
             }
             None => role.default_table().to_owned(),
         };
-        let fields = to_fields(&mut errors, role, parsed);
-        check_required(&mut errors, role, &fields, &input.ident);
+        let case = attrs.rename_all.as_ref().and_then(|name| {
+            let case = Case::from_name(name);
+            if case.is_none() {
+                errors.push(
+                    Error::custom(format!(
+                        "unknown `rename_all` value `{}`: expected one of {}",
+                        name.as_str(),
+                        Case::NAMES
+                    ))
+                    .with_span(&name.span()),
+                );
+            }
+            case
+        });
+        let fields = to_fields(&mut errors, role, case, parsed);
+        // An embedded model brings the fields its own derive required.
+        if !fields.iter().any(|f| matches!(f.kind, FieldKind::Flatten)) {
+            check_required(&mut errors, role, &fields, &input.ident);
+        }
 
         let krate = attrs
             .krate
@@ -102,11 +138,6 @@ impl<'a> Model<'a> {
             krate,
             fields,
         })
-    }
-
-    /// The persisted fields, in column order.
-    pub fn columns(&self) -> impl Iterator<Item = &Field> {
-        self.fields.iter().filter(|f| f.persisted())
     }
 }
 
@@ -138,120 +169,277 @@ fn check_shape(input: &DeriveInput) -> Result<(), Error> {
 fn to_fields(
     errors: &mut darling::error::Accumulator,
     role: RoleArg,
+    case: Option<Case>,
     parsed: Vec<FieldAttrs>,
 ) -> Vec<Field> {
-    let explicit_id = parsed.iter().any(|f| f.id.is_present());
-    let mut id_seen: Option<Span> = None;
+    let explicit_id = parsed.iter().any(|f| f.id.is_some() || f.id_with.is_some());
+    let mut id_seen = false;
     let mut fields: Vec<Field> = Vec::with_capacity(parsed.len());
     for attrs in parsed {
         let Some(ident) = attrs.ident.clone() else {
             continue;
         };
         let name = ident.unraw().to_string();
-        if attrs.skip.is_present() {
-            check_skip(errors, &attrs);
-        }
-        if let Some(len) = &attrs.max_len
-            && **len == 0
-        {
-            errors.push(
-                Error::custom("`#[auth(max_len)]` must be at least 1").with_span(&len.span()),
+        let kind = if attrs.skip.is_present() {
+            check_alone(errors, &attrs, "skip", "a skipped field is not a column");
+            FieldKind::Skip
+        } else if attrs.flatten.is_present() {
+            check_alone(
+                errors,
+                &attrs,
+                "flatten",
+                "an embedded model brings its own columns",
             );
-        }
-        if let Some(lit) = &attrs.default
-            && !matches!(
-                lit,
-                syn::Lit::Str(_) | syn::Lit::Int(_) | syn::Lit::Float(_) | syn::Lit::Bool(_)
-            )
-        {
-            errors.push(
-                Error::custom("`#[auth(default)]` takes a string, integer, float or bool literal")
-                    .with_span(lit),
-            );
-        }
-
-        let primary_key =
-            !attrs.skip.is_present() && (attrs.id.is_present() || (!explicit_id && name == "id"));
-        if attrs.id.is_present() {
-            if let Some(_first) = id_seen {
+            FieldKind::Flatten
+        } else {
+            let primary_key = to_id_source(errors, &attrs, &name, explicit_id, &mut id_seen);
+            let role_field = to_role_field(errors, role, &attrs, &name, primary_key.is_some());
+            // A second primary key is already reported as such.
+            if let Some(def) = role_field.filter(|_| primary_key.is_none())
+                && let Some(other) = fields.iter().find(|f| match &f.kind {
+                    FieldKind::Column(c) => c.role.is_some_and(|r| r.variant == def.variant),
+                    _ => false,
+                })
+            {
+                let span = attrs.field.as_ref().map_or(ident.span(), |f| f.span());
                 errors.push(
-                    Error::custom("`#[auth(id)]` is allowed on exactly one field")
-                        .with_span(&attrs.id.span()),
+                    Error::custom(format!(
+                        "field `{}` already plays the contract's `{}`",
+                        other.ident.unraw(),
+                        def.names[0]
+                    ))
+                    .with_span(&span),
                 );
             }
-            id_seen = Some(attrs.id.span());
-        }
-        let role_field = if primary_key {
-            role.field_named("id")
-        } else if explicit_id && name == "id" {
-            None
-        } else {
-            role.field_named(&name)
+            let column = to_column_name(errors, &attrs, &ident, case);
+            check_column(errors, &attrs, &fields, &ident, &column);
+            FieldKind::Column(Column {
+                name: column,
+                role: role_field,
+                primary_key,
+                unique: attrs.unique.is_present(),
+                index: attrs.index.is_present(),
+                max_len: attrs.max_len.as_deref().copied(),
+                default: attrs.default.clone(),
+            })
         };
-
-        let column = match &attrs.column {
-            Some(column) => {
-                check_identifier(errors, column, column.span(), "column");
-                column.to_string()
-            }
-            None => {
-                check_identifier(errors, &name, ident.span(), "column");
-                name.clone()
-            }
-        };
-        if !attrs.skip.is_present()
-            && let Some(other) = fields.iter().find(|f| f.persisted() && f.column == column)
-        {
-            let span = attrs
-                .column
-                .as_ref()
-                .map_or_else(|| ident.span(), |c| c.span());
-            errors.push(
-                Error::custom(format!(
-                    "column `{column}` is already used by field `{}`",
-                    other.ident.unraw()
-                ))
-                .with_span(&span),
-            );
-        }
-
         fields.push(Field {
             ident,
             ty: attrs.ty,
-            column,
-            role: role_field.filter(|_| !attrs.skip.is_present()),
-            primary_key,
-            unique: attrs.unique.is_present(),
-            index: attrs.index.is_present(),
-            max_len: attrs.max_len.as_deref().copied(),
-            default: attrs.default,
-            skip: attrs.skip.is_present(),
+            kind,
         });
     }
     fields
 }
 
-/// `skip` means "not a column": any column key beside it is a contradiction.
-fn check_skip(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs) {
-    let conflicts: [(&str, Option<Span>); 6] = [
+/// The primary key: `#[auth(id)]`, `#[auth(id = "...")]`, `#[auth(id_with = f)]`, or a field
+/// named `id` when no field is marked.
+fn to_id_source(
+    errors: &mut darling::error::Accumulator,
+    attrs: &FieldAttrs,
+    name: &str,
+    explicit_id: bool,
+    id_seen: &mut bool,
+) -> Option<IdSource> {
+    let source = match (&attrs.id, &attrs.id_with) {
+        (Some(id), Some(_)) => {
+            errors.push(
+                Error::custom(
+                    "`#[auth(id)]` conflicts with `#[auth(id_with)]`: `id_with` already makes \
+                     this field the primary key",
+                )
+                .with_span(&id.span()),
+            );
+            return None;
+        }
+        (Some(id), None) => match &**id {
+            Override::Inherit => Some(IdSource::ByType),
+            Override::Explicit(arg) => Some(IdSource::Explicit(*arg)),
+        },
+        (None, Some(path)) => Some(IdSource::Function(path.clone())),
+        (None, None) if !explicit_id && name == "id" => Some(IdSource::ByType),
+        (None, None) => None,
+    };
+    if source.is_some() && explicit_id {
+        if *id_seen {
+            let span = attrs
+                .id
+                .as_ref()
+                .map(|id| id.span())
+                .or_else(|| attrs.id_with.as_ref().map(|p| p.span()))
+                .unwrap_or_else(Span::call_site);
+            errors.push(
+                Error::custom("`#[auth(id)]` is allowed on exactly one field").with_span(&span),
+            );
+        }
+        *id_seen = true;
+    }
+    source
+}
+
+/// The contract field a column plays: by `#[auth(field = "...")]`, else by the field's name.
+fn to_role_field(
+    errors: &mut darling::error::Accumulator,
+    role: RoleArg,
+    attrs: &FieldAttrs,
+    name: &str,
+    primary_key: bool,
+) -> Option<&'static RoleFieldDef> {
+    if attrs.extra.is_present() {
+        if role != RoleArg::Account {
+            errors.push(
+                Error::custom("`#[auth(extra)]` is only for account models")
+                    .with_span(&attrs.extra.span()),
+            );
+            return None;
+        }
+        return Some(&crate::roles::ACCOUNT_EXTRA);
+    }
+    if let Some(field) = &attrs.field {
+        if primary_key {
+            errors.push(
+                Error::custom(
+                    "`#[auth(field)]` conflicts with `#[auth(id)]`: the primary key plays `id`",
+                )
+                .with_span(&field.span()),
+            );
+            return None;
+        }
+        return match role.field_named(field) {
+            Some(def) => Some(def),
+            None => {
+                let known: Vec<&str> = role.fields().iter().map(|f| f.names[0]).collect();
+                let message = match closest(field, &known) {
+                    Some(near) => format!(
+                        "{} has no contract field `{}`; did you mean `{near}`?",
+                        role.article_name(),
+                        field.as_str()
+                    ),
+                    None => format!(
+                        "{} has no contract field `{}`: expected one of {}",
+                        role.article_name(),
+                        field.as_str(),
+                        known.join(", ")
+                    ),
+                };
+                errors.push(Error::custom(message).with_span(&field.span()));
+                None
+            }
+        };
+    }
+    if primary_key {
+        role.field_named("id")
+    } else if name == "id" {
+        // Another field is the primary key: an `id` here is an ordinary column.
+        None
+    } else {
+        role.field_named(name)
+    }
+}
+
+fn to_column_name(
+    errors: &mut darling::error::Accumulator,
+    attrs: &FieldAttrs,
+    ident: &syn::Ident,
+    case: Option<Case>,
+) -> String {
+    match &attrs.column {
+        Some(column) => {
+            check_identifier(errors, column, column.span(), "column");
+            column.to_string()
+        }
+        None => {
+            let name = ident.unraw().to_string();
+            let name = case.map_or(name.clone(), |case| case.apply(&name));
+            check_identifier(errors, &name, ident.span(), "column");
+            name
+        }
+    }
+}
+
+fn check_column(
+    errors: &mut darling::error::Accumulator,
+    attrs: &FieldAttrs,
+    fields: &[Field],
+    ident: &syn::Ident,
+    column: &str,
+) {
+    if let Some(len) = &attrs.max_len
+        && **len == 0
+    {
+        errors.push(Error::custom("`#[auth(max_len)]` must be at least 1").with_span(&len.span()));
+    }
+    if let Some(lit) = &attrs.default
+        && !matches!(
+            lit,
+            syn::Lit::Str(_) | syn::Lit::Int(_) | syn::Lit::Float(_) | syn::Lit::Bool(_)
+        )
+    {
+        errors.push(
+            Error::custom("`#[auth(default)]` takes a string, integer, float or bool literal")
+                .with_span(lit),
+        );
+    }
+    if attrs.unique.is_present() && attrs.index.is_present() {
+        errors.push(
+            Error::custom(
+                "`#[auth(index)]` conflicts with `#[auth(unique)]`: a unique column is already indexed",
+            )
+            .with_span(&attrs.index.span()),
+        );
+    }
+    let taken = fields.iter().find(|f| match &f.kind {
+        FieldKind::Column(c) => c.name.eq_ignore_ascii_case(column),
+        _ => false,
+    });
+    if let Some(other) = taken {
+        let span = attrs
+            .column
+            .as_ref()
+            .map_or_else(|| ident.span(), |c| c.span());
+        errors.push(
+            Error::custom(format!(
+                "column `{column}` is already used by field `{}`",
+                other.ident.unraw()
+            ))
+            .with_span(&span),
+        );
+    }
+}
+
+/// `skip` and `flatten` mean "not one column": any column key beside them is a contradiction.
+fn check_alone(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs, key: &str, why: &str) {
+    let flag = |present: bool, span: Span| present.then_some(span);
+    let others: [(&str, Option<Span>); 11] = [
         ("column", attrs.column.as_ref().map(|c| c.span())),
-        ("id", attrs.id.is_present().then(|| attrs.id.span())),
+        ("field", attrs.field.as_ref().map(|f| f.span())),
+        ("id", attrs.id.as_ref().map(|i| i.span())),
+        ("id_with", attrs.id_with.as_ref().map(|p| p.span())),
         (
             "unique",
-            attrs.unique.is_present().then(|| attrs.unique.span()),
+            flag(attrs.unique.is_present(), attrs.unique.span()),
         ),
-        (
-            "index",
-            attrs.index.is_present().then(|| attrs.index.span()),
-        ),
+        ("index", flag(attrs.index.is_present(), attrs.index.span())),
         ("max_len", attrs.max_len.as_ref().map(|m| m.span())),
         ("default", attrs.default.as_ref().map(|d| d.span())),
+        ("extra", flag(attrs.extra.is_present(), attrs.extra.span())),
+        (
+            "skip",
+            flag(key != "skip" && attrs.skip.is_present(), attrs.skip.span()),
+        ),
+        (
+            "flatten",
+            flag(
+                key != "flatten" && attrs.flatten.is_present(),
+                attrs.flatten.span(),
+            ),
+        ),
     ];
-    for (key, span) in conflicts {
+    for (other, span) in others {
         if let Some(span) = span {
             errors.push(
                 Error::custom(format!(
-                    "`#[auth({key})]` conflicts with `#[auth(skip)]`: a skipped field is not a column"
+                    "`#[auth({other})]` conflicts with `#[auth({key})]`: {why}"
                 ))
                 .with_span(&span),
             );
@@ -266,16 +454,18 @@ fn check_required(
     ident: &syn::Ident,
 ) {
     for def in role.fields().iter().filter(|d| d.required) {
-        let present = fields
-            .iter()
-            .any(|f| f.role.is_some_and(|r| r.variant == def.variant));
+        let present = fields.iter().any(|f| match &f.kind {
+            FieldKind::Column(c) => c.role.is_some_and(|r| r.variant == def.variant),
+            _ => false,
+        });
         if !present {
             errors.push(
                 Error::custom(format!(
-                    "{} needs a field `{}`: add `{}`",
+                    "{} needs a field `{}`: add `{}`, or mark the field that plays it with `#[auth(field = \"{}\")]`",
                     role.article_name(),
                     def.names[0],
-                    def.example
+                    def.example,
+                    def.names[0],
                 ))
                 .with_span(ident),
             );
@@ -306,6 +496,33 @@ fn check_identifier(errors: &mut darling::error::Accumulator, name: &str, span: 
             .with_span(&span),
         );
     }
+}
+
+/// The known name nearest to a misspelt one, if it is near enough to be a typo.
+fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
 }
 
 #[cfg(test)]

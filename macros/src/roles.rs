@@ -31,6 +31,15 @@ const fn f(
     }
 }
 
+/// The account's JSON column of token fields the model does not name (`#[auth(extra)]`):
+/// never found by name, only marked.
+pub const ACCOUNT_EXTRA: RoleFieldDef = f(
+    &["extra"],
+    "AccountExtra",
+    false,
+    "#[auth(extra)] pub extra: Option<serde_json::Value>",
+);
+
 const USER: &[RoleFieldDef] = &[
     f(&["id"], "UserId", true, "pub id: uuid::Uuid"),
     f(&["email"], "UserEmail", true, "pub email: String"),

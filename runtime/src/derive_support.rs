@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::error::Error;
-use crate::schema::{IdStrategy, Role, Table};
+use crate::schema::{Column, IdStrategy, Role, Table};
 use crate::value::{ColumnValue, Value, ValueError};
 
 /// A type that can be a primary key, and how its values are produced by default.
@@ -35,6 +35,18 @@ impl IdType for String {
     const STRATEGY: IdStrategy = IdStrategy::Provided;
 }
 
+/// Converts a field into its column's value, naming the column when it cannot be.
+pub fn encode<T: ColumnValue>(
+    field: &T,
+    table: &'static Table,
+    position: usize,
+) -> Result<Value, Error> {
+    field.to_value().map_err(|source| {
+        let column = table.columns.get(position).map_or("?", |c| c.name);
+        Error::InvalidInput(format!("`{}.{column}`: {source}", table.name))
+    })
+}
+
 /// Reads the next value of a row into a field, naming the column when it does not fit.
 pub fn decode<T: ColumnValue>(
     values: &mut impl Iterator<Item = Value>,
@@ -52,6 +64,65 @@ pub fn decode<T: ColumnValue>(
         column,
         source,
     })
+}
+
+/// The text of a value, for enums stored as text.
+pub fn text_of(value: Value) -> Result<String, ValueError> {
+    match value {
+        Value::Text(text) => Ok(text),
+        Value::Null => Err(ValueError::UnexpectedNull),
+        other => Err(ValueError::Mismatch {
+            expected: "text",
+            found: other.kind(),
+        }),
+    }
+}
+
+/// Fails compilation when an embedded (`#[auth(flatten)]`) model plays another role than
+/// the model embedding it.
+pub const fn check_embedded_role(embedded: Role, model: Role) {
+    if embedded as u8 != model as u8 {
+        panic!("the embedded model plays another role than the model that embeds it");
+    }
+}
+
+/// Fails compilation when a model with embedded models ends up with two columns of one name
+/// or two primary keys; the message names the column.
+pub const fn check_columns(columns: &[Column]) {
+    let mut i = 0;
+    let mut keys = 0;
+    while i < columns.len() {
+        if columns[i].primary_key {
+            keys += 1;
+            if keys > 1 {
+                panic!("two primary keys: mark only one field with `#[auth(id)]`");
+            }
+        }
+        let mut j = 0;
+        while j < i {
+            if same_name(columns[i].name, columns[j].name) {
+                panic!("{}", columns[i].name);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+}
+
+/// Case-insensitive, as column names are on MySQL and SQLite.
+const fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i].to_ascii_lowercase() != b[i].to_ascii_lowercase() {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The table of the stub impl emitted beside a derive's compile errors; never used at run
@@ -145,6 +216,16 @@ pub mod role_types {
         "expected `DateTime<Utc>`": DateTime<Utc>);
     role_field!(AuthenticatorCounter, "`{Self}` cannot hold an authenticator's `counter`",
         "expected `i64` or `i32`": i64, i32);
+    role_field!(AccountExtra,
+        "`{Self}` cannot collect an account's extra token fields",
+        "expected `serde_json::Value` or `Option<serde_json::Value>`":
+        serde_json::Value, Option<serde_json::Value>);
+    role_field!(UuidId, "`{Self}` cannot hold a generated UUID",
+        "expected `uuid::Uuid` or `String`": Uuid, String);
+    role_field!(IntegerId, "`{Self}` cannot hold an id the database assigns",
+        "expected `i64` or `i32`": i64, i32);
+    role_field!(StringId, "`{Self}` cannot hold an id from `id_with`",
+        "expected `String`": String);
     role_field!(AuthenticatorCredentialBackedUp,
         "`{Self}` cannot hold an authenticator's `credential_backed_up`",
         "expected `bool`": bool);

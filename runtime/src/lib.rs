@@ -28,7 +28,7 @@ pub mod testing;
 pub mod value;
 
 pub use adapter::{Adapter, BoxFuture};
-pub use authmodel_macros::{AuthModel, AuthSchema};
+pub use authmodel_macros::{AuthEnum, AuthModel, AuthSchema};
 pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use model::{Model, Patch, Schema};
@@ -37,10 +37,12 @@ pub use value::{ColumnValue, Value};
 /// What the derives' output names. Not a public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::derive_support::{IdType, STUB_TABLE, decode, role_types};
+    pub use crate::derive_support::{
+        IdType, STUB_TABLE, check_columns, check_embedded_role, decode, encode, role_types, text_of,
+    };
     pub use crate::error::Error;
     pub use crate::model::{
-        AccountModel, AuthenticatorModel, Model, Patch, Schema, SessionModel, UserModel,
+        AccountModel, AuthenticatorModel, Model, Patch, PatchOf, Schema, SessionModel, UserModel,
         VerificationTokenModel,
     };
     pub use crate::schema::{Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table};

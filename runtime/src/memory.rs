@@ -142,7 +142,7 @@ impl<S: Schema> MemoryAdapter<S> {
 
     fn insert<M: Model>(&self, model: M) -> Result<M> {
         let mut tables = self.lock();
-        let row = tables.insert::<S>(M::TABLE, model.to_values())?;
+        let row = tables.insert::<S>(M::TABLE, model.to_values()?)?;
         M::from_values(row)
     }
 
@@ -235,7 +235,7 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
         patch: UserPatch<S>,
     ) -> BoxFuture<'a, Result<S::User>> {
         Box::pin(async move {
-            self.update_one(&[(RoleField::UserId, id)], patch.into_assignments())?
+            self.update_one(&[(RoleField::UserId, id)], patch.into_assignments()?)?
                 .ok_or(Error::NotFound { what: "user" })
         })
     }
@@ -332,7 +332,7 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
         Box::pin(async move {
             self.update_one(
                 &[(RoleField::SessionToken, session_token)],
-                patch.into_assignments(),
+                patch.into_assignments()?,
             )
         })
     }

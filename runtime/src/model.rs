@@ -9,13 +9,14 @@ use crate::schema::Table;
 use crate::value::{Value, ValueError};
 
 /// A struct stored as one row of one table. Implemented by `#[derive(AuthModel)]`.
-pub trait Model: Sized + Clone + Send + Sync + 'static {
+pub trait Model: Sized + Send + Sync + 'static {
     /// The table descriptor: columns in field order, with their roles and constraints.
     const TABLE: &'static Table;
     /// The partial-update type: one optional slot per persisted field.
     type Patch: Patch;
-    /// The row's values, one per column of [`Model::TABLE`], in order.
-    fn to_values(&self) -> Vec<Value>;
+    /// The row's values, one per column of [`Model::TABLE`], in order. Fails only when a
+    /// typed JSON field cannot be serialized.
+    fn to_values(&self) -> Result<Vec<Value>, Error>;
     /// Builds the model from one value per column, in order.
     fn from_values(values: Vec<Value>) -> Result<Self, Error>;
 }
@@ -24,7 +25,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
 /// sets the column to `NULL`, which is distinct from leaving it alone.
 pub trait Patch: Default + Send + Sync + 'static {
     /// The assignments the patch makes, as (column position, new value), in column order.
-    fn into_assignments(self) -> Vec<(usize, Value)>;
+    fn into_assignments(self) -> Result<Vec<(usize, Value)>, Error>;
     /// Sets the field at column `position` from a neutral value: how generic code (the
     /// conformance suite, a custom adapter) builds a patch without knowing the model.
     fn set(&mut self, position: usize, value: Value) -> Result<(), ValueError>;

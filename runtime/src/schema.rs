@@ -80,6 +80,9 @@ pub enum RoleField {
     AuthenticatorCredentialDeviceType,
     AuthenticatorCredentialBackedUp,
     AuthenticatorTransports,
+    /// Not an Auth.js field: the JSON column of an account model that collects the token
+    /// fields the model does not name (`#[auth(extra)]`).
+    AccountExtra,
 }
 
 impl RoleField {
@@ -116,7 +119,7 @@ pub enum ColumnType {
 }
 
 /// How a primary key's value is produced for a new row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum IdStrategy {
     /// A random UUID (version 4) generated in Rust.
     UuidV4,
@@ -126,6 +129,37 @@ pub enum IdStrategy {
     AutoIncrement,
     /// The value the application put in the struct is stored as given.
     Provided,
+    /// A string from an application function (`#[auth(id_with = path)]`), called for each
+    /// new row.
+    Generated(fn() -> String),
+}
+
+impl PartialEq for IdStrategy {
+    fn eq(&self, other: &IdStrategy) -> bool {
+        match (self, other) {
+            (IdStrategy::Generated(a), IdStrategy::Generated(b)) => std::ptr::fn_addr_eq(*a, *b),
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+}
+
+impl IdStrategy {
+    /// The id a new row gets in a column of type `ty`, or `None` when the database assigns
+    /// it (autoincrement) or the application's value is kept (provided). A UUID strategy on a
+    /// text column yields the hyphenated text.
+    pub fn generate(self, ty: ColumnType) -> Option<crate::value::Value> {
+        use crate::value::Value;
+        let uuid = match self {
+            IdStrategy::UuidV4 => uuid::Uuid::new_v4(),
+            IdStrategy::UuidV7 => uuid::Uuid::now_v7(),
+            IdStrategy::Generated(generate) => return Some(Value::Text(generate())),
+            IdStrategy::AutoIncrement | IdStrategy::Provided => return None,
+        };
+        Some(match ty {
+            ColumnType::Uuid => Value::Uuid(uuid),
+            _ => Value::Text(uuid.hyphenated().to_string()),
+        })
+    }
 }
 
 /// A column default, written into the DDL for rows inserted by other clients.

@@ -107,19 +107,21 @@ pub enum ValueError {
 /// A Rust type that can be a model field: how it is declared, stored and read back.
 ///
 /// Implemented for `String`, `bool`, `i32`, `i64`, `f64`, [`Uuid`], `DateTime<Utc>`,
-/// `serde_json::Value`, `Vec<u8>` and `Option` of each.
+/// `time::OffsetDateTime` (feature `time`), `serde_json::Value`, [`Json<T>`] (typed JSON),
+/// `Vec<u8>`, enums deriving `AuthEnum` (stored as text), and `Option` of each.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored in a column",
     label = "not a supported column type",
-    note = "supported: String, bool, i32, i64, f64, uuid::Uuid, chrono::DateTime<Utc>, serde_json::Value, Vec<u8>, and Option of each"
+    note = "supported: String, bool, i32, i64, f64, uuid::Uuid, chrono::DateTime<Utc>, time::OffsetDateTime (feature `time`), serde_json::Value, authmodel::value::Json<T>, Vec<u8>, enums with #[derive(AuthEnum)], and Option of each"
 )]
 pub trait ColumnValue: Sized {
     /// The column type this Rust type maps to.
     const TYPE: ColumnType;
     /// Whether the column accepts `NULL` (only `Option<T>`).
     const NULLABLE: bool = false;
-    /// Converts the field into a bindable value.
-    fn to_value(&self) -> Value;
+    /// Converts the field into a bindable value. Fails only for typed JSON whose `Serialize`
+    /// fails (a map with non-string keys, say): the row is refused rather than stored wrong.
+    fn to_value(&self) -> Result<Value, ValueError>;
     /// Reads the field back from a decoded value.
     fn from_value(value: Value) -> Result<Self, ValueError>;
 }
@@ -136,8 +138,8 @@ fn mismatch<T>(expected: &'static str, found: &Value) -> Result<T, ValueError> {
 
 impl ColumnValue for String {
     const TYPE: ColumnType = ColumnType::Text;
-    fn to_value(&self) -> Value {
-        Value::Text(self.clone())
+    fn to_value(&self) -> Result<Value, ValueError> {
+        Ok(Value::Text(self.clone()))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -151,8 +153,8 @@ impl ColumnValue for String {
 
 impl ColumnValue for bool {
     const TYPE: ColumnType = ColumnType::Bool;
-    fn to_value(&self) -> Value {
-        Value::Bool(*self)
+    fn to_value(&self) -> Result<Value, ValueError> {
+        Ok(Value::Bool(*self))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -166,8 +168,8 @@ impl ColumnValue for bool {
 
 impl ColumnValue for i64 {
     const TYPE: ColumnType = ColumnType::Int64;
-    fn to_value(&self) -> Value {
-        Value::Int(*self)
+    fn to_value(&self) -> Result<Value, ValueError> {
+        Ok(Value::Int(*self))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -179,8 +181,8 @@ impl ColumnValue for i64 {
 
 impl ColumnValue for i32 {
     const TYPE: ColumnType = ColumnType::Int32;
-    fn to_value(&self) -> Value {
-        Value::Int((*self).into())
+    fn to_value(&self) -> Result<Value, ValueError> {
+        Ok(Value::Int((*self).into()))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -192,8 +194,8 @@ impl ColumnValue for i32 {
 
 impl ColumnValue for f64 {
     const TYPE: ColumnType = ColumnType::Float64;
-    fn to_value(&self) -> Value {
-        Value::Float(*self)
+    fn to_value(&self) -> Result<Value, ValueError> {
+        Ok(Value::Float(*self))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -207,8 +209,8 @@ impl ColumnValue for f64 {
 
 impl ColumnValue for Uuid {
     const TYPE: ColumnType = ColumnType::Uuid;
-    fn to_value(&self) -> Value {
-        Value::Uuid(*self)
+    fn to_value(&self) -> Result<Value, ValueError> {
+        Ok(Value::Uuid(*self))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -223,8 +225,8 @@ impl ColumnValue for Uuid {
 
 impl ColumnValue for DateTime<Utc> {
     const TYPE: ColumnType = ColumnType::Timestamp;
-    fn to_value(&self) -> Value {
-        Value::Timestamp(*self)
+    fn to_value(&self) -> Result<Value, ValueError> {
+        Ok(Value::Timestamp(*self))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -236,8 +238,8 @@ impl ColumnValue for DateTime<Utc> {
 
 impl ColumnValue for serde_json::Value {
     const TYPE: ColumnType = ColumnType::Json;
-    fn to_value(&self) -> Value {
-        Value::Json(self.clone())
+    fn to_value(&self) -> Result<Value, ValueError> {
+        Ok(Value::Json(self.clone()))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -249,8 +251,8 @@ impl ColumnValue for serde_json::Value {
 
 impl ColumnValue for Vec<u8> {
     const TYPE: ColumnType = ColumnType::Bytes;
-    fn to_value(&self) -> Value {
-        Value::Bytes(self.clone())
+    fn to_value(&self) -> Result<Value, ValueError> {
+        Ok(Value::Bytes(self.clone()))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
@@ -263,16 +265,80 @@ impl ColumnValue for Vec<u8> {
 impl<T: ColumnValue> ColumnValue for Option<T> {
     const TYPE: ColumnType = T::TYPE;
     const NULLABLE: bool = true;
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Result<Value, ValueError> {
         match self {
             Some(v) => v.to_value(),
-            None => Value::Null,
+            None => Ok(Value::Null),
         }
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
             Value::Null => Ok(None),
             other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+/// Typed JSON: any serde type, stored in a JSON column (`jsonb` on PostgreSQL, `json` on
+/// MySQL, text on SQLite).
+///
+/// ```
+/// use authmodel::value::Json;
+/// #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// struct Preferences { theme: String }
+/// # use authmodel::ColumnValue;
+/// let stored = Json(Preferences { theme: "dark".into() }).to_value().unwrap();
+/// assert_eq!(Json::<Preferences>::from_value(stored).unwrap().0.theme, "dark");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Json<T>(pub T);
+
+impl<T> ColumnValue for Json<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    const TYPE: ColumnType = ColumnType::Json;
+    fn to_value(&self) -> Result<Value, ValueError> {
+        serde_json::to_value(&self.0)
+            .map(Value::Json)
+            .map_err(|e| ValueError::Invalid(format!("cannot serialize to JSON: {e}")))
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        let json = match value {
+            Value::Json(json) => json,
+            // A JSON column some other client filled with plain text.
+            Value::Text(text) => serde_json::from_str(&text)
+                .map_err(|e| ValueError::Invalid(format!("bad JSON: {e}")))?,
+            other => return mismatch("json", &other),
+        };
+        serde_json::from_value(json)
+            .map(Json)
+            .map_err(|e| ValueError::Invalid(format!("JSON does not fit the field: {e}")))
+    }
+}
+
+#[cfg(feature = "time")]
+impl ColumnValue for time::OffsetDateTime {
+    const TYPE: ColumnType = ColumnType::Timestamp;
+    fn to_value(&self) -> Result<Value, ValueError> {
+        let nanos = self.unix_timestamp_nanos();
+        let secs = nanos.div_euclid(1_000_000_000);
+        let subsec = nanos.rem_euclid(1_000_000_000) as u32;
+        i64::try_from(secs)
+            .ok()
+            .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, subsec))
+            .map(Value::Timestamp)
+            .ok_or_else(|| ValueError::Invalid(format!("instant {self} out of range")))
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Timestamp(t) => {
+                let nanos = i128::from(t.timestamp()) * 1_000_000_000
+                    + i128::from(t.timestamp_subsec_nanos());
+                time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+                    .map_err(|e| ValueError::Invalid(format!("instant out of range: {e}")))
+            }
+            other => mismatch("timestamp", &other),
         }
     }
 }

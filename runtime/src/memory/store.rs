@@ -41,8 +41,13 @@ impl Tables {
         check_width(table, &row)?;
         for (column, value) in table.columns.iter().zip(row.iter_mut()) {
             match column.id {
-                Some(IdStrategy::UuidV4) => *value = uuid_value(table, column, Uuid::new_v4())?,
-                Some(IdStrategy::UuidV7) => *value = uuid_value(table, column, Uuid::now_v7())?,
+                Some(strategy @ (IdStrategy::UuidV4 | IdStrategy::UuidV7)) => {
+                    check_uuid_column(table, column)?;
+                    *value = strategy.generate(column.ty).unwrap_or(Value::Null);
+                }
+                Some(strategy @ IdStrategy::Generated(_)) => {
+                    *value = strategy.generate(column.ty).unwrap_or(Value::Null);
+                }
                 Some(IdStrategy::AutoIncrement) => {
                     // Taken only once the row is accepted, so a refused row leaves no gap.
                     *value = Value::Int(self.get(table).last_id + 1);
@@ -292,10 +297,9 @@ fn check_width(table: &Table, row: &Row) -> Result<()> {
 }
 
 /// A generated UUID in the column's kind: a `Uuid` column, or text for a `String` id field.
-fn uuid_value(table: &Table, column: &Column, id: Uuid) -> Result<Value> {
+fn check_uuid_column(table: &Table, column: &Column) -> Result<()> {
     match column.ty {
-        ColumnType::Uuid => Ok(Value::Uuid(id)),
-        ColumnType::Text => Ok(Value::Text(id.hyphenated().to_string())),
+        ColumnType::Uuid | ColumnType::Text => Ok(()),
         other => Err(Error::Schema(format!(
             "`{}.{}` generates UUIDs but is of type {other:?}",
             table.name, column.name

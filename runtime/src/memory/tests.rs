@@ -98,7 +98,7 @@ async fn create_user_generates_a_uuid_and_keeps_milliseconds() {
     let read = memory.get_user(&created.id.to_string()).await.unwrap();
     assert_eq!(read, Some(created.clone()));
     let stored = memory.rows(Role::User);
-    assert_eq!(stored, vec![created.to_values()]);
+    assert_eq!(stored, vec![created.to_values().unwrap()]);
 }
 
 #[tokio::test]

@@ -40,7 +40,7 @@ impl<S: Schema> SqlAdapter<S> {
 
     /// Inserts `model` and returns the row as stored.
     async fn insert<M: Model>(&self, insert: &Insert, model: M) -> Result<M> {
-        let params = insert.params(model.to_values())?;
+        let params = insert.params(model.to_values()?)?;
         self.one::<M>(Access::Write, &insert.stmt.sql, &params)
             .await?
             .ok_or_else(|| Error::Database("INSERT ... RETURNING returned no row".into()))
@@ -54,7 +54,7 @@ impl<S: Schema> SqlAdapter<S> {
         key: Value,
         patch: M::Patch,
     ) -> Result<Option<M>> {
-        let mut assignments = patch.into_assignments();
+        let mut assignments = patch.into_assignments()?;
         if assignments.is_empty() {
             return self.one::<M>(Access::Read, read, &[key]).await;
         }

@@ -14,11 +14,10 @@ use sea_query::{
     Expr, ExprTrait, MysqlQueryBuilder, PostgresQueryBuilder, Query, QueryStatementBuilder,
     SqliteQueryBuilder,
 };
-use uuid::Uuid;
 
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::schema::{Column, ColumnType, IdStrategy, RoleField, Table};
+use crate::schema::{Column, IdStrategy, RoleField, Table};
 use crate::value::{Value, to_millis};
 
 /// One statement's SQL and how many parameters it binds.
@@ -187,7 +186,8 @@ pub(crate) struct Insert {
     /// The statement.
     pub stmt: Stmt,
     table: &'static Table,
-    /// Columns whose values are generated here (UUID ids), replacing the model's value.
+    /// Columns whose values are generated here (UUIDs, application functions), replacing
+    /// the model's value.
     generated: Vec<(usize, IdStrategy)>,
     /// The autoincrement column, left out of the statement.
     omitted: Option<usize>,
@@ -204,7 +204,9 @@ impl Insert {
             .iter()
             .enumerate()
             .filter_map(|(i, c)| match c.id {
-                Some(s @ (IdStrategy::UuidV4 | IdStrategy::UuidV7)) => Some((i, s)),
+                Some(s @ (IdStrategy::UuidV4 | IdStrategy::UuidV7 | IdStrategy::Generated(_))) => {
+                    Some((i, s))
+                }
                 _ => None,
             })
             .collect();
@@ -241,14 +243,9 @@ impl Insert {
             )));
         }
         for &(position, strategy) in &self.generated {
-            let id = match strategy {
-                IdStrategy::UuidV7 => Uuid::now_v7(),
-                _ => Uuid::new_v4(),
-            };
-            values[position] = match self.table.columns[position].ty {
-                ColumnType::Uuid => Value::Uuid(id),
-                _ => Value::Text(id.hyphenated().to_string()),
-            };
+            if let Some(id) = strategy.generate(self.table.columns[position].ty) {
+                values[position] = id;
+            }
         }
         truncate_timestamps(&mut values);
         if let Some(position) = self.omitted {

@@ -130,7 +130,7 @@ fn inserts_generate_ids_and_truncate_timestamps() {
     let statements = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
     let params = statements
         .insert_user
-        .params(user("a@example.com").to_values())
+        .params(user("a@example.com").to_values().unwrap())
         .unwrap();
     assert!(matches!(params[0], Value::Uuid(id) if id != Uuid::nil()));
     assert_eq!(

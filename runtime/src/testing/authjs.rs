@@ -4,7 +4,9 @@
 //! `packages/utils/adapter.ts`; where it checks a little more (the value an operation
 //! returns, which Auth.js leaves unchecked), the comment says so.
 
-use super::check::{CaseResult, Check, During, Plain, absent, present, same_model, same_row};
+use super::check::{
+    CaseResult, Check, During, Plain, absent, present, row_of, same_model, same_row,
+};
 use super::fixtures::{self, Clock, get, hash_token, id_of, id_value, position, put, uuid};
 use super::suite::Suite;
 use super::{RawReads, SuiteOptions};
@@ -31,8 +33,8 @@ where
             .adapter
             .create_user(fixtures::model(&fixture)?)
             .await
-            .during("createUser")?
-            .to_values();
+            .during("createUser")?;
+        let created = row_of(&created)?;
         let id = id_of(users, &created, RoleField::UserId)?;
         let what = "db.user(id) after createUser";
         let db = present(what, self.raw.user(&id).await.during("db.user")?)?;

@@ -126,20 +126,31 @@ pub(crate) fn same_row(
     ))
 }
 
+/// A model's row; one the suite cannot encode fails the case.
+pub(crate) fn row_of<M: Model>(model: &M) -> Result<Vec<Value>, Check> {
+    model.to_values().during("encoding the model")
+}
+
+/// A model's row for a failure message, where the failure is already being reported.
+pub(crate) fn shown<M: Model>(model: &M) -> Vec<Value> {
+    model.to_values().unwrap_or_default()
+}
+
 /// Compares a model to an expected row.
 pub(crate) fn same_model<M: Model>(
     what: &str,
     expected: &[Value],
     actual: &M,
 ) -> Result<(), Check> {
-    same_row(M::TABLE, what, expected, &actual.to_values(), &[])
+    same_row(M::TABLE, what, expected, &row_of(actual)?, &[])
 }
 
 /// The model that must be there, as a row.
 pub(crate) fn present<M: Model>(what: &str, model: Option<M>) -> Result<Vec<Value>, Check> {
-    model
-        .map(|m| m.to_values())
-        .ok_or_else(|| Check::differ(what, Plain("a row"), Plain("None")))
+    match model {
+        Some(m) => row_of(&m),
+        None => Err(Check::differ(what, Plain("a row"), Plain("None"))),
+    }
 }
 
 /// Fails if a model is there.
@@ -149,7 +160,7 @@ pub(crate) fn absent<M: Model>(what: &str, model: Option<M>) -> Result<(), Check
         Some(m) => Err(Check::differ(
             what,
             Plain("None"),
-            Shown(M::TABLE, &m.to_values()),
+            Shown(M::TABLE, &shown(&m)),
         )),
     }
 }

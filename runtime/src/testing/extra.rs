@@ -12,7 +12,8 @@ use chrono::Duration;
 use super::RawReads;
 use super::authjs::{account_fixture, account_key, patch, sessions, text, tokens, users};
 use super::check::{
-    CaseResult, Check, During, Plain, Shown, absent, ensure, present, same_model, same_row,
+    CaseResult, Check, During, Plain, Shown, absent, ensure, present, row_of, same_model, same_row,
+    shown,
 };
 use super::fixtures::{
     self, foreign_ids, fresh_value, get, hash_token, id_value, position, put, uuid,
@@ -48,7 +49,7 @@ where
             table,
             &key,
             "createUser with a taken email",
-            result.map(|u| u.to_values()),
+            result.map(|u| shown(&u)),
         )?;
 
         let (second, second_id) = self.new_user("duplicate-other").await?;
@@ -59,7 +60,7 @@ where
             table,
             &key,
             "updateUser to a taken email",
-            result.map(|u| u.to_values()),
+            result.map(|u| shown(&u)),
         )?;
 
         let what = "db.user of the user whose update conflicted";
@@ -109,7 +110,7 @@ where
             table,
             &key,
             "linkAccount of a linked account",
-            result.map(|a| a.to_values()),
+            result.map(|a| shown(&a)),
         )?;
         let (provider, account_id) = account_key::<S>(&first)?;
         let what = "db.account after the conflicting linkAccount";
@@ -161,7 +162,7 @@ where
                     return Err(Check::differ(
                         format!("updateUser({id:?})"),
                         Plain("Err(NotFound)"),
-                        Shown(table, &user.to_values()),
+                        Shown(table, &shown(&user)),
                     ));
                 }
             }
@@ -383,7 +384,7 @@ where
         let mut winners = Vec::new();
         for result in join_all(racers).await {
             if let Some(token) = result.during("useVerificationToken")? {
-                winners.push(token.to_values());
+                winners.push(row_of(&token)?);
             }
         }
         ensure(winners.len() == 1, || {
@@ -430,7 +431,7 @@ where
             table,
             "the session createSession returned",
             &expected,
-            &created.to_values(),
+            &row_of(&created)?,
         )?;
         let db = present(
             "db.session",

@@ -151,12 +151,32 @@ pub struct SuiteOptions {
     /// Names of cases to skip (Auth.js's `skipTests`): `deleteUser`, the WebAuthn cases and
     /// the cases after 22. Any other name makes [`run`] fail before it starts.
     pub skip: Vec<String>,
+    /// Fixture values given to the builders that could not be encoded; [`run`] reports them
+    /// before it starts.
+    unencodable: Vec<String>,
 }
 
 impl SuiteOptions {
+    fn to_fixture(&mut self, field: &str, value: impl ColumnValue) -> Option<Value> {
+        match value.to_value() {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.unencodable.push(format!("`{field}`: {error}"));
+                None
+            }
+        }
+    }
+
+    /// The fixture values that could not be encoded.
+    pub(crate) fn unencodable(&self) -> &[String] {
+        &self.unencodable
+    }
+
     /// Adds a fixture value for one of the user model's own fields.
     pub fn with_user_extra(mut self, field: &str, value: impl ColumnValue) -> Self {
-        self.user_extras.insert(field.to_owned(), value.to_value());
+        if let Some(value) = self.to_fixture(field, value) {
+            self.user_extras.insert(field.to_owned(), value);
+        }
         self
     }
 
@@ -165,10 +185,12 @@ impl SuiteOptions {
         if role == Role::User {
             return self.with_user_extra(field, value);
         }
-        self.extras
-            .entry(role)
-            .or_default()
-            .insert(field.to_owned(), value.to_value());
+        if let Some(value) = self.to_fixture(field, value) {
+            self.extras
+                .entry(role)
+                .or_default()
+                .insert(field.to_owned(), value);
+        }
         self
     }
 

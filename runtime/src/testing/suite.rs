@@ -42,6 +42,15 @@ where
 {
     /// Checks the options and sets up an empty run.
     pub fn new(adapter: &'a A, raw: &'a R, options: SuiteOptions) -> Result<Self, Failure> {
+        if let Some(problem) = options.unencodable().first() {
+            return Err(Failure {
+                case: 0,
+                name: "options",
+                what: format!("a fixture value cannot be encoded: {problem}"),
+                expected: None,
+                actual: None,
+            });
+        }
         for name in &options.skip {
             let skippable = CASES.iter().any(|case| case.skippable && case.name == name);
             if !skippable {

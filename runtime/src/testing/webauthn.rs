@@ -7,7 +7,7 @@
 use super::RawReads;
 use super::authjs::{accounts, surrogates, text, users};
 use super::check::{
-    CaseResult, Check, During, Plain, Shown, absent, present, same_model, same_row,
+    CaseResult, Check, During, Plain, Shown, absent, present, row_of, same_model, same_row, shown,
 };
 use super::fixtures::{self, id_of, id_value, position, put, random_int, uuid};
 use super::suite::Suite;
@@ -167,7 +167,7 @@ where
                 return Err(Check::differ(
                     "updateAuthenticatorCounter of an unknown credential",
                     Plain("Err(NotFound)"),
-                    Shown(table, &found.to_values()),
+                    Shown(table, &shown(&found)),
                 ));
             }
         }
@@ -215,8 +215,8 @@ where
             .adapter
             .create_user(fixtures::model(&row)?)
             .await
-            .during("createUser")?
-            .to_values();
+            .during("createUser")?;
+        let created = row_of(&created)?;
         let id = id_of(users::<S>(), &created, RoleField::UserId)?;
         Ok((created, id))
     }
@@ -286,8 +286,8 @@ where
             .adapter
             .create_authenticator(fixtures::model(&data)?)
             .await
-            .during("createAuthenticator")?
-            .to_values();
+            .during("createAuthenticator")?;
+        let created = row_of(&created)?;
         let what = "the authenticator createAuthenticator returned";
         same_row(table, what, &data, &created, &surrogates(table))?;
         Ok(created)
@@ -297,7 +297,7 @@ where
 /// Fails unless `actual` holds exactly the rows of `expected`, in any order.
 fn same_set<M: Model>(what: &str, expected: &[Vec<Value>], actual: Vec<M>) -> Result<(), Check> {
     let table = M::TABLE;
-    let actual: Vec<Vec<Value>> = actual.iter().map(Model::to_values).collect();
+    let actual: Vec<Vec<Value>> = actual.iter().map(row_of).collect::<Result<_, _>>()?;
     let mut left: Vec<&Vec<Value>> = expected.iter().collect();
     let mut extra = Vec::new();
     for row in &actual {

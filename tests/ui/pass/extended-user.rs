@@ -34,5 +34,5 @@ fn main() {
         phone: Some(None),
         ..Default::default()
     };
-    assert_eq!(authmodel::Patch::into_assignments(patch).len(), 1);
+    assert_eq!(authmodel::Patch::into_assignments(patch).unwrap().len(), 1);
 }

@@ -19,6 +19,6 @@ fn main() {
         expires: chrono::Utc::now(),
         delivered: true,
     };
-    let back = Token::from_values(token.to_values()).unwrap();
+    let back = Token::from_values(token.to_values().unwrap()).unwrap();
     assert!(!back.delivered);
 }

@@ -1,0 +1,13 @@
+use authmodel::AuthModel;
+
+#[derive(AuthModel)]
+#[auth(role = "account")]
+pub struct Link {
+    pub user_id: uuid::Uuid,
+    pub kind: String,
+    pub provider: String,
+    pub provider_account_id: String,
+    pub expires_at: Option<String>,
+}
+
+fn main() {}
