@@ -46,7 +46,9 @@ impl Layout {
                 FieldKind::Column(_) => literal += 1,
                 FieldKind::Flatten => {
                     let ty = &field.ty;
-                    widths.push(quote!(<#ty as #p::Model>::TABLE.columns.len()));
+                    let p = respan(p, ty.span());
+                    widths
+                        .push(quote_spanned!(ty.span()=> <#ty as #p::Model>::TABLE.columns.len()));
                 }
                 FieldKind::Skip => {}
             }
@@ -166,7 +168,8 @@ fn columns(
         }
         FieldKind::Flatten => {
             let ty = &f.ty;
-            Some(quote! {
+            let p = respan(p, ty.span());
+            Some(quote_spanned! {ty.span()=>
                 let __inner = <#ty as #p::Model>::TABLE.columns;
                 let mut __i = 0usize;
                 while __i < __inner.len() {
@@ -178,18 +181,7 @@ fn columns(
         }
         FieldKind::Skip => None,
     });
-    let role_checks = model.fields.iter().filter_map(|f| match &f.kind {
-        FieldKind::Flatten => {
-            let ty = &f.ty;
-            Some(quote_spanned! {ty.span()=>
-                const _: () = #p::check_embedded_role(
-                    <#ty as #p::Model>::TABLE.role,
-                    #p::Role::#role_variant,
-                );
-            })
-        }
-        _ => None,
-    });
+    let checks = embedding_checks(model, p, role_variant);
     quote! {
         const __COLUMNS: [#p::Column; #count] = {
             let mut __out = [#p::Column::new("", "", #p::ColumnType::Text); #count];
@@ -197,9 +189,99 @@ fn columns(
             #(#fills)*
             __out
         };
-        #(#role_checks)*
-        const _: () = #p::check_columns(&__COLUMNS);
+        #(#checks)*
     }
+}
+
+/// Const checks of a model that embeds others, each failing with a message written here and
+/// spanned on the field at fault: the embedded model plays this model's role, no column is
+/// both this model's and an embedded one's (or two embedded ones'), one primary key in all.
+fn embedding_checks(model: &Model, p: &TokenStream, role_variant: &syn::Ident) -> Vec<TokenStream> {
+    let embedded: Vec<&Field> = model
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Flatten))
+        .collect();
+    let type_name = |f: &Field| {
+        let ty = &f.ty;
+        quote!(#ty).to_string().replace(' ', "")
+    };
+    let check = |span: proc_macro2::Span, condition: TokenStream, message: String| {
+        let condition = respan(&condition, span);
+        quote_spanned! {span=>
+            const _: () = if #condition { ::core::panic!(#message) };
+        }
+    };
+    let mut checks = Vec::new();
+    for (i, inner) in embedded.iter().enumerate() {
+        let ty = &inner.ty;
+        let name = type_name(inner);
+        checks.push(check(
+            ty.span(),
+            quote!(!#p::same_role(<#ty as #p::Model>::TABLE.role, #p::Role::#role_variant)),
+            format!(
+                "the embedded `{name}` plays another role than {}",
+                model.role.article_name()
+            ),
+        ));
+        for own in &model.fields {
+            let FieldKind::Column(column) = &own.kind else {
+                continue;
+            };
+            let column_name = &column.name;
+            checks.push(check(
+                own.ident.span(),
+                quote!(#p::has_column(<#ty as #p::Model>::TABLE.columns, #column_name)),
+                format!("column `{column_name}` is also a column of the embedded `{name}`"),
+            ));
+            if column.primary_key.is_some() {
+                checks.push(check(
+                    own.ident.span(),
+                    quote!(#p::has_primary_key(<#ty as #p::Model>::TABLE.columns)),
+                    format!(
+                        "`{}` is a primary key, and the embedded `{name}` has one: a table has one primary key",
+                        own.ident.unraw()
+                    ),
+                ));
+            }
+        }
+        for other in &embedded[..i] {
+            let other_ty = &other.ty;
+            checks.push(check(
+                ty.span(),
+                quote!(#p::share_column(
+                    <#ty as #p::Model>::TABLE.columns,
+                    <#other_ty as #p::Model>::TABLE.columns,
+                )),
+                format!(
+                    "the embedded `{name}` and `{}` have a column in common",
+                    type_name(other)
+                ),
+            ));
+        }
+    }
+    checks
+}
+
+/// The same tokens, every one spanned at `span`: so a call built from interpolated paths
+/// reports at the user's tokens, not at the derive.
+fn respan(tokens: &TokenStream, span: proc_macro2::Span) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    tokens
+        .clone()
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Group(group) => {
+                let mut respanned = Group::new(group.delimiter(), respan(&group.stream(), span));
+                respanned.set_span(span);
+                TokenTree::Group(respanned)
+            }
+            mut other => {
+                other.set_span(span);
+                other
+            }
+        })
+        .collect()
 }
 
 fn column(p: &TokenStream, f: &Field, c: &Column) -> TokenStream {
@@ -332,7 +414,8 @@ fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident, layout: &Layou
             }
             FieldKind::Flatten => {
                 let doc = format!("The changes to the embedded `{}`.", f.ident.unraw());
-                fields.push(quote!(#[doc = #doc] pub #name: #p::PatchOf<#ty>));
+                let p = respan(p, ty.span());
+                fields.push(quote_spanned!(ty.span()=> #[doc = #doc] pub #name: #p::PatchOf<#ty>));
                 assignments.push(quote! {
                     for (__at, __value) in #p::Patch::into_assignments(self.#name)? {
                         __assignments.push((__at + #at, __value));

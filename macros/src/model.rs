@@ -121,9 +121,11 @@ impl<'a> Model<'a> {
             }
             case
         });
-        let fields = to_fields(&mut errors, role, case, parsed);
-        // An embedded model brings the fields its own derive required.
-        if !fields.iter().any(|f| matches!(f.kind, FieldKind::Flatten)) {
+        let mut unresolved = false;
+        let fields = to_fields(&mut errors, role, case, parsed, &mut unresolved);
+        // An embedded model brings the fields its own derive required; a field whose role
+        // could not be resolved is already an error, and "missing" would only repeat it.
+        if !unresolved && !fields.iter().any(|f| matches!(f.kind, FieldKind::Flatten)) {
             check_required(&mut errors, role, &fields, &input.ident);
         }
 
@@ -171,6 +173,7 @@ fn to_fields(
     role: RoleArg,
     case: Option<Case>,
     parsed: Vec<FieldAttrs>,
+    unresolved: &mut bool,
 ) -> Vec<Field> {
     let explicit_id = parsed.iter().any(|f| f.id.is_some() || f.id_with.is_some());
     let mut id_seen = false;
@@ -192,8 +195,16 @@ fn to_fields(
             );
             FieldKind::Flatten
         } else {
-            let primary_key = to_id_source(errors, &attrs, &name, explicit_id, &mut id_seen);
-            let role_field = to_role_field(errors, role, &attrs, &name, primary_key.is_some());
+            let primary_key =
+                to_id_source(errors, &attrs, &name, explicit_id, &mut id_seen, unresolved);
+            let role_field = to_role_field(
+                errors,
+                role,
+                &attrs,
+                &name,
+                primary_key.is_some(),
+                unresolved,
+            );
             // A second primary key is already reported as such.
             if let Some(def) = role_field.filter(|_| primary_key.is_none())
                 && let Some(other) = fields.iter().find(|f| match &f.kind {
@@ -240,6 +251,7 @@ fn to_id_source(
     name: &str,
     explicit_id: bool,
     id_seen: &mut bool,
+    unresolved: &mut bool,
 ) -> Option<IdSource> {
     let source = match (&attrs.id, &attrs.id_with) {
         (Some(id), Some(_)) => {
@@ -250,6 +262,7 @@ fn to_id_source(
                 )
                 .with_span(&id.span()),
             );
+            *unresolved = true;
             return None;
         }
         (Some(id), None) => match &**id {
@@ -284,6 +297,7 @@ fn to_role_field(
     attrs: &FieldAttrs,
     name: &str,
     primary_key: bool,
+    unresolved: &mut bool,
 ) -> Option<&'static RoleFieldDef> {
     if attrs.extra.is_present() {
         if role != RoleArg::Account {
@@ -303,6 +317,7 @@ fn to_role_field(
                 )
                 .with_span(&field.span()),
             );
+            *unresolved = true;
             return None;
         }
         return match role.field_named(field) {
@@ -323,6 +338,7 @@ fn to_role_field(
                     ),
                 };
                 errors.push(Error::custom(message).with_span(&field.span()));
+                *unresolved = true;
                 None
             }
         };

@@ -14,6 +14,9 @@ use crate::case::Case;
 
 /// Expands the derive, or its errors.
 pub fn derive(input: &DeriveInput) -> TokenStream {
+    if let Err(errors) = check_shape(input) {
+        return errors.write_errors();
+    }
     let attrs = match EnumAttrs::from_derive_input(input) {
         Ok(attrs) => attrs,
         Err(errors) => return errors.write_errors(),
@@ -100,4 +103,27 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             }
         };
     }
+}
+
+/// Only unit variants have a text: every variant carrying data is an error of its own.
+fn check_shape(input: &DeriveInput) -> Result<(), darling::Error> {
+    let syn::Data::Enum(data) = &input.data else {
+        return Err(darling::Error::custom(
+            "`#[derive(AuthEnum)]` is for enums whose variants are stored as text",
+        )
+        .with_span(&input.ident));
+    };
+    let mut errors = darling::Error::accumulator();
+    for variant in &data.variants {
+        if !matches!(variant.fields, syn::Fields::Unit) {
+            errors.push(
+                darling::Error::custom(format!(
+                    "`#[derive(AuthEnum)]` stores unit variants as text: `{}` carries data",
+                    variant.ident
+                ))
+                .with_span(&variant.fields),
+            );
+        }
+    }
+    errors.finish()
 }

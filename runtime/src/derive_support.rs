@@ -78,35 +78,45 @@ pub fn text_of(value: Value) -> Result<String, ValueError> {
     }
 }
 
-/// Fails compilation when an embedded (`#[auth(flatten)]`) model plays another role than
-/// the model embedding it.
-pub const fn check_embedded_role(embedded: Role, model: Role) {
-    if embedded as u8 != model as u8 {
-        panic!("the embedded model plays another role than the model that embeds it");
-    }
+/// Whether two roles are the same, in a const context (for embedded models).
+pub const fn same_role(a: Role, b: Role) -> bool {
+    a as u8 == b as u8
 }
 
-/// Fails compilation when a model with embedded models ends up with two columns of one name
-/// or two primary keys; the message names the column.
-pub const fn check_columns(columns: &[Column]) {
+/// Whether `columns` has a column named `name` (case-insensitively).
+pub const fn has_column(columns: &[Column], name: &str) -> bool {
     let mut i = 0;
-    let mut keys = 0;
     while i < columns.len() {
-        if columns[i].primary_key {
-            keys += 1;
-            if keys > 1 {
-                panic!("two primary keys: mark only one field with `#[auth(id)]`");
-            }
-        }
-        let mut j = 0;
-        while j < i {
-            if same_name(columns[i].name, columns[j].name) {
-                panic!("{}", columns[i].name);
-            }
-            j += 1;
+        if same_name(columns[i].name, name) {
+            return true;
         }
         i += 1;
     }
+    false
+}
+
+/// Whether two column lists have a column name in common.
+pub const fn share_column(a: &[Column], b: &[Column]) -> bool {
+    let mut i = 0;
+    while i < a.len() {
+        if has_column(b, a[i].name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether `columns` has a primary key column.
+pub const fn has_primary_key(columns: &[Column]) -> bool {
+    let mut i = 0;
+    while i < columns.len() {
+        if columns[i].primary_key {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Case-insensitive, as column names are on MySQL and SQLite.

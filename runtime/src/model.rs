@@ -9,6 +9,11 @@ use crate::schema::Table;
 use crate::value::{Value, ValueError};
 
 /// A struct stored as one row of one table. Implemented by `#[derive(AuthModel)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an authmodel model",
+    label = "not a model",
+    note = "models are structs with `#[derive(AuthModel)]`"
+)]
 pub trait Model: Sized + Send + Sync + 'static {
     /// The table descriptor: columns in field order, with their roles and constraints.
     const TABLE: &'static Table;

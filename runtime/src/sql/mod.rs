@@ -117,10 +117,10 @@ impl<S: Schema> fmt::Debug for SqlAdapter<S> {
 impl<S: Schema> SqlAdapter<S> {
     /// Connects to the database `url` names.
     ///
-    /// Fails with [`Error::Url`] for a malformed URL or an unknown scheme,
-    /// [`Error::Unsupported`] for `postgres://` and `mysql://` (their driver comes in a later
-    /// release), [`Error::Schema`] when a model lacks a column the contract needs, and
-    /// [`Error::Database`] when the database cannot be opened or, with
+    /// Fails with [`Error::Url`](crate::Error::Url) for a malformed URL or an unknown scheme,
+    /// [`Error::Unsupported`](crate::Error::Unsupported) for `postgres://` and `mysql://` (their driver comes in a later
+    /// release), [`Error::Schema`](crate::Error::Schema) when a model lacks a column the contract needs, and
+    /// [`Error::Database`](crate::Error::Database) when the database cannot be opened or, with
     /// [`Options::synchronize`], its tables cannot be created.
     pub async fn connect(url: &str, options: Options) -> Result<Self> {
         let target = url::parse(url)?;
@@ -157,7 +157,8 @@ impl<S: Schema> SqlAdapter<S> {
     /// dialect's placeholders (`?` on SQLite).
     ///
     /// For tests and tools (the conformance suite's raw reads, an admin script): it bypasses
-    /// the contract's statements, and on SQLite runs on a read-only connection.
+    /// the contract's statements. On a SQLite file it runs on a read connection, which refuses
+    /// writes (`PRAGMA query_only`); use [`SqlAdapter::raw_execute`] for those.
     pub async fn raw_select(
         &self,
         sql: &str,

@@ -427,3 +427,90 @@ fn render(dialect: Dialect, query: &impl QueryStatementBuilder) -> Stmt {
         params: values.0.len(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::model::{Model, Schema};
+    use crate::models::{DefaultSchema, User};
+
+    fn user() -> User {
+        User {
+            id: Uuid::nil(),
+            name: None,
+            email: "a@example.com".into(),
+            email_verified: Some(instant()),
+            image: None,
+        }
+    }
+
+    fn instant() -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2030, 5, 6, 7, 8, 9).unwrap() + Duration::nanoseconds(123_456_789)
+    }
+
+    #[test]
+    fn statements_render_per_dialect() {
+        let sqlite = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
+        assert_eq!(
+            &*sqlite.use_verification_token.sql,
+            r#"DELETE FROM "verification_tokens" WHERE "verification_tokens"."identifier" = ? AND "verification_tokens"."token" = ? RETURNING "identifier", "token", "expires""#
+        );
+        assert_eq!(sqlite.session_and_user.params, 1);
+        let postgres = Statements::new(Dialect::Postgres, DefaultSchema::tables()).unwrap();
+        assert_eq!(
+            &*postgres.update_authenticator_counter.sql,
+            r#"UPDATE "authenticators" SET "counter" = $1 WHERE "credential_id" = $2 RETURNING "credential_id", "user_id", "provider_account_id", "credential_public_key", "counter", "credential_device_type", "credential_backed_up", "transports""#
+        );
+        assert!(matches!(
+            Statements::new(Dialect::MySql, DefaultSchema::tables()),
+            Err(Error::Unsupported {
+                dialect: Dialect::MySql,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn update_sql_is_built_once_per_column_set() {
+        let statements = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
+        let updates = &statements.update_user;
+        let mut name = vec![(1, Value::Text("a".into()))];
+        let first = updates.sql(&mut name).unwrap();
+        let again = updates.sql(&mut [(1, Value::Null)]).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &again));
+        assert_eq!(
+            &*first,
+            r#"UPDATE "users" SET "name" = ? WHERE "id" = ? RETURNING "id", "name", "email", "email_verified", "image""#
+        );
+        // Out of order in, column order out (values follow their columns).
+        let mut two = vec![(4, Value::Null), (2, Value::Text("e".into()))];
+        let sql = updates.sql(&mut two).unwrap();
+        assert!(sql.contains(r#"SET "email" = ?, "image" = ?"#), "{sql}");
+        assert_eq!(two[0].0, 2);
+        assert!(updates.sql(&mut [(9, Value::Null)]).is_err());
+        assert!(
+            updates
+                .sql(&mut [(1, Value::Null), (1, Value::Null)])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn inserts_generate_ids_and_truncate_timestamps() {
+        let statements = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
+        let params = statements
+            .insert_user
+            .params(user().to_values().unwrap())
+            .unwrap();
+        assert!(matches!(params[0], Value::Uuid(id) if id != Uuid::nil()));
+        assert_eq!(
+            params[3],
+            Value::Timestamp(crate::value::to_millis(instant()))
+        );
+        assert!(statements.insert_user.params(vec![Value::Null]).is_err());
+    }
+}

@@ -4,12 +4,11 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
-use super::statements::Statements;
-use super::{Options, SqlAdapter, connect};
+use super::{SqlAdapter, connect};
 use crate::adapter::Adapter;
 use crate::dialect::Dialect;
 use crate::error::Error;
-use crate::model::{Model, Schema};
+use crate::model::Model;
 use crate::models::{
     Account, Authenticator, DefaultSchema, Session, SessionPatch, User, UserPatch,
     VerificationToken,
@@ -76,68 +75,6 @@ fn authenticator(user_id: Uuid, credential_id: &str) -> Authenticator {
         credential_backed_up: false,
         transports: Some("usb,ble".into()),
     }
-}
-
-#[test]
-fn statements_render_per_dialect() {
-    let sqlite = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
-    assert_eq!(
-        &*sqlite.use_verification_token.sql,
-        r#"DELETE FROM "verification_tokens" WHERE "verification_tokens"."identifier" = ? AND "verification_tokens"."token" = ? RETURNING "identifier", "token", "expires""#
-    );
-    assert_eq!(sqlite.session_and_user.params, 1);
-    let postgres = Statements::new(Dialect::Postgres, DefaultSchema::tables()).unwrap();
-    assert_eq!(
-        &*postgres.update_authenticator_counter.sql,
-        r#"UPDATE "authenticators" SET "counter" = $1 WHERE "credential_id" = $2 RETURNING "credential_id", "user_id", "provider_account_id", "credential_public_key", "counter", "credential_device_type", "credential_backed_up", "transports""#
-    );
-    assert!(matches!(
-        Statements::new(Dialect::MySql, DefaultSchema::tables()),
-        Err(Error::Unsupported {
-            dialect: Dialect::MySql,
-            ..
-        })
-    ));
-}
-
-#[test]
-fn update_sql_is_built_once_per_column_set() {
-    let statements = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
-    let updates = &statements.update_user;
-    let mut name = vec![(1, Value::Text("a".into()))];
-    let first = updates.sql(&mut name).unwrap();
-    let again = updates.sql(&mut [(1, Value::Null)]).unwrap();
-    assert!(std::sync::Arc::ptr_eq(&first, &again));
-    assert_eq!(
-        &*first,
-        r#"UPDATE "users" SET "name" = ? WHERE "id" = ? RETURNING "id", "name", "email", "email_verified", "image""#
-    );
-    // Out of order in, column order out (values follow their columns).
-    let mut two = vec![(4, Value::Null), (2, Value::Text("e".into()))];
-    let sql = updates.sql(&mut two).unwrap();
-    assert!(sql.contains(r#"SET "email" = ?, "image" = ?"#), "{sql}");
-    assert_eq!(two[0].0, 2);
-    assert!(updates.sql(&mut [(9, Value::Null)]).is_err());
-    assert!(
-        updates
-            .sql(&mut [(1, Value::Null), (1, Value::Null)])
-            .is_err()
-    );
-}
-
-#[test]
-fn inserts_generate_ids_and_truncate_timestamps() {
-    let statements = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
-    let params = statements
-        .insert_user
-        .params(user("a@example.com").to_values().unwrap())
-        .unwrap();
-    assert!(matches!(params[0], Value::Uuid(id) if id != Uuid::nil()));
-    assert_eq!(
-        params[3],
-        Value::Timestamp(crate::value::to_millis(instant()))
-    );
-    assert!(statements.insert_user.params(vec![Value::Null]).is_err());
 }
 
 #[tokio::test]
@@ -581,105 +518,3 @@ static RAW_TEXT: crate::schema::Table = crate::schema::Table {
         crate::schema::Column::new("e", "e", crate::schema::ColumnType::Text),
     ],
 };
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn verification_tokens_are_used_once() {
-    let auth = memory().await;
-    for round in 0..20 {
-        let token = VerificationToken {
-            identifier: "race@example.com".into(),
-            token: format!("t{round}"),
-            expires: instant(),
-        };
-        auth.create_verification_token(token).await.unwrap();
-        let tasks: Vec<_> = (0..8)
-            .map(|_| {
-                let auth = auth.clone();
-                let token = format!("t{round}");
-                tokio::spawn(async move {
-                    auth.use_verification_token("race@example.com", &token)
-                        .await
-                        .unwrap()
-                })
-            })
-            .collect();
-        let mut winners = 0;
-        for task in tasks {
-            winners += usize::from(task.await.unwrap().is_some());
-        }
-        assert_eq!(winners, 1, "round {round}");
-    }
-}
-
-#[tokio::test]
-async fn bad_urls_fail_before_connecting() {
-    assert!(matches!(
-        connect("postgres://u:p@localhost/db").await,
-        Err(Error::Unsupported {
-            dialect: Dialect::Postgres,
-            ..
-        })
-    ));
-    assert!(matches!(
-        connect("mysql://localhost/db").await,
-        Err(Error::Unsupported {
-            dialect: Dialect::MySql,
-            ..
-        })
-    ));
-    assert!(matches!(
-        connect("nosuch://x").await,
-        Err(Error::Url { .. })
-    ));
-    let missing = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/absent.db?mode=rw", missing.path().display());
-    assert!(matches!(
-        Auth::connect(&url, Options::default()).await,
-        Err(Error::Database(_))
-    ));
-}
-
-#[tokio::test]
-async fn files_persist_and_open_read_only() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("auth.db");
-    let url = format!("sqlite://{}", path.display());
-    let id = {
-        let auth = connect(&url).await.unwrap();
-        auth.create_user(user("kept@example.com")).await.unwrap().id
-    };
-    let auth = connect(&url).await.unwrap();
-    assert!(auth.get_user(&id.to_string()).await.unwrap().is_some());
-
-    let read_only = Auth::connect(
-        &format!("{url}?mode=ro"),
-        Options::default().synchronize(true),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        read_only
-            .get_user(&id.to_string())
-            .await
-            .unwrap()
-            .map(|u| u.id),
-        Some(id)
-    );
-    let e = read_only
-        .create_user(user("new@example.com"))
-        .await
-        .unwrap_err();
-    assert!(matches!(e, Error::Database(_)), "{e:?}");
-
-    // Without synchronize, nothing is created: the contract's statements meet no table.
-    let bare = Auth::connect(
-        &format!("sqlite://{}", dir.path().join("bare.db").display()),
-        Options::default(),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(
-        bare.get_user(&id.to_string()).await,
-        Err(Error::Database(_))
-    ));
-}
