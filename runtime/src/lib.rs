@@ -29,9 +29,13 @@ pub mod value;
 
 pub use adapter::{Adapter, BoxFuture};
 pub use authmodel_macros::{AuthEnum, AuthModel, AuthSchema};
+pub use ddl::CreateOptions;
 pub use dialect::Dialect;
 pub use error::{Error, Result};
+pub use memory::MemoryAdapter;
 pub use model::{Model, Patch, Schema};
+pub use models::DefaultSchema;
+pub use sql::{Options, SqlAdapter, Synchronous, connect};
 pub use value::{ColumnValue, Value};
 
 /// What the derives' output names. Not a public API: it may change in any release.
