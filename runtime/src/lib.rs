@@ -13,6 +13,7 @@
 // where the default models are declared with the same derive.
 extern crate self as authmodel;
 
+pub mod accounts;
 pub mod adapter;
 pub mod ddl;
 mod derive_support;
@@ -28,7 +29,10 @@ pub mod testing;
 pub mod value;
 
 pub use adapter::{Adapter, BoxFuture};
-pub use authmodel_macros::{AuthEnum, AuthModel, AuthSchema};
+pub use authmodel_macros::AuthEnum;
+#[doc = include_str!("../docs/derive.md")]
+pub use authmodel_macros::AuthModel;
+pub use authmodel_macros::AuthSchema;
 pub use ddl::CreateOptions;
 pub use dialect::Dialect;
 pub use error::{Error, Result};
@@ -55,3 +59,9 @@ pub mod __private {
     pub use ::core;
     pub use ::std::vec::Vec;
 }
+
+// The README's Rust examples run as doctests, so the front page never shows code that does
+// not compile.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

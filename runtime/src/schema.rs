@@ -86,6 +86,41 @@ pub enum RoleField {
 }
 
 impl RoleField {
+    /// The property's name in Auth.js (`emailVerified`, `providerAccountId`, `type`,
+    /// `access_token`...): how a Next.js app sharing the database names it.
+    pub fn authjs_name(self) -> &'static str {
+        use RoleField::*;
+        match self {
+            UserId | AccountId | SessionId | AuthenticatorId => "id",
+            UserEmail => "email",
+            UserEmailVerified => "emailVerified",
+            UserName => "name",
+            UserImage => "image",
+            AccountUserId | SessionUserId | AuthenticatorUserId => "userId",
+            AccountType => "type",
+            AccountProvider => "provider",
+            AccountProviderAccountId | AuthenticatorProviderAccountId => "providerAccountId",
+            AccountRefreshToken => "refresh_token",
+            AccountAccessToken => "access_token",
+            AccountExpiresAt => "expires_at",
+            AccountTokenType => "token_type",
+            AccountScope => "scope",
+            AccountIdToken => "id_token",
+            AccountSessionState => "session_state",
+            AccountExtra => "extra",
+            SessionToken => "sessionToken",
+            SessionExpires | VerificationExpires => "expires",
+            VerificationIdentifier => "identifier",
+            VerificationToken => "token",
+            AuthenticatorCredentialId => "credentialID",
+            AuthenticatorCredentialPublicKey => "credentialPublicKey",
+            AuthenticatorCounter => "counter",
+            AuthenticatorCredentialDeviceType => "credentialDeviceType",
+            AuthenticatorCredentialBackedUp => "credentialBackedUp",
+            AuthenticatorTransports => "transports",
+        }
+    }
+
     /// Whether this field is a foreign key to the user's primary key.
     pub fn references_user(self) -> bool {
         matches!(

@@ -63,6 +63,57 @@ impl Value {
         }
     }
 
+    /// Converts a JSON value into a value of column type `ty`: text from strings, integers
+    /// and floats from numbers, UUIDs and instants (RFC 3339) from strings, any JSON for a
+    /// JSON column. `null` is [`Value::Null`].
+    pub fn from_json(ty: ColumnType, json: serde_json::Value) -> Result<Value, ValueError> {
+        use serde_json::Value as J;
+        let found = |json: &J| match json {
+            J::Null => "null",
+            J::Bool(_) => "bool",
+            J::Number(_) => "number",
+            J::String(_) => "string",
+            J::Array(_) => "array",
+            J::Object(_) => "object",
+        };
+        let mismatch = |expected: &'static str, json: &J| ValueError::Mismatch {
+            expected,
+            found: found(json),
+        };
+        Ok(match (ty, json) {
+            (_, J::Null) => Value::Null,
+            (ColumnType::Json, json) => Value::Json(json),
+            (ColumnType::Text, J::String(s)) => Value::Text(s),
+            (ColumnType::Bool, J::Bool(b)) => Value::Bool(b),
+            (ColumnType::Int32 | ColumnType::Int64, J::Number(n)) => Value::Int(
+                n.as_i64()
+                    .ok_or_else(|| mismatch("integer", &J::Number(n)))?,
+            ),
+            (ColumnType::Float64, J::Number(n)) => {
+                Value::Float(n.as_f64().ok_or_else(|| mismatch("float", &J::Number(n)))?)
+            }
+            (ColumnType::Uuid, J::String(s)) => Value::Uuid(
+                Uuid::try_parse(&s).map_err(|e| ValueError::Invalid(format!("bad uuid: {e}")))?,
+            ),
+            (ColumnType::Timestamp, J::String(s)) => Value::Timestamp(
+                DateTime::parse_from_rfc3339(&s)
+                    .map_err(|e| ValueError::Invalid(format!("bad RFC 3339 instant: {e}")))?
+                    .with_timezone(&Utc),
+            ),
+            (ColumnType::Text, json) => return Err(mismatch("string", &json)),
+            (ColumnType::Bool, json) => return Err(mismatch("bool", &json)),
+            (ColumnType::Int32 | ColumnType::Int64, json) => {
+                return Err(mismatch("integer", &json));
+            }
+            (ColumnType::Float64, json) => return Err(mismatch("float", &json)),
+            (ColumnType::Uuid, json) => return Err(mismatch("uuid string", &json)),
+            (ColumnType::Timestamp, json) => return Err(mismatch("RFC 3339 string", &json)),
+            (ColumnType::Bytes, json) => {
+                return Err(mismatch("bytes (not representable in JSON)", &json));
+            }
+        })
+    }
+
     /// Parses a contract-level string id into a value of the given column type.
     ///
     /// Returns `None` when the string cannot be an id of that type (a UUID where ids are
