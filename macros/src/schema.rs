@@ -43,8 +43,41 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let session = slot(&attrs.session, "Session");
     let verification_token = slot(&attrs.verification_token, "VerificationToken");
     let authenticator = slot(&attrs.authenticator, "Authenticator");
+    // A foreign key column has the exact type of the user's key: checked here, where both
+    // models are known, so the mismatch is a compile error on the model at fault.
+    let key_checks = [
+        (&attrs.account, &account, "account"),
+        (&attrs.session, &session, "session"),
+        (&attrs.authenticator, &authenticator, "authenticator"),
+    ]
+    .into_iter()
+    .map(|(given, model, role)| {
+        let span = given
+            .as_ref()
+            .map_or_else(proc_macro2::Span::call_site, |t| t.span());
+        let article = if role.starts_with('a') { "an" } else { "a" };
+        let message = match given {
+            Some(_) => format!(
+                "the {role} model's `user_id` must have the type of the user model's primary key"
+            ),
+            None => format!(
+                "the default {role} model's `user_id` is a `Uuid`, unlike the user model's primary key: \
+                 give the schema {article} {role} model whose `user_id` has the key's type (`#[auth({role} = ...)]`)"
+            ),
+        };
+        quote_spanned! {span=>
+            const _: () = if !#p::references_user_key(
+                <#model as #p::Model>::TABLE,
+                <#user as #p::Model>::TABLE,
+            ) {
+                ::core::panic!(#message)
+            };
+        }
+    });
     quote! {
         const _: () = {
+            #(#key_checks)*
+
             #[automatically_derived]
             impl #p::Schema for #ident {
                 type User = #user;

@@ -78,6 +78,34 @@ pub fn text_of(value: Value) -> Result<String, ValueError> {
     }
 }
 
+/// Whether `table`'s column referencing the user (if any) has the column type of `users`'s
+/// primary key, in a const context (for `#[derive(AuthSchema)]`).
+pub const fn references_user_key(table: &Table, users: &Table) -> bool {
+    let mut key = None;
+    let mut i = 0;
+    while i < users.columns.len() {
+        if users.columns[i].primary_key {
+            key = Some(users.columns[i].ty);
+        }
+        i += 1;
+    }
+    let Some(key) = key else {
+        return true;
+    };
+    let mut i = 0;
+    while i < table.columns.len() {
+        let column = &table.columns[i];
+        if let Some(role) = column.role
+            && role.references_user()
+            && column.ty as u8 != key as u8
+        {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Whether two roles are the same, in a const context (for embedded models).
 pub const fn same_role(a: Role, b: Role) -> bool {
     a as u8 == b as u8
@@ -127,7 +155,7 @@ const fn same_name(a: &str, b: &str) -> bool {
     }
     let mut i = 0;
     while i < a.len() {
-        if a[i].to_ascii_lowercase() != b[i].to_ascii_lowercase() {
+        if !a[i].eq_ignore_ascii_case(&b[i]) {
             return false;
         }
         i += 1;

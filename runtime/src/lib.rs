@@ -46,8 +46,8 @@ pub use value::{ColumnValue, Value};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::derive_support::{
-        IdType, STUB_TABLE, decode, encode, has_column, has_primary_key, role_types, same_role,
-        share_column, text_of,
+        IdType, STUB_TABLE, decode, encode, has_column, has_primary_key, references_user_key,
+        role_types, same_role, share_column, text_of,
     };
     pub use crate::error::Error;
     pub use crate::model::{

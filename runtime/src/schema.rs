@@ -122,7 +122,7 @@ impl RoleField {
     }
 
     /// Whether this field is a foreign key to the user's primary key.
-    pub fn references_user(self) -> bool {
+    pub const fn references_user(self) -> bool {
         matches!(
             self,
             RoleField::AccountUserId | RoleField::SessionUserId | RoleField::AuthenticatorUserId

@@ -371,8 +371,34 @@ mod int_ids {
         pub expires: DateTime<Utc>,
     }
 
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "account", table = "int_accounts")]
+    pub struct IntAccount {
+        pub user_id: i64,
+        pub kind: String,
+        pub provider: String,
+        pub provider_account_id: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "authenticator", table = "int_authenticators")]
+    pub struct IntAuthenticator {
+        pub credential_id: String,
+        pub user_id: i64,
+        pub provider_account_id: String,
+        pub credential_public_key: String,
+        pub counter: i64,
+        pub credential_device_type: String,
+        pub credential_backed_up: bool,
+    }
+
     #[derive(Debug, Clone, Copy, Default, AuthSchema)]
-    #[auth(user = IntUser, session = IntSession)]
+    #[auth(
+        user = IntUser,
+        account = IntAccount,
+        session = IntSession,
+        authenticator = IntAuthenticator
+    )]
     pub struct IntSchema;
 
     fn int_user(email: &str) -> IntUser {

@@ -157,7 +157,7 @@ pub struct SuiteOptions {
 }
 
 impl SuiteOptions {
-    fn to_fixture(&mut self, field: &str, value: impl ColumnValue) -> Option<Value> {
+    fn encode_fixture(&mut self, field: &str, value: impl ColumnValue) -> Option<Value> {
         match value.to_value() {
             Ok(value) => Some(value),
             Err(error) => {
@@ -174,7 +174,7 @@ impl SuiteOptions {
 
     /// Adds a fixture value for one of the user model's own fields.
     pub fn with_user_extra(mut self, field: &str, value: impl ColumnValue) -> Self {
-        if let Some(value) = self.to_fixture(field, value) {
+        if let Some(value) = self.encode_fixture(field, value) {
             self.user_extras.insert(field.to_owned(), value);
         }
         self
@@ -185,7 +185,7 @@ impl SuiteOptions {
         if role == Role::User {
             return self.with_user_extra(field, value);
         }
-        if let Some(value) = self.to_fixture(field, value) {
+        if let Some(value) = self.encode_fixture(field, value) {
             self.extras
                 .entry(role)
                 .or_default()
