@@ -426,6 +426,34 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "time")]
+    #[test]
+    fn offset_date_time_round_trips_through_the_same_instant() {
+        let instant = time::OffsetDateTime::from_unix_timestamp_nanos(1_767_225_600_123_000_000)
+            .expect("in range");
+        let value = instant.to_value().expect("encodes");
+        let Value::Timestamp(chrono) = value.clone() else {
+            panic!("a timestamp, got {value:?}");
+        };
+        assert_eq!(chrono.timestamp_millis(), 1_767_225_600_123);
+        assert_eq!(time::OffsetDateTime::from_value(value), Ok(instant));
+    }
+
+    #[test]
+    fn typed_json_refuses_what_does_not_fit() {
+        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        struct Theme {
+            dark: bool,
+        }
+        let stored = Json(Theme { dark: true }).to_value().expect("encodes");
+        assert_eq!(stored, Value::Json(serde_json::json!({ "dark": true })));
+        let wrong = Json::<Theme>::from_value(Value::Json(serde_json::json!({ "dark": 1 })));
+        assert!(matches!(wrong, Err(ValueError::Invalid(_))), "{wrong:?}");
+        // A map with non-string keys cannot be JSON: refused, not stored wrong.
+        let map: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        assert!(Json(map).to_value().is_err());
+    }
+
     #[test]
     fn i32_rejects_out_of_range() {
         assert_eq!(
