@@ -2,9 +2,15 @@
 //! the default models and with an extended user (Auth.js's `CUSTOM_MODEL=1` run: a `role`
 //! and a `phone`).
 //!
-//! Backends: the memory adapter; SQLite in memory and in a file. Schemas: the default one,
-//! the extended user, and integer ids throughout (`int_ids`). Each SQL run goes twice
-//! against the same database, as the suite promises it can.
+//! Backends: the memory adapter; SQLite in memory and in a file; PostgreSQL; MariaDB twice,
+//! with its `RETURNING` statements and with the MySQL 8 statements that have none (a
+//! locking transaction for `useVerificationToken`). Schemas: the default one, the extended
+//! user, and integer ids throughout (`int_ids`). Each SQL run goes twice against the same
+//! database, as the suite promises it can; each server run gets a database of its own
+//! (`common::fresh_database`), and is skipped loudly (failed under `CI=true`) when the run
+//! has no such server.
+
+mod common;
 
 use authmodel::memory::MemoryAdapter;
 use authmodel::models::DefaultSchema;
@@ -12,6 +18,7 @@ use authmodel::sql::{Options, SqlAdapter};
 use authmodel::testing::{self, Outcome, Report, SuiteOptions};
 use authmodel::{AuthModel, AuthSchema, Schema};
 use chrono::{DateTime, Utc};
+use common::Server;
 use uuid::Uuid;
 
 /// The default user plus two fields of the application's own.
@@ -157,7 +164,11 @@ fn assert_complete(report: &Report) {
 }
 
 async fn run_sql<S: Schema>(url: &str, options: SuiteOptions) {
-    let adapter = SqlAdapter::<S>::connect(url, Options::default().synchronize(true))
+    run_sql_with::<S>(url, Options::default(), options).await;
+}
+
+async fn run_sql_with<S: Schema>(url: &str, connect: Options, options: SuiteOptions) {
+    let adapter = SqlAdapter::<S>::connect(url, connect.synchronize(true))
         .await
         .unwrap_or_else(|e| panic!("connect {url}: {e}"));
     for round in 1..=2 {
@@ -250,4 +261,123 @@ async fn sqlite_file_extended_user() {
 #[tokio::test]
 async fn sqlite_memory_integer_ids() {
     run_sql::<int_ids::IntIds>("sqlite::memory:", SuiteOptions::default()).await;
+}
+
+/// The statement shapes a server run uses.
+#[derive(Debug, Clone, Copy)]
+enum Shapes {
+    /// What the server has (RETURNING on PostgreSQL and MariaDB).
+    Native,
+    /// MySQL 8's, without RETURNING, forced on MariaDB.
+    WithoutReturning,
+}
+
+async fn run_server<S: Schema>(server: Server, shapes: Shapes, label: &str, options: SuiteOptions) {
+    let Some(url) = common::fresh_database(server, label).await else {
+        return;
+    };
+    let connect = match shapes {
+        Shapes::Native => Options::default(),
+        Shapes::WithoutReturning => Options::default().without_returning(true),
+    };
+    run_sql_with::<S>(&url, connect, options).await;
+}
+
+#[tokio::test]
+async fn postgres_default_schema() {
+    run_server::<DefaultSchema>(
+        Server::Postgres,
+        Shapes::Native,
+        "default",
+        SuiteOptions::default(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_extended_user() {
+    run_server::<Extended>(
+        Server::Postgres,
+        Shapes::Native,
+        "extended",
+        extended_options(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_integer_ids() {
+    run_server::<int_ids::IntIds>(
+        Server::Postgres,
+        Shapes::Native,
+        "int",
+        SuiteOptions::default(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn mariadb_default_schema() {
+    run_server::<DefaultSchema>(
+        Server::MySql,
+        Shapes::Native,
+        "default",
+        SuiteOptions::default(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn mariadb_extended_user() {
+    run_server::<Extended>(
+        Server::MySql,
+        Shapes::Native,
+        "extended",
+        extended_options(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn mariadb_integer_ids() {
+    run_server::<int_ids::IntIds>(
+        Server::MySql,
+        Shapes::Native,
+        "int",
+        SuiteOptions::default(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn mysql8_statements_default_schema() {
+    run_server::<DefaultSchema>(
+        Server::MySql,
+        Shapes::WithoutReturning,
+        "m8_default",
+        SuiteOptions::default(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn mysql8_statements_extended_user() {
+    run_server::<Extended>(
+        Server::MySql,
+        Shapes::WithoutReturning,
+        "m8_extended",
+        extended_options(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn mysql8_statements_integer_ids() {
+    run_server::<int_ids::IntIds>(
+        Server::MySql,
+        Shapes::WithoutReturning,
+        "m8_int",
+        SuiteOptions::default(),
+    )
+    .await;
 }

@@ -13,56 +13,66 @@ use crate::value::Value;
 
 use super::SqlAdapter;
 use super::driver::{Access, Call};
-use super::statements::{Insert, Statements, Updates};
+use super::statements::{Insert, Statements, Stmt, Updates, Write};
 
 impl<S: Schema> SqlAdapter<S> {
     fn statements(&self) -> &Statements {
         &self.inner.statements
     }
 
-    /// Runs a statement over `M`'s table and decodes its first row.
-    async fn one<M: Model>(
-        &self,
-        access: Access,
-        sql: &str,
-        params: &[Value],
-    ) -> Result<Option<M>> {
+    /// Runs a read over `M`'s table and decodes its first row.
+    async fn one<M: Model>(&self, stmt: &Stmt, params: &[Value]) -> Result<Option<M>> {
         let tables = [M::TABLE];
         let call = Call {
-            sql,
+            sql: &stmt.sql,
             params,
+            columns: &stmt.columns,
             tables: &tables,
             cached: true,
         };
-        let row = self.inner.driver.fetch_optional(access, call).await?;
+        let row = self.inner.driver.fetch_optional(Access::Read, call).await?;
+        row.map(M::from_values).transpose()
+    }
+
+    /// Runs a write over `M`'s table and decodes the row it wrote or deleted.
+    async fn write<M: Model>(&self, write: &Write, params: &[Value]) -> Result<Option<M>> {
+        let tables = [M::TABLE];
+        let call = Call {
+            sql: &write.stmt.sql,
+            params,
+            columns: &write.stmt.columns,
+            tables: &tables,
+            cached: true,
+        };
+        let row = self.inner.driver.write(call, write.reread()).await?;
         row.map(M::from_values).transpose()
     }
 
     /// Inserts `model` and returns the row as stored.
     async fn insert<M: Model>(&self, insert: &Insert, model: M) -> Result<M> {
         let params = insert.params(model.to_values()?)?;
-        self.one::<M>(Access::Write, &insert.stmt.sql, &params)
+        self.write::<M>(&insert.write, &params)
             .await?
-            .ok_or_else(|| Error::Database("INSERT ... RETURNING returned no row".into()))
+            .ok_or_else(|| Error::Database("an INSERT read back no row".into()))
     }
 
     /// Applies a patch to the row whose key is `key`; an empty patch just reads the row.
     async fn update<M: Model>(
         &self,
         updates: &Updates,
-        read: &str,
+        read: &Stmt,
         key: Value,
         patch: M::Patch,
     ) -> Result<Option<M>> {
         let mut assignments = patch.into_assignments()?;
         if assignments.is_empty() {
-            return self.one::<M>(Access::Read, read, &[key]).await;
+            return self.one::<M>(read, &[key]).await;
         }
-        let sql = updates.sql(&mut assignments)?;
+        let write = updates.get(&mut assignments)?;
         let mut params: Vec<Value> = Vec::with_capacity(assignments.len() + 1);
         params.extend(assignments.into_iter().map(|(_, value)| value));
         params.push(key);
-        self.one::<M>(Access::Write, &sql, &params).await
+        self.write::<M>(&write, &params).await
     }
 }
 
@@ -82,8 +92,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(id) = key(statements.keys.user_id, id) else {
                 return Ok(None);
             };
-            self.one(Access::Read, &statements.user_by_id.sql, &[id])
-                .await
+            self.one(&statements.user_by_id, &[id]).await
         })
     }
 
@@ -93,8 +102,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(email) = key(statements.keys.user_email, email) else {
                 return Ok(None);
             };
-            self.one(Access::Read, &statements.user_by_email.sql, &[email])
-                .await
+            self.one(&statements.user_by_email, &[email]).await
         })
     }
 
@@ -112,12 +120,8 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             ) else {
                 return Ok(None);
             };
-            self.one(
-                Access::Read,
-                &statements.user_by_account.sql,
-                &[provider, account],
-            )
-            .await
+            self.one(&statements.user_by_account, &[provider, account])
+                .await
         })
     }
 
@@ -130,14 +134,9 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let statements = self.statements();
             let not_found = || Error::NotFound { what: "user" };
             let id = key(statements.keys.user_id, id).ok_or_else(not_found)?;
-            self.update::<S::User>(
-                &statements.update_user,
-                &statements.user_by_id.sql,
-                id,
-                patch,
-            )
-            .await?
-            .ok_or_else(not_found)
+            self.update::<S::User>(&statements.update_user, &statements.user_by_id, id, patch)
+                .await?
+                .ok_or_else(not_found)
         })
     }
 
@@ -148,8 +147,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                 return Ok(None);
             };
             // Sessions, accounts and authenticators go with it: ON DELETE CASCADE.
-            self.one(Access::Write, &statements.delete_user.sql, &[id])
-                .await
+            self.write(&statements.delete_user, &[id]).await
         })
     }
 
@@ -174,12 +172,8 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             ) else {
                 return Ok(None);
             };
-            self.one(
-                Access::Write,
-                &statements.unlink_account.sql,
-                &[provider, account],
-            )
-            .await
+            self.write(&statements.unlink_account, &[provider, account])
+                .await
         })
     }
 
@@ -197,8 +191,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             ) else {
                 return Ok(None);
             };
-            self.one(Access::Read, &statements.account.sql, &[provider, account])
-                .await
+            self.one(&statements.account, &[provider, account]).await
         })
     }
 
@@ -223,6 +216,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let call = Call {
                 sql: &statements.session_and_user.sql,
                 params: &[token],
+                columns: &statements.session_and_user.columns,
                 tables: &tables,
                 cached: true,
             };
@@ -249,7 +243,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             };
             self.update::<S::Session>(
                 &statements.update_session,
-                &statements.session_by_token.sql,
+                &statements.session_by_token,
                 token,
                 patch,
             )
@@ -266,8 +260,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(token) = key(statements.keys.session_token, session_token) else {
                 return Ok(None);
             };
-            self.one(Access::Write, &statements.delete_session.sql, &[token])
-                .await
+            self.write(&statements.delete_session, &[token]).await
         })
     }
 
@@ -295,13 +288,10 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             ) else {
                 return Ok(None);
             };
-            // One DELETE ... RETURNING: of concurrent calls, exactly one gets the row.
-            self.one(
-                Access::Write,
-                &statements.use_verification_token.sql,
-                &[identifier, token],
-            )
-            .await
+            // One DELETE ... RETURNING (on MySQL 8, a locking SELECT then the DELETE, in one
+            // transaction): of concurrent calls, exactly one gets the row.
+            self.write(&statements.use_verification_token, &[identifier, token])
+                .await
         })
     }
 
@@ -324,8 +314,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(id) = key(statements.keys.authenticator_credential_id, credential_id) else {
                 return Ok(None);
             };
-            self.one(Access::Read, &statements.authenticator.sql, &[id])
-                .await
+            self.one(&statements.authenticator, &[id]).await
         })
     }
 
@@ -342,6 +331,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let call = Call {
                 sql: &statements.authenticators_by_user.sql,
                 params: &[user_id],
+                columns: &statements.authenticators_by_user.columns,
                 tables: &tables,
                 cached: true,
             };
@@ -374,9 +364,8 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                     keys.authenticator_counter.name
                 )));
             }
-            self.one(
-                Access::Write,
-                &statements.update_authenticator_counter.sql,
+            self.write(
+                &statements.update_authenticator_counter,
                 &[Value::Int(counter), id],
             )
             .await?

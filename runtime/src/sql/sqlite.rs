@@ -22,11 +22,11 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Statement};
 
 use self::codec::{Failure, bind, decode_row, map_error};
-use super::driver::{Access, Call};
+use super::driver::{Access, Call, Counter};
 use super::options::Options;
 use super::url::{Location, Mode, SqliteTarget};
 use crate::error::{Error, Result};
-use crate::schema::Table;
+use crate::schema::{Column, Table};
 use crate::value::Value;
 
 /// Prepared statements kept per connection: the contract's ~20 plus partial-update variants.
@@ -45,6 +45,8 @@ pub(crate) struct Executor {
     next_reader: AtomicUsize,
     /// How long a retried call waits for another process's lock.
     busy_timeout: Duration,
+    /// The statements run (a diagnostic).
+    counter: Counter,
 }
 
 impl Executor {
@@ -62,7 +64,14 @@ impl Executor {
                 .collect(),
             next_reader: AtomicUsize::new(0),
             busy_timeout,
+            counter: Counter::default(),
         })
+    }
+
+    /// The statements run so far: one per call, and for a batch its statements plus `BEGIN`
+    /// and `COMMIT`.
+    pub fn counter(&self) -> &Counter {
+        &self.counter
     }
 
     /// Runs `call`; returns its first row.
@@ -95,6 +104,7 @@ impl Executor {
     pub async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
         let writer = Arc::clone(&self.writer).lock_owned().await;
         let timeout = self.busy_timeout;
+        self.counter.add(statements.len() as u64 + 2);
         blocking(move || {
             waiting(&writer, timeout, || {
                 writer
@@ -121,6 +131,7 @@ impl Executor {
     /// Runs `work` on the writer: in place, or on a blocking thread with the busy timeout if
     /// another process holds the lock.
     async fn on_writer<T: Send + 'static>(&self, call: Call<'_>, work: Work<T>) -> Result<T> {
+        self.counter.add(1);
         let writer = Arc::clone(&self.writer).lock_owned().await;
         match work(&writer, &call) {
             Ok(done) => Ok(done),
@@ -139,6 +150,7 @@ impl Executor {
         if self.readers.is_empty() {
             return self.on_writer(call, work).await;
         }
+        self.counter.add(1);
         let mut yielded = false;
         loop {
             match self.try_read_in_place(&call, work) {
@@ -187,6 +199,7 @@ impl Executor {
 struct OwnedCall {
     sql: String,
     params: Vec<Value>,
+    columns: Vec<&'static Column>,
     tables: Vec<&'static Table>,
     cached: bool,
 }
@@ -196,6 +209,7 @@ impl From<Call<'_>> for OwnedCall {
         OwnedCall {
             sql: call.sql.to_owned(),
             params: call.params.to_vec(),
+            columns: call.columns.to_vec(),
             tables: call.tables.to_vec(),
             cached: call.cached,
         }
@@ -207,6 +221,7 @@ impl OwnedCall {
         Call {
             sql: &self.sql,
             params: &self.params,
+            columns: &self.columns,
             tables: &self.tables,
             cached: self.cached,
         }

@@ -1,32 +1,75 @@
 //! The SQL of every contract operation, built once per dialect from the schema's descriptors.
 //!
-//! Entry points: [`Statements::new`] (called when an adapter is created; only the SQL text is
-//! kept), [`Insert::params`] (a model's values as an INSERT's parameters) and
-//! [`Updates::sql`] (partial updates, built once per distinct set of assigned columns and
+//! Entry points: [`Statements::new`] (called when an adapter connects; only the SQL text is
+//! kept), [`Write`] (a write and, where the database has no `RETURNING` for it, the read that
+//! gets its row back), [`Insert::params`] (a model's values as an INSERT's parameters) and
+//! [`Updates::get`] (partial updates, built once per distinct set of assigned columns and
 //! cached). Every statement names its columns explicitly, in descriptor order, so a row decodes
 //! positionally whatever the live table's column order; parameters are bound positionally in
-//! the order each field's doc gives.
+//! the order each field's doc gives, each typed by the column [`Stmt::columns`] names.
+//!
+//! Statement shapes per database ([`Returning`] says which writes have `RETURNING`):
+//! SQLite and PostgreSQL end every write with `RETURNING`. sea-query's MySQL builder silently
+//! drops `RETURNING`, so on MariaDB the clause is appended to the rendered INSERT and DELETE
+//! (it is their last clause), and its UPDATEs, which have none, are followed by a `SELECT` by
+//! key in the same transaction. MySQL 8 has no `RETURNING` at all: an INSERT is followed by
+//! that `SELECT` (by `LAST_INSERT_ID()` for an autoincrement key), and a DELETE is preceded by
+//! a `SELECT ... FOR UPDATE`, which locks the row so that of concurrent deletes exactly one
+//! returns it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+mod write;
 
 use sea_query::{
-    Expr, ExprTrait, MysqlQueryBuilder, PostgresQueryBuilder, Query, QueryStatementBuilder,
-    SqliteQueryBuilder,
+    Expr, ExprTrait, LockType, MysqlQueryBuilder, PostgresQueryBuilder, Query,
+    QueryStatementBuilder, SqliteQueryBuilder,
 };
 
+use super::driver::{Reread, Returning, Source};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::schema::{Column, IdStrategy, RoleField, Table};
-use crate::value::{Value, to_millis};
+use crate::schema::{Column, RoleField, Table};
 
-/// One statement's SQL and how many parameters it binds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) use self::write::{Insert, Updates};
+
+/// One statement's SQL and the columns of its parameters.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Stmt {
     /// The SQL text, with the dialect's placeholders.
     pub sql: Box<str>,
-    /// The number of placeholders.
-    pub params: usize,
+    /// The column each placeholder is compared with or stored in, in order.
+    pub columns: Box<[&'static Column]>,
+}
+
+/// A write that gives back the row it wrote or deleted.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Write {
+    /// The write; ends with `RETURNING <every column>` unless `reread` is set.
+    pub stmt: Stmt,
+    /// Where the database has no `RETURNING` for this write: the read that gets the row.
+    pub reread: Option<RereadStmt>,
+}
+
+impl Write {
+    /// The reread as the driver takes it.
+    pub fn reread(&self) -> Option<Reread<'_>> {
+        self.reread.as_ref().map(|r| Reread {
+            sql: &r.stmt.sql,
+            params: &r.sources,
+            columns: &r.stmt.columns,
+            before: r.before,
+        })
+    }
+}
+
+/// The `SELECT` by key that stands in for `RETURNING` (see [`Reread`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RereadStmt {
+    /// The `SELECT`; `... FOR UPDATE` when it runs before the write.
+    pub stmt: Stmt,
+    /// Where each of its parameters comes from.
+    pub sources: Box<[Source]>,
+    /// Whether it runs before the write.
+    pub before: bool,
 }
 
 /// The columns the contract's lookups go through, found once by role.
@@ -76,43 +119,50 @@ pub(crate) struct Statements {
     /// A user's columns joined through their account; params: provider, provider account id.
     pub user_by_account: Stmt,
     /// Delete a user, returning it; params: id.
-    pub delete_user: Stmt,
+    pub delete_user: Write,
     /// Partial user updates; params: assigned values, then id.
     pub update_user: Updates,
     /// An account's columns; params: provider, provider account id.
     pub account: Stmt,
     /// Delete an account, returning it; params: provider, provider account id.
-    pub unlink_account: Stmt,
+    pub unlink_account: Write,
     /// A session's columns by token; params: token.
     pub session_by_token: Stmt,
     /// A session's columns, then its user's, in one join; params: token.
     pub session_and_user: Stmt,
     /// Delete a session, returning it; params: token.
-    pub delete_session: Stmt,
+    pub delete_session: Write,
     /// Partial session updates; params: assigned values, then token.
     pub update_session: Updates,
     /// Delete a verification token, returning it; params: identifier, token.
-    pub use_verification_token: Stmt,
+    pub use_verification_token: Write,
     /// An authenticator's columns; params: credential id.
     pub authenticator: Stmt,
     /// A user's authenticators; params: user id.
     pub authenticators_by_user: Stmt,
     /// Set an authenticator's counter, returning it; params: counter, credential id.
-    pub update_authenticator_counter: Stmt,
+    pub update_authenticator_counter: Write,
+}
+
+/// What every builder needs: the dialect, and which writes have `RETURNING` on the database.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target {
+    /// The dialect rendered.
+    pub dialect: Dialect,
+    /// The writes that end with `RETURNING`.
+    pub returning: Returning,
 }
 
 impl Statements {
     /// Builds every statement for the five tables (users, accounts, sessions, verification
-    /// tokens, authenticators, in [`crate::Schema::tables`] order).
-    pub fn new(dialect: Dialect, tables: [&'static Table; 5]) -> Result<Statements> {
-        if dialect == Dialect::MySql {
-            // sea-query's MySQL builder silently drops RETURNING; MySQL needs its own
-            // statement shapes (re-select, locking transaction), which come with its driver.
-            return Err(Error::Unsupported {
-                dialect,
-                what: "the SQL adapter's statements in this release".to_owned(),
-            });
-        }
+    /// tokens, authenticators, in [`crate::Schema::tables`] order), on `dialect`, with
+    /// `RETURNING` where `returning` says the database has it.
+    pub fn new(
+        dialect: Dialect,
+        returning: Returning,
+        tables: [&'static Table; 5],
+    ) -> Result<Statements> {
+        let target = Target { dialect, returning };
         let [users, accounts, sessions, tokens, authenticators] = tables;
         let keys = Keys {
             user_id: required(users, RoleField::UserId)?,
@@ -133,209 +183,55 @@ impl Statements {
         let session_user = required(sessions, RoleField::SessionUserId)?;
         let pair = [keys.account_provider, keys.account_provider_account_id];
         let token_pair = [keys.verification_identifier, keys.verification_token];
+        let credential = [keys.authenticator_credential_id];
         Ok(Statements {
-            insert_user: Insert::new(dialect, users)?,
-            insert_account: Insert::new(dialect, accounts)?,
-            insert_session: Insert::new(dialect, sessions)?,
-            insert_verification_token: Insert::new(dialect, tokens)?,
-            insert_authenticator: Insert::new(dialect, authenticators)?,
-            user_by_id: select(dialect, users, &[keys.user_id]),
-            user_by_email: select(dialect, users, &[keys.user_email]),
+            insert_user: Insert::new(target, users)?,
+            insert_account: Insert::new(target, accounts)?,
+            insert_session: Insert::new(target, sessions)?,
+            insert_verification_token: Insert::new(target, tokens)?,
+            insert_authenticator: Insert::new(target, authenticators)?,
+            user_by_id: select(dialect, users, &[keys.user_id], false),
+            user_by_email: select(dialect, users, &[keys.user_email], false),
             user_by_account: select_joined(
                 dialect,
                 &[users],
                 (users, accounts),
                 Expr::col((accounts.name, account_user.name))
                     .equals((users.name, keys.user_id.name)),
-                key_condition(accounts, &pair),
+                (accounts, &pair),
             ),
-            delete_user: delete(dialect, users, &[keys.user_id]),
-            update_user: Updates::new(dialect, users, keys.user_id),
-            account: select(dialect, accounts, &pair),
-            unlink_account: delete(dialect, accounts, &pair),
-            session_by_token: select(dialect, sessions, &[keys.session_token]),
+            delete_user: delete(target, users, &[keys.user_id]),
+            update_user: Updates::new(target, users, keys.user_id),
+            account: select(dialect, accounts, &pair, false),
+            unlink_account: delete(target, accounts, &pair),
+            session_by_token: select(dialect, sessions, &[keys.session_token], false),
             session_and_user: select_joined(
                 dialect,
                 &[sessions, users],
                 (sessions, users),
                 Expr::col((sessions.name, session_user.name))
                     .equals((users.name, keys.user_id.name)),
-                key_condition(sessions, &[keys.session_token]),
+                (sessions, &[keys.session_token]),
             ),
-            delete_session: delete(dialect, sessions, &[keys.session_token]),
-            update_session: Updates::new(dialect, sessions, keys.session_token),
-            use_verification_token: delete(dialect, tokens, &token_pair),
-            authenticator: select(dialect, authenticators, &[keys.authenticator_credential_id]),
-            authenticators_by_user: select(dialect, authenticators, &[keys.authenticator_user_id]),
-            update_authenticator_counter: render(
+            delete_session: delete(target, sessions, &[keys.session_token]),
+            update_session: Updates::new(target, sessions, keys.session_token),
+            use_verification_token: delete(target, tokens, &token_pair),
+            authenticator: select(dialect, authenticators, &credential, false),
+            authenticators_by_user: select(
                 dialect,
-                Query::update()
-                    .table(authenticators.name)
-                    .value(keys.authenticator_counter.name, placeholder())
-                    .and_where(Expr::col(keys.authenticator_credential_id.name).eq(placeholder()))
-                    .returning(Query::returning().columns(names(authenticators))),
+                authenticators,
+                &[keys.authenticator_user_id],
+                false,
+            ),
+            update_authenticator_counter: write::update(
+                target,
+                authenticators,
+                &[keys.authenticator_counter],
+                keys.authenticator_credential_id,
+                Source::Param(1),
             ),
             keys,
         })
-    }
-}
-
-/// An INSERT of every column but the database-assigned one, returning the stored row.
-#[derive(Debug)]
-pub(crate) struct Insert {
-    /// The statement.
-    pub stmt: Stmt,
-    table: &'static Table,
-    /// Columns whose values are generated here (UUIDs, application functions), replacing
-    /// the model's value.
-    generated: Vec<(usize, IdStrategy)>,
-    /// The autoincrement column, left out of the statement.
-    omitted: Option<usize>,
-}
-
-impl Insert {
-    fn new(dialect: Dialect, table: &'static Table) -> Result<Insert> {
-        let omitted = table
-            .columns
-            .iter()
-            .position(|c| c.id == Some(IdStrategy::AutoIncrement));
-        let generated = table
-            .columns
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| match c.id {
-                Some(s @ (IdStrategy::UuidV4 | IdStrategy::UuidV7 | IdStrategy::Generated(_))) => {
-                    Some((i, s))
-                }
-                _ => None,
-            })
-            .collect();
-        let inserted = table
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| Some(*i) != omitted);
-        let mut query = Query::insert();
-        query
-            .into_table(table.name)
-            .columns(inserted.clone().map(|(_, c)| c.name))
-            .values(inserted.map(|_| placeholder()))
-            .map_err(|e| Error::Schema(format!("cannot insert into `{}`: {e}", table.name)))?
-            .returning(Query::returning().columns(names(table)));
-        Ok(Insert {
-            stmt: render(dialect, &query),
-            table,
-            generated,
-            omitted,
-        })
-    }
-
-    /// Turns a model's values (one per column) into this statement's parameters: generated
-    /// ids replace the model's, timestamps are truncated to milliseconds, and the
-    /// autoincrement column is dropped.
-    pub fn params(&self, mut values: Vec<Value>) -> Result<Vec<Value>> {
-        if values.len() != self.table.columns.len() {
-            return Err(Error::InvalidInput(format!(
-                "`{}` gave {} values for {} columns",
-                self.table.type_name,
-                values.len(),
-                self.table.columns.len()
-            )));
-        }
-        for &(position, strategy) in &self.generated {
-            if let Some(id) = strategy.generate(self.table.columns[position].ty) {
-                values[position] = id;
-            }
-        }
-        truncate_timestamps(&mut values);
-        if let Some(position) = self.omitted {
-            values.remove(position);
-        }
-        Ok(values)
-    }
-}
-
-/// Partial updates of one table by one key column, built per distinct set of assigned columns
-/// and cached.
-#[derive(Debug)]
-pub(crate) struct Updates {
-    dialect: Dialect,
-    table: &'static Table,
-    key: &'static Column,
-    /// SQL by bitmask of assigned column positions.
-    cache: RwLock<HashMap<u128, Arc<str>>>,
-}
-
-impl Updates {
-    fn new(dialect: Dialect, table: &'static Table, key: &'static Column) -> Updates {
-        Updates {
-            dialect,
-            table,
-            key,
-            cache: RwLock::new(HashMap::new()),
-        }
-    }
-
-    /// Puts a patch's assignments in column order (truncating timestamps) and returns the
-    /// `UPDATE ... SET <assigned> WHERE <key> = ? RETURNING <all>` that binds their values,
-    /// then the key. `assignments` must not be empty.
-    pub fn sql(&self, assignments: &mut [(usize, Value)]) -> Result<Arc<str>> {
-        if !assignments.is_sorted_by_key(|(position, _)| *position) {
-            assignments.sort_by_key(|(position, _)| *position);
-        }
-        let columns = self.table.columns.len();
-        let mut mask = 0u128;
-        let mut previous = None;
-        for (position, value) in assignments.iter_mut() {
-            if *position >= columns || previous == Some(*position) {
-                return Err(Error::InvalidInput(format!(
-                    "a patch of `{}` assigns column {position} twice or out of range",
-                    self.table.type_name
-                )));
-            }
-            previous = Some(*position);
-            mask |= 1u128.checked_shl(*position as u32).unwrap_or(0);
-            if let Value::Timestamp(t) = value {
-                *t = to_millis(*t);
-            }
-        }
-        // Past 128 columns the bitmask cannot name the set: build without caching.
-        if columns > 128 {
-            return Ok(self.build(assignments).into());
-        }
-        let cached = self
-            .cache
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&mask)
-            .cloned();
-        if let Some(sql) = cached {
-            return Ok(sql);
-        }
-        let sql: Arc<str> = self.build(assignments).into();
-        self.cache
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(mask, sql.clone());
-        Ok(sql)
-    }
-
-    fn build(&self, assignments: &[(usize, Value)]) -> Box<str> {
-        let columns = self.table.columns;
-        render(
-            self.dialect,
-            Query::update()
-                .table(self.table.name)
-                .values(
-                    assignments
-                        .iter()
-                        .filter_map(|(p, _)| columns.get(*p))
-                        .map(|c| (c.name, placeholder())),
-                )
-                .and_where(Expr::col(self.key.name).eq(placeholder()))
-                .returning(Query::returning().columns(names(self.table))),
-        )
-        .sql
     }
 }
 
@@ -361,14 +257,6 @@ fn qualified(table: &'static Table) -> impl Iterator<Item = (&'static str, &'sta
     table.columns.iter().map(|c| (table.name, c.name))
 }
 
-fn truncate_timestamps(values: &mut [Value]) {
-    for value in values {
-        if let Value::Timestamp(t) = value {
-            *t = to_millis(*t);
-        }
-    }
-}
-
 fn key_condition(table: &'static Table, key: &[&'static Column]) -> Expr {
     let mut conditions = key
         .iter()
@@ -377,23 +265,27 @@ fn key_condition(table: &'static Table, key: &[&'static Column]) -> Expr {
     conditions.fold(first, |all, c| all.and(c))
 }
 
-fn select(dialect: Dialect, table: &'static Table, key: &[&'static Column]) -> Stmt {
-    render(
-        dialect,
-        Query::select()
-            .columns(qualified(table))
-            .from(table.name)
-            .and_where(key_condition(table, key)),
-    )
+/// `SELECT <every column> FROM <table> WHERE <key> = ...`, `FOR UPDATE` when `lock`.
+fn select(dialect: Dialect, table: &'static Table, key: &[&'static Column], lock: bool) -> Stmt {
+    let mut query = Query::select();
+    query
+        .columns(qualified(table))
+        .from(table.name)
+        .and_where(key_condition(table, key));
+    if lock {
+        query.lock(LockType::Update);
+    }
+    render(dialect, &query, key.to_vec())
 }
 
-/// Selects the columns of `shown` (in order) from `from` joined to `joined` on `on`.
+/// Selects the columns of `shown` (in order) from `from` joined to `joined` on `on`, where
+/// the `filter` table's key columns equal the parameters.
 fn select_joined(
     dialect: Dialect,
     shown: &[&'static Table],
     (from, joined): (&'static Table, &'static Table),
     on: Expr,
-    filter: Expr,
+    (filter, key): (&'static Table, &[&'static Column]),
 ) -> Stmt {
     let mut query = Query::select();
     for table in shown {
@@ -402,115 +294,66 @@ fn select_joined(
     query
         .from(from.name)
         .inner_join(joined.name, on)
-        .and_where(filter);
-    render(dialect, &query)
+        .and_where(key_condition(filter, key));
+    render(dialect, &query, key.to_vec())
 }
 
-fn delete(dialect: Dialect, table: &'static Table, key: &[&'static Column]) -> Stmt {
-    render(
-        dialect,
+/// `DELETE ... WHERE <key> = ...`, returning the row: with `RETURNING`, or after a locking
+/// `SELECT` of it.
+fn delete(target: Target, table: &'static Table, key: &[&'static Column]) -> Write {
+    let mut stmt = render(
+        target.dialect,
         Query::delete()
             .from_table(table.name)
             .and_where(key_condition(table, key))
             .returning(Query::returning().columns(names(table))),
-    )
+        key.to_vec(),
+    );
+    if target.returning.delete {
+        append_returning(target.dialect, &mut stmt, table);
+        return Write { stmt, reread: None };
+    }
+    Write {
+        stmt,
+        reread: Some(RereadStmt {
+            stmt: select(target.dialect, table, key, true),
+            sources: (0..key.len()).map(Source::Param).collect(),
+            before: true,
+        }),
+    }
 }
 
-fn render(dialect: Dialect, query: &impl QueryStatementBuilder) -> Stmt {
+/// On MySQL (MariaDB), appends the ` RETURNING <every column>` sea-query's MySQL builder
+/// leaves out; the other builders wrote it already. Valid because RETURNING is the last clause
+/// of MariaDB's INSERT and DELETE.
+fn append_returning(dialect: Dialect, stmt: &mut Stmt, table: &'static Table) {
+    if dialect != Dialect::MySql {
+        return;
+    }
+    let columns: Vec<String> = names(table)
+        .map(|name| format!("`{}`", name.replace('`', "``")))
+        .collect();
+    let sql = format!("{} RETURNING {}", stmt.sql, columns.join(", "));
+    stmt.sql = sql.into_boxed_str();
+}
+
+/// Renders `query` for `dialect`, its parameters being compared with or stored in `columns`.
+fn render(
+    dialect: Dialect,
+    query: &impl QueryStatementBuilder,
+    columns: Vec<&'static Column>,
+) -> Stmt {
     let (sql, values) = match dialect {
         Dialect::Sqlite => query.build_any(&SqliteQueryBuilder),
         Dialect::Postgres => query.build_any(&PostgresQueryBuilder),
         Dialect::MySql => query.build_any(&MysqlQueryBuilder),
     };
+    debug_assert_eq!(values.0.len(), columns.len(), "{sql}");
     Stmt {
         sql: sql.into_boxed_str(),
-        params: values.0.len(),
+        columns: columns.into_boxed_slice(),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::{Duration, TimeZone, Utc};
-
-    use uuid::Uuid;
-
-    use super::*;
-    use crate::model::{Model, Schema};
-    use crate::models::{DefaultSchema, User};
-
-    fn user() -> User {
-        User {
-            id: Uuid::nil(),
-            name: None,
-            email: "a@example.com".into(),
-            email_verified: Some(instant()),
-            image: None,
-        }
-    }
-
-    fn instant() -> chrono::DateTime<Utc> {
-        Utc.with_ymd_and_hms(2030, 5, 6, 7, 8, 9).unwrap() + Duration::nanoseconds(123_456_789)
-    }
-
-    #[test]
-    fn statements_render_per_dialect() {
-        let sqlite = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
-        assert_eq!(
-            &*sqlite.use_verification_token.sql,
-            r#"DELETE FROM "verification_tokens" WHERE "verification_tokens"."identifier" = ? AND "verification_tokens"."token" = ? RETURNING "identifier", "token", "expires""#
-        );
-        assert_eq!(sqlite.session_and_user.params, 1);
-        let postgres = Statements::new(Dialect::Postgres, DefaultSchema::tables()).unwrap();
-        assert_eq!(
-            &*postgres.update_authenticator_counter.sql,
-            r#"UPDATE "authenticators" SET "counter" = $1 WHERE "credential_id" = $2 RETURNING "credential_id", "user_id", "provider_account_id", "credential_public_key", "counter", "credential_device_type", "credential_backed_up", "transports""#
-        );
-        assert!(matches!(
-            Statements::new(Dialect::MySql, DefaultSchema::tables()),
-            Err(Error::Unsupported {
-                dialect: Dialect::MySql,
-                ..
-            })
-        ));
-    }
-
-    #[test]
-    fn update_sql_is_built_once_per_column_set() {
-        let statements = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
-        let updates = &statements.update_user;
-        let mut name = vec![(1, Value::Text("a".into()))];
-        let first = updates.sql(&mut name).unwrap();
-        let again = updates.sql(&mut [(1, Value::Null)]).unwrap();
-        assert!(std::sync::Arc::ptr_eq(&first, &again));
-        assert_eq!(
-            &*first,
-            r#"UPDATE "users" SET "name" = ? WHERE "id" = ? RETURNING "id", "name", "email", "email_verified", "image""#
-        );
-        // Out of order in, column order out (values follow their columns).
-        let mut two = vec![(4, Value::Null), (2, Value::Text("e".into()))];
-        let sql = updates.sql(&mut two).unwrap();
-        assert!(sql.contains(r#"SET "email" = ?, "image" = ?"#), "{sql}");
-        assert_eq!(two[0].0, 2);
-        assert!(updates.sql(&mut [(9, Value::Null)]).is_err());
-        assert!(
-            updates
-                .sql(&mut [(1, Value::Null), (1, Value::Null)])
-                .is_err()
-        );
-    }
-
-    #[test]
-    fn inserts_generate_ids_and_truncate_timestamps() {
-        let statements = Statements::new(Dialect::Sqlite, DefaultSchema::tables()).unwrap();
-        let params = statements
-            .insert_user
-            .params(user().to_values().unwrap())
-            .unwrap();
-        assert!(matches!(params[0], Value::Uuid(id) if id != Uuid::nil()));
-        assert_eq!(
-            params[3],
-            Value::Timestamp(crate::value::to_millis(instant()))
-        );
-        assert!(statements.insert_user.params(vec![Value::Null]).is_err());
-    }
-}
+mod tests;

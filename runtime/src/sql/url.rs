@@ -1,8 +1,10 @@
 //! Connection URLs: which database a URL names.
 //!
 //! Entry point: [`parse`]. Accepted: `sqlite::memory:`, `sqlite://path`, `sqlite:path`, each
-//! with an optional `?mode=rwc|rw|ro`. `postgres://` and `mysql://` URLs are recognised and
-//! refused as [`Error::Unsupported`] until their drivers land; anything else is [`Error::Url`].
+//! with an optional `?mode=rwc|rw|ro`; `postgres://` and `postgresql://` (feature `postgres`),
+//! `mysql://` and `mariadb://` (feature `mysql`), whose host, credentials, database and
+//! parameters sqlx reads. A server URL whose driver is not compiled in is
+//! [`Error::Unsupported`] naming the feature to enable; anything else is [`Error::Url`].
 
 use std::path::PathBuf;
 
@@ -14,6 +16,25 @@ use crate::error::{Error, Result};
 pub(crate) enum Target {
     /// A SQLite database.
     Sqlite(SqliteTarget),
+    /// A PostgreSQL database: the URL as given, for sqlx to read.
+    #[cfg(feature = "postgres")]
+    Postgres(String),
+    /// A MySQL or MariaDB database: the URL as given, for sqlx to read.
+    #[cfg(feature = "mysql")]
+    MySql(String),
+}
+
+impl Target {
+    /// The dialect of the database named.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Target::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
+            Target::Postgres(_) => Dialect::Postgres,
+            #[cfg(feature = "mysql")]
+            Target::MySql(_) => Dialect::MySql,
+        }
+    }
 }
 
 /// A SQLite database and how to open it.
@@ -55,8 +76,8 @@ pub(crate) fn parse(url: &str) -> Result<Target> {
     };
     match scheme.to_ascii_lowercase().as_str() {
         "sqlite" => parse_sqlite(url, rest).map(Target::Sqlite),
-        "postgres" | "postgresql" => Err(unsupported(Dialect::Postgres)),
-        "mysql" | "mariadb" => Err(unsupported(Dialect::MySql)),
+        "postgres" | "postgresql" => server(url, Dialect::Postgres),
+        "mysql" | "mariadb" => server(url, Dialect::MySql),
         other => Err(invalid(
             url,
             &format!("unknown scheme `{other}`: expected sqlite:, postgres:// or mysql://"),
@@ -141,10 +162,28 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn unsupported(dialect: Dialect) -> Error {
-    Error::Unsupported {
-        dialect,
-        what: "connecting in this release (its sqlx driver lands in the next one)".to_owned(),
+/// A server URL, when its driver is compiled in.
+fn server(url: &str, dialect: Dialect) -> Result<Target> {
+    if !url.contains("://") {
+        return Err(invalid(
+            url,
+            "expected `scheme://[user[:password]@]host[:port]/database`",
+        ));
+    }
+    match dialect {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => Ok(Target::Postgres(url.to_owned())),
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => Ok(Target::MySql(url.to_owned())),
+        _ => Err(Error::Unsupported {
+            dialect,
+            what: format!(
+                "connecting without authmodel's `{}` feature (enable it in Cargo.toml: \
+                 `authmodel = {{ features = [\"{}\"] }}`)",
+                dialect.name(),
+                dialect.name()
+            ),
+        }),
     }
 }
 
@@ -215,18 +254,34 @@ mod tests {
     }
 
     #[test]
-    fn server_urls_are_unsupported_for_now() {
+    fn server_urls_need_their_feature() {
         for (url, dialect) in [
             ("postgres://u:secret@localhost/db", Dialect::Postgres),
             ("postgresql://localhost/db", Dialect::Postgres),
             ("mysql://root@127.0.0.1:3306/db", Dialect::MySql),
             ("mariadb://localhost/db", Dialect::MySql),
         ] {
+            let compiled = match dialect {
+                Dialect::Postgres => cfg!(feature = "postgres"),
+                _ => cfg!(feature = "mysql"),
+            };
             match parse(url) {
-                Err(Error::Unsupported { dialect: d, .. }) => assert_eq!(d, dialect, "{url}"),
+                #[cfg(feature = "postgres")]
+                Ok(Target::Postgres(u)) => assert!(compiled && u == url, "{url}"),
+                #[cfg(feature = "mysql")]
+                Ok(Target::MySql(u)) => assert!(compiled && u == url, "{url}"),
+                Err(Error::Unsupported { dialect: d, what }) => {
+                    assert!(!compiled, "{url}");
+                    assert_eq!(d, dialect, "{url}");
+                    assert!(what.contains(&format!("`{}` feature", d.name())), "{what}");
+                }
                 other => panic!("{url}: {other:?}"),
             }
         }
+        assert!(matches!(
+            parse("postgres:localhost"),
+            Err(Error::Url { .. })
+        ));
     }
 
     #[test]

@@ -1,0 +1,119 @@
+//! The PostgreSQL executor: a sqlx pool.
+//!
+//! Entry point: [`Executor`] ([`Executor::open`], then the [`super::driver::Driver`] calls).
+//! Every contract statement is one statement here (PostgreSQL has `RETURNING` on every
+//! write), prepared once per connection and cached; hand-written SQL is not cached. Values are
+//! bound and rows decoded in [`codec`]: `uuid`, `timestamptz`, `boolean`, `jsonb`, `bytea`.
+
+mod codec;
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPool};
+use sqlx::{AssertSqlSafe, Connection as _, PgConnection};
+
+use self::codec::{arguments, decode_row, map_error};
+use super::driver::{Access, Call, Counter};
+use super::options::Options;
+use super::server::{pool_options, probe, url_error};
+use crate::error::{Error, Result};
+use crate::value::Value;
+
+/// An arbitrary constant: the advisory lock that serializes `synchronize` between adapters
+/// connecting at once (concurrent `CREATE TABLE IF NOT EXISTS` of one table can fail with a
+/// unique violation in PostgreSQL's catalog).
+const SYNCHRONIZE_LOCK: i64 = 0x6175_7468_6d6f_6465; // "authmode"
+
+/// The connections of one PostgreSQL adapter.
+pub(crate) struct Executor {
+    pool: PgPool,
+    counter: Counter,
+}
+
+impl Executor {
+    /// Opens a pool on the database `url` names, after one direct connection that shows the
+    /// server answers.
+    pub async fn open(url: &str, options: &Options) -> Result<Executor> {
+        let connect = PgConnectOptions::from_str(url).map_err(|e| url_error(url, e))?;
+        let first: PgConnection = probe(&connect).await?;
+        // Closing is a courtesy to the server; the pool's own connections are what count.
+        let _ = first.close().await;
+        let pool = pool_options(options)
+            .connect_with(connect)
+            .await
+            .map_err(Error::database)?;
+        Ok(Executor {
+            pool,
+            counter: Counter::default(),
+        })
+    }
+
+    /// The statements sent so far: one per call, and for a batch its statements plus the
+    /// lock, `BEGIN` and `COMMIT`.
+    pub fn counter(&self) -> &Counter {
+        &self.counter
+    }
+
+    /// Runs `call`; returns its first row.
+    pub async fn fetch_optional(
+        &self,
+        _access: Access,
+        call: Call<'_>,
+    ) -> Result<Option<Vec<Value>>> {
+        let arguments = arguments(&call)?;
+        self.counter.add(1);
+        let row = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
+            .persistent(call.cached)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| map_error(e, call.tables))?;
+        row.map(|row| decode_row(&row, call.tables)).transpose()
+    }
+
+    /// Runs `call`; returns every row.
+    pub async fn fetch_all(&self, _access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
+        let arguments = arguments(&call)?;
+        self.counter.add(1);
+        let rows = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
+            .persistent(call.cached)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map_error(e, call.tables))?;
+        rows.iter()
+            .map(|row| decode_row(row, call.tables))
+            .collect()
+    }
+
+    /// Runs a statement without rows; returns the rows changed.
+    pub async fn execute(&self, call: Call<'_>) -> Result<u64> {
+        let arguments = arguments(&call)?;
+        self.counter.add(1);
+        let done = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
+            .persistent(call.cached)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| map_error(e, call.tables))?;
+        Ok(done.rows_affected())
+    }
+
+    /// Runs DDL in one transaction (PostgreSQL's DDL is transactional: all of it or none),
+    /// holding an advisory lock so that adapters synchronizing at once take turns.
+    pub async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
+        let map = |e| map_error(e, &[]);
+        self.counter.add(statements.len() as u64 + 3);
+        let mut transaction = self.pool.begin().await.map_err(map)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(SYNCHRONIZE_LOCK)
+            .execute(&mut *transaction)
+            .await
+            .map_err(map)?;
+        for sql in statements {
+            // The simple protocol: DDL gains nothing from being prepared.
+            sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut *transaction)
+                .await
+                .map_err(map)?;
+        }
+        transaction.commit().await.map_err(map)
+    }
+}
