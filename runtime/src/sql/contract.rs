@@ -146,8 +146,22 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(id) = key(statements.keys.user_id, id) else {
                 return Ok(None);
             };
-            // Sessions, accounts and authenticators go with it: ON DELETE CASCADE.
-            self.write(&statements.delete_user, &[id]).await
+            // Sessions, accounts and authenticators go with the user in one statement where
+            // foreign keys cascade (the DDL of this crate); the deletes after it find nothing
+            // then, and remove them where the tables have no foreign keys.
+            let user = self.write(&statements.delete_user, &[id.clone()]).await?;
+            for (table, stmt) in &statements.delete_user_rows {
+                let tables = [*table];
+                let call = Call {
+                    sql: &stmt.sql,
+                    params: std::slice::from_ref(&id),
+                    columns: &stmt.columns,
+                    tables: &tables,
+                    cached: true,
+                };
+                self.inner.driver.execute(call).await?;
+            }
+            Ok(user)
         })
     }
 

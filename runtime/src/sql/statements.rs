@@ -120,6 +120,11 @@ pub(crate) struct Statements {
     pub user_by_account: Stmt,
     /// Delete a user, returning it; params: id.
     pub delete_user: Write,
+    /// Delete the rows of each table that references the user (accounts, sessions,
+    /// authenticators); params: the user's id. A no-op where foreign keys cascade, and what
+    /// keeps `delete_user` whole on tables made without them (the `@auth/pg-adapter`
+    /// layout has none).
+    pub delete_user_rows: Vec<(&'static Table, Stmt)>,
     /// Partial user updates; params: assigned values, then id.
     pub update_user: Updates,
     /// An account's columns; params: provider, provider account id.
@@ -201,6 +206,17 @@ impl Statements {
                 (accounts, &pair),
             ),
             delete_user: delete(target, users, &[keys.user_id]),
+            delete_user_rows: [accounts, sessions, authenticators]
+                .into_iter()
+                .filter_map(|table| {
+                    let column = table.references_user()?;
+                    let query = Query::delete()
+                        .from_table(table.name)
+                        .and_where(key_condition(table, &[column]))
+                        .to_owned();
+                    Some((table, render(dialect, &query, vec![column])))
+                })
+                .collect(),
             update_user: Updates::new(target, users, keys.user_id),
             account: select(dialect, accounts, &pair, false),
             unlink_account: delete(target, accounts, &pair),
