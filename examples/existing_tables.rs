@@ -240,7 +240,11 @@ mod tests {
 
     #[tokio::test]
     async fn the_schema_passes_the_conformance_suite() {
-        support::conformance_on_sqlite::<PgAdapterLayout>(SuiteOptions::default()).await;
+        support::conformance_everywhere::<PgAdapterLayout>(
+            "existing_tables",
+            SuiteOptions::default(),
+        )
+        .await;
     }
 
     /// On the hand-made tables — no foreign keys, no unique keys, as `schema.sql` has it —

@@ -102,7 +102,7 @@ mod tests {
         let options = SuiteOptions::default()
             .with_user_extra("role", "admin".to_owned())
             .with_user_extra("phone", Some("00000000000".to_owned()));
-        support::conformance_on_sqlite::<AppAuth>(options).await;
+        support::conformance_everywhere::<AppAuth>("extend_user", options).await;
     }
 
     #[test]

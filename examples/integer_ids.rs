@@ -179,7 +179,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_schema_passes_the_conformance_suite() {
-        support::conformance_on_sqlite::<Numbered>(SuiteOptions::default()).await;
+        support::conformance_everywhere::<Numbered>("integer_ids", SuiteOptions::default()).await;
     }
 
     #[test]

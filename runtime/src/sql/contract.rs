@@ -149,7 +149,9 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             // Sessions, accounts and authenticators go with the user in one statement where
             // foreign keys cascade (the DDL of this crate); the deletes after it find nothing
             // then, and remove them where the tables have no foreign keys.
-            let user = self.write(&statements.delete_user, std::slice::from_ref(&id)).await?;
+            let user = self
+                .write(&statements.delete_user, std::slice::from_ref(&id))
+                .await?;
             for (table, stmt) in &statements.delete_user_rows {
                 let tables = [*table];
                 let call = Call {
