@@ -1,2 +1,607 @@
-//! Being written.
-fn main() {}
+//! `SqlAdapter<DefaultSchema>` on PostgreSQL and MariaDB against the same operations
+//! hand-written with sqlx, in one process and one run.
+//!
+//! Entry point: with `PG_URL` and/or `MYSQL_URL` set (scripts/servers.sh starts both),
+//! `cargo bench --bench servers` runs one criterion group per backend and operation
+//! (`postgres/get_session_and_user`, ... `mysql/use_verification_token`), each with an
+//! `adapter` and a `hand_written` case, then prints per backend a summary measured separately
+//! with the two sides interleaved: the ratio adapter / hand-written per operation. Without
+//! either URL it prints that it skipped. `cargo test --benches` runs every case once.
+//!
+//! Like for like: both sides work on the same fresh database, seeded with users and
+//! sessions; both use a pool of 10 connections that are not tested on acquire
+//! (`test_before_acquire(false)`, the adapter's setting) and keep their statements prepared
+//! per connection (sqlx's cache); both are awaited from a current-thread tokio runtime's
+//! `block_on` and decode rows into the same model structs. The hand-written side is what an
+//! application would write: `get_session_and_user` one join; `create_session` an `INSERT`
+//! returning the struct it built; `update_session` `UPDATE ... RETURNING` on PostgreSQL and
+//! `UPDATE` then `SELECT` in a transaction on MariaDB (which has no `UPDATE ... RETURNING`);
+//! `use_verification_token` `DELETE ... RETURNING` on both.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use authmodel::Adapter;
+use authmodel::models::{DefaultSchema, Session, SessionPatch, User, VerificationToken};
+use authmodel::sql::{Options, SqlAdapter};
+use authmodel::value::to_millis;
+use chrono::{DateTime, Utc};
+use common::Server;
+use criterion::Criterion;
+use sqlx::mysql::{MySqlPool, MySqlPoolOptions, MySqlRow};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::{Executor, Row};
+use tokio::runtime::Runtime;
+use uuid::Uuid;
+
+/// Users (and sessions, one each) seeded before measuring.
+const SEEDED: usize = 2_000;
+/// Pool size of both sides (the adapter's default).
+const POOL: u32 = 10;
+/// Rounds of the interleaved summary, and calls per side in one round.
+const ROUNDS: usize = 200;
+const BATCH: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Adapter,
+    HandWritten,
+}
+
+impl Side {
+    const BOTH: [Side; 2] = [Side::Adapter, Side::HandWritten];
+
+    fn name(self) -> &'static str {
+        match self {
+            Side::Adapter => "adapter",
+            Side::HandWritten => "hand_written",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    GetSessionAndUser,
+    CreateSession,
+    UpdateSession,
+    UseVerificationToken,
+}
+
+impl Op {
+    const ALL: [Op; 4] = [
+        Op::GetSessionAndUser,
+        Op::CreateSession,
+        Op::UpdateSession,
+        Op::UseVerificationToken,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Op::GetSessionAndUser => "get_session_and_user",
+            Op::CreateSession => "create_session",
+            Op::UpdateSession => "update_session",
+            Op::UseVerificationToken => "use_verification_token",
+        }
+    }
+}
+
+/// One call's arguments, prepared outside the timed part.
+enum Input {
+    /// A seeded session token.
+    Read(String),
+    /// A new session (id nil: each side generates one).
+    Create(Session),
+    /// A seeded session token and its new expiry.
+    Update(String, DateTime<Utc>),
+    /// The identifier and token of a verification token just inserted.
+    Verification(String, String),
+}
+
+/// The hand-written side: a sqlx pool of the backend's driver.
+enum Hand {
+    Postgres(PgPool),
+    MySql(MySqlPool),
+}
+
+const SELECT_SESSION_AND_USER_PG: &str = "SELECT s.id, s.session_token, s.user_id, s.expires, \
+     u.id, u.name, u.email, u.email_verified, u.image \
+     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.session_token = $1";
+const SELECT_SESSION_AND_USER_MY: &str = "SELECT s.id, s.session_token, s.user_id, s.expires, \
+     u.id, u.name, u.email, u.email_verified, u.image \
+     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.session_token = ?";
+
+fn pg_session(row: &PgRow, at: usize) -> Session {
+    Session {
+        id: row.get(at),
+        session_token: row.get(at + 1),
+        user_id: row.get(at + 2),
+        expires: row.get(at + 3),
+    }
+}
+
+fn my_uuid(row: &MySqlRow, at: usize) -> Uuid {
+    Uuid::parse_str(row.get::<&str, _>(at)).expect("a UUID")
+}
+
+fn my_session(row: &MySqlRow, at: usize) -> Session {
+    Session {
+        id: my_uuid(row, at),
+        session_token: row.get(at + 1),
+        user_id: my_uuid(row, at + 2),
+        expires: row.get(at + 3),
+    }
+}
+
+impl Hand {
+    async fn get_session_and_user(&self, token: &str) -> Option<(Session, User)> {
+        match self {
+            Hand::Postgres(pool) => {
+                let row = sqlx::query(SELECT_SESSION_AND_USER_PG)
+                    .bind(token)
+                    .fetch_optional(pool)
+                    .await
+                    .unwrap()?;
+                let user = User {
+                    id: row.get(4),
+                    name: row.get(5),
+                    email: row.get(6),
+                    email_verified: row.get(7),
+                    image: row.get(8),
+                };
+                Some((pg_session(&row, 0), user))
+            }
+            Hand::MySql(pool) => {
+                let row = sqlx::query(SELECT_SESSION_AND_USER_MY)
+                    .bind(token)
+                    .fetch_optional(pool)
+                    .await
+                    .unwrap()?;
+                let user = User {
+                    id: my_uuid(&row, 4),
+                    name: row.get(5),
+                    email: row.get(6),
+                    email_verified: row.get(7),
+                    image: row.get(8),
+                };
+                Some((my_session(&row, 0), user))
+            }
+        }
+    }
+
+    async fn create_session(&self, mut session: Session) -> Session {
+        session.id = Uuid::new_v4();
+        session.expires = to_millis(session.expires);
+        match self {
+            Hand::Postgres(pool) => {
+                sqlx::query(
+                    "INSERT INTO sessions (id, session_token, user_id, expires) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(session.id)
+                .bind(&session.session_token)
+                .bind(session.user_id)
+                .bind(session.expires)
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+            Hand::MySql(pool) => {
+                sqlx::query(
+                    "INSERT INTO sessions (id, session_token, user_id, expires) \
+                     VALUES (?, ?, ?, ?)",
+                )
+                .bind(session.id.hyphenated().to_string())
+                .bind(&session.session_token)
+                .bind(session.user_id.hyphenated().to_string())
+                .bind(session.expires)
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+        }
+        session
+    }
+
+    async fn update_session(&self, token: &str, expires: DateTime<Utc>) -> Option<Session> {
+        let expires = to_millis(expires);
+        match self {
+            Hand::Postgres(pool) => {
+                let row = sqlx::query(
+                    "UPDATE sessions SET expires = $1 WHERE session_token = $2 \
+                     RETURNING id, session_token, user_id, expires",
+                )
+                .bind(expires)
+                .bind(token)
+                .fetch_optional(pool)
+                .await
+                .unwrap()?;
+                Some(pg_session(&row, 0))
+            }
+            Hand::MySql(pool) => {
+                let mut transaction = pool.begin().await.unwrap();
+                sqlx::query("UPDATE sessions SET expires = ? WHERE session_token = ?")
+                    .bind(expires)
+                    .bind(token)
+                    .execute(&mut *transaction)
+                    .await
+                    .unwrap();
+                let row = sqlx::query(
+                    "SELECT id, session_token, user_id, expires FROM sessions \
+                     WHERE session_token = ?",
+                )
+                .bind(token)
+                .fetch_optional(&mut *transaction)
+                .await
+                .unwrap();
+                transaction.commit().await.unwrap();
+                Some(my_session(&row?, 0))
+            }
+        }
+    }
+
+    async fn use_verification_token(
+        &self,
+        identifier: &str,
+        token: &str,
+    ) -> Option<VerificationToken> {
+        match self {
+            Hand::Postgres(pool) => {
+                let row = sqlx::query(
+                    "DELETE FROM verification_tokens WHERE identifier = $1 AND token = $2 \
+                     RETURNING identifier, token, expires",
+                )
+                .bind(identifier)
+                .bind(token)
+                .fetch_optional(pool)
+                .await
+                .unwrap()?;
+                Some(VerificationToken {
+                    identifier: row.get(0),
+                    token: row.get(1),
+                    expires: row.get(2),
+                })
+            }
+            Hand::MySql(pool) => {
+                let row = sqlx::query(
+                    "DELETE FROM verification_tokens WHERE identifier = ? AND token = ? \
+                     RETURNING identifier, token, expires",
+                )
+                .bind(identifier)
+                .bind(token)
+                .fetch_optional(pool)
+                .await
+                .unwrap()?;
+                Some(VerificationToken {
+                    identifier: row.get(0),
+                    token: row.get(1),
+                    expires: row.get(2),
+                })
+            }
+        }
+    }
+}
+
+/// One backend's database, both sides and the seeded keys.
+struct Fixture {
+    backend: &'static str,
+    auth: SqlAdapter<DefaultSchema>,
+    hand: Hand,
+    users: Vec<Uuid>,
+    tokens: Vec<String>,
+    next: Cell<usize>,
+}
+
+impl Fixture {
+    async fn new(server: Server, seeded: usize) -> Fixture {
+        let url = common::fresh_database(server, "bench")
+            .await
+            .expect("the server is set");
+        let options = Options::default().synchronize(true).max_connections(POOL);
+        let auth = SqlAdapter::<DefaultSchema>::connect(&url, options)
+            .await
+            .expect("the adapter connects and creates its tables");
+        let (backend, hand) = match server {
+            Server::Postgres => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(POOL)
+                    .test_before_acquire(false)
+                    .connect(&url)
+                    .await
+                    .expect("the hand-written side connects");
+                ("postgres", Hand::Postgres(pool))
+            }
+            Server::MySql => {
+                let pool = MySqlPoolOptions::new()
+                    .max_connections(POOL)
+                    .test_before_acquire(false)
+                    .connect(&url)
+                    .await
+                    .expect("the hand-written side connects");
+                ("mysql", Hand::MySql(pool))
+            }
+        };
+        let mut fixture = Fixture {
+            backend,
+            auth,
+            hand,
+            users: Vec::new(),
+            tokens: Vec::new(),
+            next: Cell::new(0),
+        };
+        fixture.seed(seeded).await;
+        fixture
+    }
+
+    /// Users and one session each, through the adapter (outside any measurement).
+    async fn seed(&mut self, seeded: usize) {
+        let expires = Utc::now() + chrono::Duration::days(30);
+        for i in 0..seeded {
+            let user = User {
+                id: Uuid::nil(),
+                name: Some(format!("User {i}")),
+                email: format!("user{i}@example.com"),
+                email_verified: Some(Utc::now()),
+                image: None,
+            };
+            let user = self.auth.create_user(user).await.expect("seed user");
+            let token = format!("seeded-{}", Uuid::new_v4());
+            let session = Session {
+                id: Uuid::nil(),
+                session_token: token.clone(),
+                user_id: user.id,
+                expires,
+            };
+            self.auth
+                .create_session(session)
+                .await
+                .expect("seed session");
+            self.users.push(user.id);
+            self.tokens.push(token);
+        }
+    }
+
+    fn step(&self) -> usize {
+        let i = self.next.get();
+        self.next.set(i.wrapping_add(1));
+        // A stride through the seeded rows, so consecutive calls touch different rows.
+        i.wrapping_mul(7_919) % self.tokens.len()
+    }
+
+    /// The arguments of one call; for `use_verification_token` the token is inserted here
+    /// (untimed, by the callers) with the hand-written pool.
+    async fn input(&self, op: Op) -> Input {
+        let i = self.step();
+        match op {
+            Op::GetSessionAndUser => Input::Read(self.tokens[i].clone()),
+            Op::CreateSession => Input::Create(Session {
+                id: Uuid::nil(),
+                session_token: format!("new-{}", Uuid::new_v4()),
+                user_id: self.users[i],
+                expires: Utc::now() + chrono::Duration::days(30),
+            }),
+            Op::UpdateSession => Input::Update(
+                self.tokens[i].clone(),
+                Utc::now() + chrono::Duration::days(30),
+            ),
+            Op::UseVerificationToken => {
+                let identifier = format!("user{i}@example.com");
+                let token = Uuid::new_v4().simple().to_string();
+                let expires = to_millis(Utc::now() + chrono::Duration::hours(1));
+                self.insert_token(&identifier, &token, expires).await;
+                Input::Verification(identifier, token)
+            }
+        }
+    }
+
+    async fn insert_token(&self, identifier: &str, token: &str, expires: DateTime<Utc>) {
+        match &self.hand {
+            Hand::Postgres(pool) => pool
+                .execute(
+                    sqlx::query(
+                        "INSERT INTO verification_tokens (identifier, token, expires) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(identifier)
+                    .bind(token)
+                    .bind(expires),
+                )
+                .await
+                .map(drop),
+            Hand::MySql(pool) => pool
+                .execute(
+                    sqlx::query(
+                        "INSERT INTO verification_tokens (identifier, token, expires) \
+                         VALUES (?, ?, ?)",
+                    )
+                    .bind(identifier)
+                    .bind(token)
+                    .bind(expires),
+                )
+                .await
+                .map(drop),
+        }
+        .expect("insert a verification token");
+    }
+
+    /// One call on `side`; panics unless it did what the operation promises.
+    async fn call(&self, side: Side, input: Input) {
+        let done = match (side, input) {
+            (Side::Adapter, Input::Read(token)) => self
+                .auth
+                .get_session_and_user(&token)
+                .await
+                .unwrap()
+                .is_some(),
+            (Side::HandWritten, Input::Read(token)) => {
+                self.hand.get_session_and_user(&token).await.is_some()
+            }
+            (Side::Adapter, Input::Create(session)) => {
+                self.auth.create_session(session).await.is_ok()
+            }
+            (Side::HandWritten, Input::Create(session)) => {
+                !self.hand.create_session(session).await.id.is_nil()
+            }
+            (Side::Adapter, Input::Update(token, expires)) => {
+                let patch = SessionPatch {
+                    expires: Some(expires),
+                    ..SessionPatch::default()
+                };
+                self.auth
+                    .update_session(&token, patch)
+                    .await
+                    .unwrap()
+                    .is_some()
+            }
+            (Side::HandWritten, Input::Update(token, expires)) => {
+                self.hand.update_session(&token, expires).await.is_some()
+            }
+            (Side::Adapter, Input::Verification(identifier, token)) => self
+                .auth
+                .use_verification_token(&identifier, &token)
+                .await
+                .unwrap()
+                .is_some(),
+            (Side::HandWritten, Input::Verification(identifier, token)) => self
+                .hand
+                .use_verification_token(&identifier, &token)
+                .await
+                .is_some(),
+        };
+        assert!(done, "{}: a call found nothing", self.backend);
+    }
+
+    /// Both sides read the same session and user.
+    async fn check(&self) {
+        let token = &self.tokens[0];
+        let adapter = self.auth.get_session_and_user(token).await.unwrap();
+        let hand = self.hand.get_session_and_user(token).await;
+        assert_eq!(adapter, hand, "{}: the two sides disagree", self.backend);
+    }
+}
+
+/// Per operation, the median per-call time of each side over `rounds` rounds that alternate
+/// which side goes first, the ratio of the medians, and the median of the rounds' own ratios.
+fn summary(rt: &Runtime, fixture: &Fixture, rounds: usize) {
+    println!(
+        "\nSummary {}: {rounds} interleaved rounds of {BATCH} calls per side, medians per call \
+         ({} seeded users and sessions, pools of {POOL})",
+        fixture.backend,
+        fixture.tokens.len()
+    );
+    println!(
+        "{:<24} {:>12} {:>14} {:>8} {:>8}",
+        "operation", "adapter", "hand-written", "ratio", "paired"
+    );
+    for op in Op::ALL {
+        let mut times = [Vec::with_capacity(rounds), Vec::with_capacity(rounds)];
+        let mut ratios = Vec::with_capacity(rounds);
+        for round in 0..rounds {
+            let mut order = Side::BOTH;
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            let mut per_call = [0.0; 2];
+            for side in order {
+                let elapsed = rt.block_on(async {
+                    let mut inputs = Vec::with_capacity(BATCH);
+                    for _ in 0..BATCH {
+                        inputs.push(fixture.input(op).await);
+                    }
+                    let start = Instant::now();
+                    for input in inputs {
+                        fixture.call(side, input).await;
+                    }
+                    start.elapsed()
+                });
+                per_call[side as usize] = elapsed.as_secs_f64() / BATCH as f64;
+            }
+            times[0].push(per_call[0]);
+            times[1].push(per_call[1]);
+            ratios.push(per_call[0] / per_call[1]);
+        }
+        let [adapter, hand] = times.map(|mut t| median(&mut t));
+        println!(
+            "{:<24} {:>9.1} µs {:>11.1} µs {:>7.3}x {:>7.3}x",
+            op.name(),
+            adapter * 1e6,
+            hand * 1e6,
+            adapter / hand,
+            median(&mut ratios)
+        );
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn main() {
+    // Criterion runs every case once unless `cargo bench` passed `--bench`; keep that quick.
+    let args: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    let benchmarking = has("--bench") && !has("--test") && !has("--list");
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30)
+        .configure_from_args();
+
+    let servers: Vec<Server> = [(Server::Postgres, "PG_URL"), (Server::MySql, "MYSQL_URL")]
+        .into_iter()
+        .filter(|(_, variable)| std::env::var(variable).is_ok_and(|url| !url.is_empty()))
+        .map(|(server, _)| server)
+        .collect();
+    if servers.is_empty() {
+        println!(
+            "servers bench: SKIPPED, neither PG_URL nor MYSQL_URL is set \
+             (scripts/servers.sh starts both)"
+        );
+        return;
+    }
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime");
+    let seeded = if benchmarking { SEEDED } else { 20 };
+    let fixtures: Vec<Fixture> = servers
+        .into_iter()
+        .map(|server| {
+            let fixture = rt.block_on(Fixture::new(server, seeded));
+            rt.block_on(fixture.check());
+            fixture
+        })
+        .collect();
+
+    for fixture in &fixtures {
+        for op in Op::ALL {
+            let mut group = criterion.benchmark_group(format!("{}/{}", fixture.backend, op.name()));
+            for side in Side::BOTH {
+                group.bench_function(side.name(), |b| {
+                    // Each call's input is made (a verification token inserted) untimed.
+                    b.to_async(&rt).iter_custom(|iters| async move {
+                        let mut timed = Duration::ZERO;
+                        for _ in 0..iters {
+                            let input = fixture.input(op).await;
+                            let start = Instant::now();
+                            fixture.call(side, input).await;
+                            timed += start.elapsed();
+                        }
+                        timed
+                    });
+                });
+            }
+            group.finish();
+        }
+    }
+    criterion.final_summary();
+
+    let rounds = if benchmarking { ROUNDS } else { 2 };
+    for fixture in &fixtures {
+        summary(&rt, fixture, rounds);
+    }
+}

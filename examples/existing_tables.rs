@@ -1,5 +1,6 @@
-//! All five models replaced by the application's own structs, mapped onto tables that already
-//! exist: the layout of Auth.js's `@auth/pg-adapter` (its `schema.sql`).
+//! Tables that already exist: the layout of Auth.js's `@auth/pg-adapter` (its `schema.sql`),
+//! through the ready-made models of [`authmodel::compat::pg`], with an authenticators table
+//! added.
 //!
 //! What it shows:
 //! - SERIAL (autoincrement) integer ids the database assigns, and `userId` foreign keys of the
@@ -7,6 +8,8 @@
 //! - the quoted camelCase columns of that layout (`"userId"`, `"emailVerified"`,
 //!   `"sessionToken"`, `"providerAccountId"`) beside its snake_case OAuth columns;
 //! - the table `verification_token` (singular), and `VARCHAR(255)` columns as `max_len`;
+//! - a schema of the application's own that reuses those models and adds the table the
+//!   layout lacks;
 //! - tables created by someone else (here by hand, as `schema.sql` would on PostgreSQL):
 //!   the adapter connects without creating anything, then signs a user in.
 //!
@@ -14,125 +17,20 @@
 
 use std::error::Error;
 
-use authmodel::{Adapter, AuthModel, AuthSchema, Options, SqlAdapter};
-use chrono::{DateTime, Duration, Utc};
+use authmodel::compat::pg::{Account, Authenticator, Session, User, VerificationToken};
+use authmodel::{Adapter, AuthSchema, Options, SqlAdapter};
+use chrono::{Duration, Utc};
 
-/// `users (id SERIAL, name VARCHAR(255), email VARCHAR(255), "emailVerified" TIMESTAMPTZ, image TEXT)`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "user", table = "users")]
-pub struct PgUser {
-    /// SERIAL: assigned by the database.
-    pub id: i32,
-    /// The display name.
-    #[auth(max_len = 255)]
-    pub name: Option<String>,
-    /// The email address (nullable in this layout).
-    #[auth(max_len = 255)]
-    pub email: Option<String>,
-    /// When the address was verified.
-    #[auth(column = "emailVerified")]
-    pub email_verified: Option<DateTime<Utc>>,
-    /// The profile picture's URL.
-    pub image: Option<String>,
-}
-
-/// `accounts`, with the OAuth token columns in snake_case.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "accounts")]
-pub struct PgAccount {
-    /// SERIAL.
-    pub id: i32,
-    /// The user, `"userId" INTEGER`.
-    #[auth(column = "userId")]
-    pub user_id: i32,
-    /// `type VARCHAR(255)`.
-    #[auth(column = "type", max_len = 255)]
-    pub kind: String,
-    /// `provider VARCHAR(255)`.
-    #[auth(max_len = 255)]
-    pub provider: String,
-    /// `"providerAccountId" VARCHAR(255)`.
-    #[auth(column = "providerAccountId", max_len = 255)]
-    pub provider_account_id: String,
-    /// OAuth refresh token.
-    pub refresh_token: Option<String>,
-    /// OAuth access token.
-    pub access_token: Option<String>,
-    /// `expires_at BIGINT`, seconds.
-    pub expires_at: Option<i64>,
-    /// OIDC id token.
-    pub id_token: Option<String>,
-    /// Granted scopes.
-    pub scope: Option<String>,
-    /// OAuth session state.
-    pub session_state: Option<String>,
-    /// Token type.
-    pub token_type: Option<String>,
-}
-
-/// `sessions (id SERIAL, "userId" INTEGER, expires TIMESTAMPTZ, "sessionToken" VARCHAR(255))`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "session", table = "sessions", rename_all = "camelCase")]
-pub struct PgSession {
-    /// SERIAL.
-    pub id: i32,
-    /// The user.
-    pub user_id: i32,
-    /// When the session ends.
-    pub expires: DateTime<Utc>,
-    /// The cookie's value.
-    #[auth(max_len = 255)]
-    pub session_token: String,
-}
-
-/// `verification_token (identifier TEXT, expires TIMESTAMPTZ, token TEXT, PRIMARY KEY (identifier, token))`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "verification_token", table = "verification_token")]
-pub struct PgVerificationToken {
-    /// The email address.
-    pub identifier: String,
-    /// When the token expires.
-    pub expires: DateTime<Utc>,
-    /// The hashed token.
-    pub token: String,
-}
-
-/// WebAuthn credentials, which `@auth/pg-adapter` has no table for: here in the camelCase
-/// style of the other Auth.js layouts.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(
-    role = "authenticator",
-    table = "authenticators",
-    rename_all = "camelCase"
-)]
-pub struct PgAuthenticator {
-    /// `"credentialID"`.
-    #[auth(column = "credentialID", max_len = 255)]
-    pub credential_id: String,
-    /// The user.
-    pub user_id: i32,
-    /// The webauthn account.
-    pub provider_account_id: String,
-    /// The public key.
-    pub credential_public_key: String,
-    /// The signature counter.
-    pub counter: i32,
-    /// The device type.
-    pub credential_device_type: String,
-    /// Whether the credential is backed up.
-    pub credential_backed_up: bool,
-    /// The transports.
-    pub transports: Option<String>,
-}
-
-/// The five replacements.
+/// The layout's four models from [`authmodel::compat::pg`], plus the authenticators table
+/// the layout lacks (its `compat::pg::Schema` has none): an application that turns WebAuthn on
+/// adds it, and names it in a schema of its own.
 #[derive(AuthSchema)]
 #[auth(
-    user = PgUser,
-    account = PgAccount,
-    session = PgSession,
-    verification_token = PgVerificationToken,
-    authenticator = PgAuthenticator
+    user = User,
+    account = Account,
+    session = Session,
+    verification_token = VerificationToken,
+    authenticator = Authenticator
 )]
 pub struct PgAdapterLayout;
 
@@ -179,7 +77,7 @@ pub async fn run(path: &std::path::Path) -> Result<(), Box<dyn Error>> {
     let url = format!("sqlite://{}", path.display());
     let auth = SqlAdapter::<PgAdapterLayout>::connect(&url, Options::default()).await?;
     let user = auth
-        .create_user(PgUser {
+        .create_user(User {
             id: 0, // assigned by the database
             name: Some("Katherine Johnson".into()),
             email: Some("katherine@example.com".into()),
@@ -189,7 +87,7 @@ pub async fn run(path: &std::path::Path) -> Result<(), Box<dyn Error>> {
         .await?;
     println!("created user {} (SERIAL id)", user.id);
     let session = auth
-        .create_session(PgSession {
+        .create_session(Session {
             id: 0,
             user_id: user.id,
             expires: Utc::now() + Duration::days(30),

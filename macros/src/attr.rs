@@ -25,6 +25,14 @@ pub enum IdArg {
     Provided,
 }
 
+/// How a table's keys are named: `#[auth(key_names = "drizzle")]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromMeta)]
+#[darling(rename_all = "snake_case")]
+pub enum KeyNamesArg {
+    Postgres,
+    Drizzle,
+}
+
 /// Struct-level keys of `#[derive(AuthModel)]`.
 #[derive(Debug, FromDeriveInput)]
 #[darling(attributes(auth))]
@@ -35,6 +43,8 @@ pub struct ModelAttrs {
     pub table: Option<SpannedValue<String>>,
     /// `rename_all = "camelCase"`: how field names become column names.
     pub rename_all: Option<SpannedValue<String>>,
+    /// `key_names = "postgres" | "drizzle"`: how the table's keys are named.
+    pub key_names: Option<KeyNamesArg>,
     /// `crate = path`: where `authmodel` is, for crates that re-export it.
     #[darling(rename = "crate")]
     pub krate: Option<syn::Path>,
@@ -62,6 +72,8 @@ pub struct FieldAttrs {
     pub max_len: Option<SpannedValue<u32>>,
     /// `default = literal`: the column default in the DDL.
     pub default: Option<syn::Lit>,
+    /// `epoch_ms`: an instant stored as integer milliseconds since the Unix epoch.
+    pub epoch_ms: Flag,
     /// `skip`: not persisted; `Default::default()` when read back.
     pub skip: Flag,
     /// `flatten`: embed another model's fields (extend a default model).
@@ -85,6 +97,7 @@ impl FieldAttrs {
             index: Flag::default(),
             max_len: None,
             default: None,
+            epoch_ms: Flag::default(),
             skip: Flag::default(),
             flatten: Flag::default(),
             extra: Flag::default(),
@@ -126,6 +139,8 @@ pub struct SchemaAttrs {
     pub session: Option<syn::Type>,
     pub verification_token: Option<syn::Type>,
     pub authenticator: Option<syn::Type>,
+    /// `no_authenticator_table`: the database has no table for the authenticator model.
+    pub no_authenticator_table: Flag,
     #[darling(rename = "crate")]
     pub krate: Option<syn::Path>,
 }

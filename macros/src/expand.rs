@@ -12,7 +12,7 @@ use syn::DeriveInput;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use crate::attr::IdArg;
+use crate::attr::{IdArg, KeyNamesArg};
 use crate::model::{Column, Field, FieldKind, IdSource, Model};
 
 /// Expands the derive, or its errors plus a stub impl that keeps follow-on errors away.
@@ -75,6 +75,10 @@ fn expand(model: &Model) -> TokenStream {
     let layout = Layout::of(model, &p);
     let count = &layout.count;
     let table = quote!(<#ident as #p::Model>::TABLE);
+    let key_naming = match model.key_names {
+        KeyNamesArg::Postgres => quote!(Postgres),
+        KeyNamesArg::Drizzle => quote!(Drizzle),
+    };
 
     let columns = columns(model, &p, &layout, &role_variant);
     let mut to_values = Vec::new();
@@ -119,6 +123,7 @@ fn expand(model: &Model) -> TokenStream {
                     type_name: #type_name,
                     role: #p::Role::#role_variant,
                     columns: &__COLUMNS,
+                    key_naming: #p::KeyNaming::#key_naming,
                 };
                 type Patch = #patch;
 
@@ -329,7 +334,12 @@ fn column(p: &TokenStream, f: &Field, c: &Column) -> TokenStream {
         Some(syn::Lit::Bool(b)) => quote!(::core::option::Option::Some(#p::DefaultValue::Bool(#b))),
         _ => none,
     };
-    let ty_const = quote_spanned!(ty.span()=> <#ty as #p::ColumnValue>::TYPE);
+    // `epoch_ms` changes only how the instant is stored; `checks` asserts it is one.
+    let ty_const = if c.epoch_ms {
+        quote!(#p::ColumnType::EpochMillis)
+    } else {
+        quote_spanned!(ty.span()=> <#ty as #p::ColumnValue>::TYPE)
+    };
     let nullable = quote_spanned!(ty.span()=> <#ty as #p::ColumnValue>::NULLABLE);
     quote! {
         #p::Column {
@@ -376,6 +386,9 @@ fn checks(p: &TokenStream, f: &Field) -> Vec<TokenStream> {
             };
             if let Some(check) = id_check {
                 out.push(bound(quote!(#p::role_types::#check)));
+            }
+            if c.epoch_ms {
+                out.push(bound(quote!(#p::role_types::EpochMillis)));
             }
         }
         // The embedded model's role is checked against this model's in `columns`.

@@ -10,7 +10,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
 
-use crate::attr::{FieldAttrs, IdArg, ModelAttrs, RoleArg};
+use crate::attr::{FieldAttrs, IdArg, KeyNamesArg, ModelAttrs, RoleArg};
 use crate::case::Case;
 use crate::roles::RoleFieldDef;
 
@@ -23,6 +23,7 @@ pub struct Model<'a> {
     pub original: &'a DeriveInput,
     pub role: RoleArg,
     pub table: String,
+    pub key_names: KeyNamesArg,
     pub krate: syn::Path,
     pub fields: Vec<Field>,
 }
@@ -53,6 +54,7 @@ pub struct Column {
     pub index: bool,
     pub max_len: Option<u32>,
     pub default: Option<syn::Lit>,
+    pub epoch_ms: bool,
 }
 
 /// How a primary key's values are produced.
@@ -137,6 +139,7 @@ impl<'a> Model<'a> {
             original: input,
             role,
             table,
+            key_names: attrs.key_names.unwrap_or(KeyNamesArg::Postgres),
             krate,
             fields,
         })
@@ -232,6 +235,7 @@ fn to_fields(
                 index: attrs.index.is_present(),
                 max_len: attrs.max_len.as_deref().copied(),
                 default: attrs.default.clone(),
+                epoch_ms: attrs.epoch_ms.is_present(),
             })
         };
         fields.push(Field {
@@ -426,7 +430,7 @@ fn check_column(
 /// `skip` and `flatten` mean "not one column": any column key beside them is a contradiction.
 fn check_alone(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs, key: &str, why: &str) {
     let flag = |present: bool, span: Span| present.then_some(span);
-    let others: [(&str, Option<Span>); 11] = [
+    let others: [(&str, Option<Span>); 12] = [
         ("column", attrs.column.as_ref().map(|c| c.span())),
         ("field", attrs.field.as_ref().map(|f| f.span())),
         ("id", attrs.id.as_ref().map(|i| i.span())),
@@ -438,6 +442,10 @@ fn check_alone(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs, key
         ("index", flag(attrs.index.is_present(), attrs.index.span())),
         ("max_len", attrs.max_len.as_ref().map(|m| m.span())),
         ("default", attrs.default.as_ref().map(|d| d.span())),
+        (
+            "epoch_ms",
+            flag(attrs.epoch_ms.is_present(), attrs.epoch_ms.span()),
+        ),
         ("extra", flag(attrs.extra.is_present(), attrs.extra.span())),
         (
             "skip",

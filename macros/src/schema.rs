@@ -1,5 +1,5 @@
 //! Writes the impl of `#[derive(AuthSchema)]`: one model type per role, the default model
-//! where a role is left out.
+//! where a role is left out, and `no_authenticator_table` for layouts without one.
 //!
 //! Entry point: [`derive`].
 
@@ -45,12 +45,17 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let authenticator = slot(&attrs.authenticator, "Authenticator");
     // A foreign key column has the exact type of the user's key: checked here, where both
     // models are known, so the mismatch is a compile error on the model at fault.
+    // Without an authenticator table, the default authenticator model's `Uuid` key is never
+    // used: only a model the schema names is checked.
+    let stored = attrs.authenticator.is_some() || !attrs.no_authenticator_table.is_present();
     let key_checks = [
-        (&attrs.account, &account, "account"),
-        (&attrs.session, &session, "session"),
-        (&attrs.authenticator, &authenticator, "authenticator"),
+        (&attrs.account, &account, "account", true),
+        (&attrs.session, &session, "session", true),
+        (&attrs.authenticator, &authenticator, "authenticator", stored),
     ]
     .into_iter()
+    .filter(|(_, _, _, checked)| *checked)
+    .map(|(given, model, role, _)| (given, model, role))
     .map(|(given, model, role)| {
         let span = given
             .as_ref()
@@ -74,6 +79,10 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             };
         }
     });
+    let no_table = attrs
+        .no_authenticator_table
+        .is_present()
+        .then(|| quote!(const AUTHENTICATOR_TABLE: bool = false;));
     quote! {
         const _: () = {
             #(#key_checks)*
@@ -85,6 +94,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 type Session = #session;
                 type VerificationToken = #verification_token;
                 type Authenticator = #authenticator;
+                #no_table
             }
         };
     }

@@ -54,7 +54,8 @@ pub fn decode<T: ColumnValue>(
     position: usize,
 ) -> Result<T, Error> {
     let column = table.columns.get(position).map_or("?", |c| c.name);
-    let value = values.next().ok_or(Error::Decode {
+    // `ok_or_else`: building the error eagerly cost an allocation per field decoded.
+    let value = values.next().ok_or_else(|| Error::Decode {
         table: table.name,
         column,
         source: ValueError::Invalid("the row has fewer columns than the model".into()),
@@ -170,6 +171,7 @@ pub const STUB_TABLE: Table = Table {
     type_name: "",
     role: Role::User,
     columns: &[],
+    key_naming: crate::schema::KeyNaming::Postgres,
 };
 
 /// One trait per contract field, implemented for the Rust types the field may have. The
@@ -264,6 +266,14 @@ pub mod role_types {
         "expected `i64` or `i32`": i64, i32);
     role_field!(StringId, "`{Self}` cannot hold an id from `id_with`",
         "expected `String`": String);
+    role_field!(EpochMillis,
+        "`{Self}` cannot be stored as epoch milliseconds",
+        "`#[auth(epoch_ms)]` is for `DateTime<Utc>` or `Option<DateTime<Utc>>`":
+        DateTime<Utc>, Option<DateTime<Utc>>);
+    #[cfg(feature = "time")]
+    impl EpochMillis for time::OffsetDateTime {}
+    #[cfg(feature = "time")]
+    impl EpochMillis for Option<time::OffsetDateTime> {}
     role_field!(AuthenticatorCredentialBackedUp,
         "`{Self}` cannot hold an authenticator's `credential_backed_up`",
         "expected `bool`": bool);

@@ -62,6 +62,11 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A migration plan that cannot be applied as it is (a `NOT NULL` column without a
+    /// default for a table that has rows, a table that was not created from these models).
+    /// Raised before any statement runs.
+    #[error("migration refused: {0}")]
+    Migration(#[from] crate::migrate::Refusal),
     /// Any other failure reported by the database or its driver.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -7,7 +7,8 @@
 //! Entry points: [`connect`] (a URL, the default models), [`SqlAdapter`] (any schema),
 //! [`Adapter`] (the contract), `#[derive(AuthModel)]` and `#[derive(AuthSchema)]` (your own
 //! models), [`ddl`] (the SQL that creates them), [`MemoryAdapter`] (the reference custom
-//! adapter) and, behind the `testing` feature, [`testing`] (the conformance suite).
+//! adapter), [`compat`] (model sets for the tables of Auth.js's own adapters) and, behind the
+//! `testing` feature, [`testing`] (the conformance suite).
 
 // The derive emits `::authmodel::...` paths; this makes them resolve inside this crate too,
 // where the default models are declared with the same derive.
@@ -15,11 +16,15 @@ extern crate self as authmodel;
 
 pub mod accounts;
 pub mod adapter;
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod compat;
 pub mod ddl;
 mod derive_support;
 pub mod dialect;
 pub mod error;
 pub mod memory;
+pub mod migrate;
 pub mod model;
 pub mod models;
 pub mod schema;
@@ -54,7 +59,9 @@ pub mod __private {
         AccountModel, AuthenticatorModel, Model, Patch, PatchOf, Schema, SessionModel, UserModel,
         VerificationTokenModel,
     };
-    pub use crate::schema::{Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table};
+    pub use crate::schema::{
+        Column, ColumnType, DefaultValue, IdStrategy, KeyNaming, Role, RoleField, Table,
+    };
     pub use crate::value::{ColumnValue, Value, ValueError};
     pub use ::core;
     pub use ::std::vec::Vec;

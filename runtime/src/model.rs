@@ -80,6 +80,14 @@ pub trait Schema: Send + Sync + 'static {
     /// The authenticator model.
     type Authenticator: AuthenticatorModel;
 
+    /// Whether the database has a table for [`Schema::Authenticator`]. `false` for the
+    /// Auth.js layouts that have none (`@auth/pg-adapter`, `@auth/kysely-adapter`,
+    /// `#[auth(no_authenticator_table)]` on `#[derive(AuthSchema)]`): the DDL and
+    /// `synchronize` then leave that table out and `delete_user` does not touch it; the
+    /// authenticator operations fail with the database's own error unless the application
+    /// adds the table itself.
+    const AUTHENTICATOR_TABLE: bool = true;
+
     /// The five tables, users first (the others reference it).
     fn tables() -> [&'static Table; 5] {
         [
@@ -89,6 +97,15 @@ pub trait Schema: Send + Sync + 'static {
             <Self::VerificationToken as Model>::TABLE,
             <Self::Authenticator as Model>::TABLE,
         ]
+    }
+
+    /// The tables the database holds: [`Schema::tables`], without the authenticator's when
+    /// [`Schema::AUTHENTICATOR_TABLE`] is `false`.
+    fn stored_tables() -> Vec<&'static Table> {
+        Self::tables()
+            .into_iter()
+            .filter(|t| Self::AUTHENTICATOR_TABLE || t.role != crate::schema::Role::Authenticator)
+            .collect()
     }
 }
 

@@ -147,6 +147,12 @@ pub enum ColumnType {
     Float64,
     /// An instant in UTC, kept to the millisecond on every dialect.
     Timestamp,
+    /// An instant stored as an integer count of milliseconds since the Unix epoch
+    /// (`#[auth(epoch_ms)]`): `integer` on SQLite, `bigint` on PostgreSQL and MySQL. The
+    /// encoding of Drizzle's SQLite `integer({ mode: "timestamp_ms" })` and of Prisma's native
+    /// SQLite `DateTime`. Its values are [`Value::Timestamp`](crate::value::Value::Timestamp)
+    /// like any instant's: only the drivers see the integer.
+    EpochMillis,
     /// A JSON document.
     Json,
     /// Raw bytes.
@@ -210,6 +216,23 @@ pub enum DefaultValue {
     Text(&'static str),
 }
 
+/// How a table's keys are named: the names its DDL gives them and an
+/// [`Error::Conflict`](crate::Error::Conflict) reports. Tables an ORM created carry its names,
+/// and a model of such a table says which (`#[auth(key_names = "...")]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum KeyNaming {
+    /// PostgreSQL's own names for unnamed constraints, which Prisma also gives: `<table>_pkey`,
+    /// `<table>_<columns>_key` for a unique key, `<table>_<columns>_idx` for an index,
+    /// `<table>_<column>_fkey` for a foreign key. The default.
+    #[default]
+    Postgres,
+    /// drizzle-kit's: `<table>_<columns>_pk` for a primary key of several columns (one of a
+    /// single column is declared inline and gets PostgreSQL's `<table>_pkey`),
+    /// `<table>_<columns>_unique` for a unique key, `<table>_<column>_<users>_<key>_fk` for
+    /// the foreign key to the users table; indexes as [`KeyNaming::Postgres`].
+    Drizzle,
+}
+
 /// One column of a model's table.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Column {
@@ -267,12 +290,15 @@ pub struct Table {
     pub role: Role,
     /// Every persisted column, in field order.
     pub columns: &'static [Column],
+    /// How its keys are named.
+    pub key_naming: KeyNaming,
 }
 
 /// A unique or plain index derived from the table's role and attributes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
-    /// The constraint or index name: `<table>_<columns>_key` or `<table>_<columns>_idx`.
+    /// The constraint or index name, as [`Table::key_naming`] writes it:
+    /// `<table>_<columns>_key` (or `_unique`) or `<table>_<columns>_idx`.
     pub name: String,
     /// The columns, in key order.
     pub columns: Vec<&'static Column>,
@@ -363,9 +389,39 @@ impl Table {
             .find(|c| c.role.is_some_and(RoleField::references_user))
     }
 
+    /// The primary key's name: `<table>_pkey`, or drizzle-kit's `<table>_<columns>_pk` for a
+    /// key of several columns. MySQL calls every primary key `PRIMARY`; a conflict on it is
+    /// reported under this name too.
+    pub fn primary_key_name(&'static self) -> String {
+        let primary = self.primary_key();
+        match self.key_naming {
+            KeyNaming::Drizzle if primary.len() > 1 => {
+                let names: Vec<&str> = primary.iter().map(|c| c.name).collect();
+                format!("{}_{}_pk", self.name, names.join("_"))
+            }
+            _ => format!("{}_pkey", self.name),
+        }
+    }
+
+    /// The name of the foreign key from `column` to `target`, the primary key of the table
+    /// `users`: `<table>_<column>_fkey`, or drizzle-kit's `<table>_<column>_<users>_<target>_fk`.
+    pub fn foreign_key_name(&self, column: &Column, users: &Table, target: &Column) -> String {
+        match self.key_naming {
+            KeyNaming::Postgres => format!("{}_{}_fkey", self.name, column.name),
+            KeyNaming::Drizzle => format!(
+                "{}_{}_{}_{}_fk",
+                self.name, column.name, users.name, target.name
+            ),
+        }
+    }
+
     fn key(&self, columns: Vec<&'static Column>, unique: bool) -> Key {
         let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
-        let suffix = if unique { "key" } else { "idx" };
+        let suffix = match (unique, self.key_naming) {
+            (false, _) => "idx",
+            (true, KeyNaming::Postgres) => "key",
+            (true, KeyNaming::Drizzle) => "unique",
+        };
         Key {
             name: format!("{}_{}_{}", self.name, names.join("_"), suffix),
             columns,

@@ -95,10 +95,16 @@ impl Value {
             (ColumnType::Uuid, J::String(s)) => Value::Uuid(
                 Uuid::try_parse(&s).map_err(|e| ValueError::Invalid(format!("bad uuid: {e}")))?,
             ),
-            (ColumnType::Timestamp, J::String(s)) => Value::Timestamp(
+            (ColumnType::Timestamp | ColumnType::EpochMillis, J::String(s)) => Value::Timestamp(
                 DateTime::parse_from_rfc3339(&s)
                     .map_err(|e| ValueError::Invalid(format!("bad RFC 3339 instant: {e}")))?
                     .with_timezone(&Utc),
+            ),
+            // A JavaScript timestamp (`Date.now()`): milliseconds since the epoch.
+            (ColumnType::EpochMillis, J::Number(n)) => Value::Timestamp(
+                n.as_i64()
+                    .and_then(DateTime::from_timestamp_millis)
+                    .ok_or_else(|| ValueError::Invalid(format!("bad epoch milliseconds: {n}")))?,
             ),
             (ColumnType::Text, json) => return Err(mismatch("string", &json)),
             (ColumnType::Bool, json) => return Err(mismatch("bool", &json)),
@@ -108,6 +114,9 @@ impl Value {
             (ColumnType::Float64, json) => return Err(mismatch("float", &json)),
             (ColumnType::Uuid, json) => return Err(mismatch("uuid string", &json)),
             (ColumnType::Timestamp, json) => return Err(mismatch("RFC 3339 string", &json)),
+            (ColumnType::EpochMillis, json) => {
+                return Err(mismatch("RFC 3339 string or epoch milliseconds", &json));
+            }
             (ColumnType::Bytes, json) => {
                 return Err(mismatch("bytes (not representable in JSON)", &json));
             }

@@ -36,11 +36,13 @@ use sea_query::{
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::model::Schema;
-use crate::schema::{Column, Key, Role, Table};
+use crate::schema::{Column, Key, KeyNaming, Role, Table};
 
 use layout::layout;
-use plan::{TablePlan, check_mysql, plan};
+// `migrate` plans changes from these same keys, types and defaults.
+pub(crate) use plan::{TablePlan, check_mysql, plan};
 pub use types::column_type;
+pub(crate) use types::default_expr;
 
 /// How [`create_statements`] writes its statements.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,7 +60,8 @@ impl CreateOptions {
     }
 }
 
-/// The statements that create `S`'s five tables on `dialect`: each `CREATE TABLE`, users
+/// The statements that create `S`'s tables ([`Schema::stored_tables`]: the five, or four
+/// where the schema has no authenticator table) on `dialect`: each `CREATE TABLE`, users
 /// first, then each `CREATE UNIQUE INDEX` and `CREATE INDEX` (on MySQL the indexes are part of
 /// the `CREATE TABLE`). Each statement has no trailing `;`.
 ///
@@ -69,7 +72,7 @@ pub fn create_statements<S: Schema>(
     dialect: Dialect,
     options: CreateOptions,
 ) -> Result<Vec<String>> {
-    create_tables(&S::tables(), dialect, options)
+    create_tables(&S::stored_tables(), dialect, options)
 }
 
 /// The statements that create `tables` on `dialect`; see [`create_statements`]. The user
@@ -105,7 +108,7 @@ pub fn create_tables(
 /// The statements that drop `S`'s tables on `dialect`, if they exist, in reverse order of
 /// creation (the user table last). Their indexes go with them.
 pub fn drop_statements<S: Schema>(dialect: Dialect) -> Vec<String> {
-    drop_tables(&S::tables(), dialect)
+    drop_tables(&S::stored_tables(), dialect)
 }
 
 /// The statements that drop `tables` on `dialect`, if they exist: the referencing tables in
@@ -150,6 +153,11 @@ fn create_table(
     }
     if plan.primary.len() > 1 {
         let mut primary = Index::create();
+        // Named only where the table's naming differs from PostgreSQL's own `<table>_pkey`
+        // (drizzle-kit's `_pk`); MySQL calls every primary key `PRIMARY`.
+        if table.key_naming != KeyNaming::Postgres && dialect != Dialect::MySql {
+            primary.name(plan.primary_name());
+        }
         for column in &plan.primary {
             primary.col(Alias::new(column.name));
         }

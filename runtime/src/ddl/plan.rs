@@ -36,7 +36,7 @@ pub(crate) struct TablePlan {
 pub(crate) struct Reference {
     /// The referencing column.
     pub column: &'static Column,
-    /// The constraint name: `<table>_<column>_fkey`.
+    /// The constraint name: [`Table::foreign_key_name`] (`<table>_<column>_fkey`).
     pub name: String,
     /// The user table.
     pub table: &'static Table,
@@ -45,9 +45,10 @@ pub(crate) struct Reference {
 }
 
 impl TablePlan {
-    /// The primary key's name in messages: PostgreSQL's default `<table>_pkey`.
+    /// The primary key's name: [`Table::primary_key_name`] (PostgreSQL's default
+    /// `<table>_pkey`).
     pub fn primary_name(&self) -> String {
-        format!("{}_pkey", self.table.name)
+        self.table.primary_key_name()
     }
 
     /// Whether `column` is in any key, index or foreign key (MySQL then needs a bounded type).
@@ -146,6 +147,9 @@ fn plan_table(table: &'static Table, user: Option<&'static Table>) -> Result<Tab
         indexes: table.indexes(),
         reference,
     };
+    identifier(&plan.primary_name(), || {
+        format!("primary key name of `{}`", table.name)
+    })?;
     for key in plan.unique.iter().chain(&plan.indexes) {
         identifier(&key.name, || format!("index name on `{}`", table.name))?;
     }
@@ -185,7 +189,7 @@ fn reference(table: &'static Table, user: Option<&'static Table>) -> Result<Opti
     }
     Ok(Some(Reference {
         column,
-        name: format!("{}_{}_fkey", table.name, column.name),
+        name: table.foreign_key_name(column, user, target),
         table: user,
         target,
     }))

@@ -48,6 +48,7 @@ static USERS: Table = Table {
     type_name: "User",
     role: Role::User,
     columns: &USER_COLUMNS,
+    key_naming: crate::schema::KeyNaming::Postgres,
 };
 
 static SESSION_COLUMNS: [Column; 4] = [
@@ -70,6 +71,7 @@ static SESSIONS: Table = Table {
     type_name: "Session",
     role: Role::Session,
     columns: &SESSION_COLUMNS,
+    key_naming: crate::schema::KeyNaming::Postgres,
 };
 
 static TOKEN_COLUMNS: [Column; 3] = [
@@ -88,6 +90,7 @@ static TOKENS: Table = Table {
     type_name: "VerificationToken",
     role: Role::VerificationToken,
     columns: &TOKEN_COLUMNS,
+    key_naming: crate::schema::KeyNaming::Postgres,
 };
 
 fn schema_error(result: Result<Vec<String>>) -> String {
@@ -234,6 +237,7 @@ static WIDE_TOKEN_COLUMNS: [Column; 3] = [
 ];
 static WIDE_TOKENS: Table = Table {
     columns: &WIDE_TOKEN_COLUMNS,
+    key_naming: crate::schema::KeyNaming::Postgres,
     ..TOKENS
 };
 
@@ -270,6 +274,7 @@ fn mysql_cannot_index_json() {
         type_name: "Prefs",
         role: Role::Account,
         columns: &JSON_KEY_COLUMNS,
+        key_naming: crate::schema::KeyNaming::Postgres,
     }));
     let message = schema_error(create_tables(
         &[table],
@@ -286,6 +291,7 @@ fn leak_table(name: &'static str, columns: Vec<Column>) -> &'static Table {
         type_name: "Custom",
         role: Role::User,
         columns: Box::leak(columns.into_boxed_slice()),
+        key_naming: crate::schema::KeyNaming::Postgres,
     }))
 }
 
@@ -364,6 +370,7 @@ fn foreign_key_takes_the_referenced_type() {
     ];
     static TEXT_USERS: Table = Table {
         columns: &TEXT_USER_COLUMNS,
+        key_naming: crate::schema::KeyNaming::Postgres,
         ..USERS
     };
     static TEXT_SESSION_COLUMNS: [Column; 3] = [
@@ -379,6 +386,7 @@ fn foreign_key_takes_the_referenced_type() {
     ];
     static TEXT_SESSIONS: Table = Table {
         columns: &TEXT_SESSION_COLUMNS,
+        key_naming: crate::schema::KeyNaming::Postgres,
         ..SESSIONS
     };
     let mysql = create_tables(
@@ -426,6 +434,7 @@ fn autoincrement_ids() {
     ];
     static INT_USERS: Table = Table {
         columns: &COLUMNS,
+        key_naming: crate::schema::KeyNaming::Postgres,
         ..USERS
     };
     let expected = [

@@ -36,6 +36,7 @@ const POSTGRES_MAX_VARCHAR: u32 = 10_485_760;
 /// | Int64     | `integer` | `bigint`                   | `bigint`                             |
 /// | Float64   | `real`    | `double precision`         | `double`                             |
 /// | Timestamp | `text`    | `timestamptz`              | `datetime(3)`, in UTC                |
+/// | EpochMillis | `integer` | `bigint`                 | `bigint`                             |
 /// | Json      | `text`    | `jsonb`                    | `json`                               |
 /// | Bytes     | `blob`    | `bytea`                    | `longblob`; `varbinary(n)` keyed     |
 pub fn column_type(column: &Column, dialect: Dialect, keyed: bool) -> String {
@@ -51,7 +52,9 @@ fn sqlite_type(ty: ColumnType) -> &'static str {
     // `YYYY-MM-DDTHH:MM:SS.sssZ` text (text order is time order), fixed for every module.
     match ty {
         ColumnType::Text | ColumnType::Uuid | ColumnType::Timestamp | ColumnType::Json => "text",
-        ColumnType::Bool | ColumnType::Int32 | ColumnType::Int64 => "integer",
+        ColumnType::Bool | ColumnType::Int32 | ColumnType::Int64 | ColumnType::EpochMillis => {
+            "integer"
+        }
         ColumnType::Float64 => "real",
         ColumnType::Bytes => "blob",
     }
@@ -71,6 +74,7 @@ fn postgres_type(column: &Column) -> String {
         // Never bare `timestamp`: it is reinterpreted in each session's time zone
         // (better-auth#9920).
         ColumnType::Timestamp => "timestamptz".to_owned(),
+        ColumnType::EpochMillis => "bigint".to_owned(),
         ColumnType::Json => "jsonb".to_owned(),
         ColumnType::Bytes => "bytea".to_owned(),
     }
@@ -97,6 +101,7 @@ fn mysql_type(column: &Column, keyed: bool) -> String {
         // Not `timestamp`: it drops the fraction, converts through the session time zone and
         // ends in 2038 (servers-and-sql.md).
         ColumnType::Timestamp => "datetime(3)".to_owned(),
+        ColumnType::EpochMillis => "bigint".to_owned(),
         ColumnType::Json => "json".to_owned(),
         ColumnType::Bytes if keyed => {
             format!("varbinary({})", column.max_len.unwrap_or(DEFAULT_KEY_LEN))
@@ -114,7 +119,7 @@ pub(crate) fn mysql_key_bytes(column: &Column) -> Option<u64> {
         ColumnType::Uuid => 4 * 36,
         ColumnType::Bool => 1,
         ColumnType::Int32 => 4,
-        ColumnType::Int64 | ColumnType::Float64 => 8,
+        ColumnType::Int64 | ColumnType::Float64 | ColumnType::EpochMillis => 8,
         // datetime(3): 5 bytes plus 2 for the milliseconds.
         ColumnType::Timestamp => 7,
         ColumnType::Bytes => len,
@@ -167,6 +172,12 @@ pub(crate) fn default_expr(
                 Dialect::MySql => at.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
                 _ => at.to_rfc3339_opts(SecondsFormat::Millis, true),
             })
+        }
+        (ColumnType::EpochMillis, DefaultValue::Int(ms)) => Expr::val(ms),
+        (ColumnType::EpochMillis, DefaultValue::Text(s)) => {
+            let at = DateTime::parse_from_rfc3339(s)
+                .map_err(|e| format!("`{s}` is not an RFC 3339 instant: {e}"))?;
+            Expr::val(at.timestamp_millis())
         }
         (ColumnType::Json, DefaultValue::Text(s)) => {
             if let Err(e) = serde_json::from_str::<serde_json::Value>(s) {

@@ -8,7 +8,7 @@
 use crate::adapter::{Adapter, BoxFuture, SessionPatch, UserPatch};
 use crate::error::{Error, Result};
 use crate::model::{Model, Patch, Schema};
-use crate::schema::{Column, ColumnType};
+use crate::schema::{Column, ColumnType, Role};
 use crate::value::Value;
 
 use super::SqlAdapter;
@@ -153,6 +153,10 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                 .write(&statements.delete_user, std::slice::from_ref(&id))
                 .await?;
             for (table, stmt) in &statements.delete_user_rows {
+                // A layout without an authenticator table has nothing to delete there.
+                if table.role == Role::Authenticator && !S::AUTHENTICATOR_TABLE {
+                    continue;
+                }
                 let tables = [*table];
                 let call = Call {
                     sql: &stmt.sql,

@@ -36,7 +36,12 @@ impl Executor {
     /// Reads the server's version on one direct connection (which shows the server answers),
     /// then opens a pool on the database `url` names.
     pub async fn open(url: &str, options: &Options) -> Result<Executor> {
-        let connect = MySqlConnectOptions::from_str(url).map_err(|e| url_error(url, e))?;
+        let connect = MySqlConnectOptions::from_str(url)
+            .map_err(|e| url_error(url, e))?
+            // sqlx's default, insisted on: a `timezone=` in the URL would shift every
+            // `DATETIME(3)` (written as UTC) and every `TIMESTAMP` (converted in the session's
+            // zone).
+            .timezone(Some(String::from("+00:00")));
         let mut first: MySqlConnection = probe(&connect).await?;
         let counter = Counter::default();
         counter.add(1);

@@ -4,13 +4,15 @@
 //! Every contract statement is one statement here (PostgreSQL has `RETURNING` on every
 //! write), prepared once per connection and cached; hand-written SQL is not cached. Values are
 //! bound and rows decoded in [`codec`]: `uuid`, `timestamptz`, `boolean`, `jsonb`, `bytea`.
+//! Every connection's session runs in UTC (`SET TIME ZONE 'UTC'`), so `timestamp` columns
+//! without a zone hold UTC.
 
 mod codec;
 
 use std::str::FromStr;
 
 use sqlx::postgres::{PgConnectOptions, PgPool};
-use sqlx::{AssertSqlSafe, Connection as _, PgConnection};
+use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 
 use self::codec::{arguments, decode_row, map_error};
 use super::driver::{Access, Call, Counter};
@@ -39,6 +41,19 @@ impl Executor {
         // Closing is a courtesy to the server; the pool's own connections are what count.
         let _ = first.close().await;
         let pool = pool_options(options)
+            // Every instant is bound as `timestamptz`, and one written to a `timestamp` column
+            // (Prisma's, Drizzle's) is converted in the session's zone: UTC keeps such a column
+            // in UTC, as those clients read it. sqlx asks for `TimeZone=UTC` when it connects
+            // (outranking database and role defaults and a URL's `options`); the rule is stated
+            // here too, so it does not rest on a driver default.
+            .after_connect(|connection: &mut PgConnection, _| {
+                Box::pin(async move {
+                    connection
+                        .execute("SET TIME ZONE 'UTC'")
+                        .await
+                        .map(|_| ())
+                })
+            })
             .connect_with(connect)
             .await
             .map_err(Error::database)?;

@@ -129,6 +129,7 @@ fn expected_kind(ty: ColumnType) -> &'static str {
         ColumnType::Int32 | ColumnType::Int64 => "an integer",
         ColumnType::Float64 => "a float",
         ColumnType::Timestamp => "a timestamp",
+        ColumnType::EpochMillis => "a timestamp (epoch milliseconds)",
         ColumnType::Json => "JSON",
         ColumnType::Bytes => "bytes",
     }

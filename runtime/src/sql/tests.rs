@@ -517,4 +517,5 @@ static RAW_TEXT: crate::schema::Table = crate::schema::Table {
         crate::schema::Column::new("d", "d", crate::schema::ColumnType::Int64),
         crate::schema::Column::new("e", "e", crate::schema::ColumnType::Text),
     ],
+    key_naming: crate::schema::KeyNaming::Postgres,
 };

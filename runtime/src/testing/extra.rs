@@ -494,7 +494,7 @@ fn key_name(table: &'static Table, positions: &[usize]) -> String {
         .collect();
     let primary: Vec<&str> = table.primary_key().iter().map(|c| c.name).collect();
     if primary == names {
-        return format!("{}_pkey", table.name);
+        return table.primary_key_name();
     }
     table
         .unique_keys()

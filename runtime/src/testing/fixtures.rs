@@ -220,7 +220,9 @@ pub(crate) fn fresh_value(column: &Column, current: &Value, now: DateTime<Utc>) 
         },
         ColumnType::Float64 => Value::Float(random_int(1000) as f64 + 0.5),
         // Three days back, with the milliseconds of now: a precise, distinct instant.
-        ColumnType::Timestamp => Value::Timestamp(now - Duration::days(3)),
+        ColumnType::Timestamp | ColumnType::EpochMillis => {
+            Value::Timestamp(now - Duration::days(3))
+        }
         ColumnType::Json => Value::Json(serde_json::json!({ "updated": tag, "n": [1, 2] })),
         ColumnType::Bytes => Value::Bytes(Uuid::new_v4().as_bytes().to_vec()),
     }

@@ -3,7 +3,9 @@
 //!
 //! Entry points: [`arguments`], [`decode_row`] and [`map_error`]. The encodings: UUIDs as
 //! 36-character lowercase text (`char(36)`), instants as `DATETIME(3)` in UTC (bound as naive
-//! UTC date-times; the session time zone is `+00:00`), booleans as `tinyint(1)`, JSON as its
+//! UTC date-times; the session time zone is `+00:00`, so a `TIMESTAMP(3)` column another tool
+//! created reads and writes the same instants) or, for `#[auth(epoch_ms)]`, as `bigint`
+//! milliseconds, booleans as `tinyint(1)`, JSON as its
 //! text (MariaDB's `json` is `longtext` with a check), bytes as blobs.
 
 use chrono::{DateTime, Datelike, Utc};
@@ -55,6 +57,7 @@ fn check(column: &Column, value: &Value) -> Result<()> {
             Ok(_) => Ok(()),
             Err(_) => Err(out_of_range(column, *i)),
         },
+        (ColumnType::EpochMillis, Value::Timestamp(_) | Value::Int(_)) => Ok(()),
         (ColumnType::Timestamp, Value::Timestamp(t)) => match t.year() {
             // DATETIME's years; outside them sqlx's encoding would wrap around.
             0..=9999 => Ok(()),
@@ -90,7 +93,10 @@ fn bind(
             let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
             arguments.add(&*u.hyphenated().encode_lower(&mut buf))
         }
-        Value::Timestamp(t) => arguments.add(t.naive_utc()),
+        Value::Timestamp(t) => match column.map(|c| c.ty) {
+            Some(ColumnType::EpochMillis) => arguments.add(t.timestamp_millis()),
+            _ => arguments.add(t.naive_utc()),
+        },
         Value::Json(j) => arguments.add(j.to_string()),
         Value::Bytes(b) => arguments.add(b.as_slice()),
     }
@@ -144,8 +150,19 @@ fn decode(ty: ColumnType, raw: MySqlValueRef<'_>) -> Result<Value, ValueError> {
         }
         ColumnType::Float64 if <f64 as Type<MySql>>::compatible(&info) => Value::Float(get(raw)?),
         ColumnType::Float64 if int => Value::Float(get::<i64>(raw)? as f64),
-        ColumnType::Timestamp if <DateTime<Utc> as Type<MySql>>::compatible(&info) => {
+        // `DATETIME(3)`, and `TIMESTAMP(3)` (Drizzle's), which the server converts through the
+        // session time zone: sqlx sets it to `+00:00`, and the executor insists on it.
+        ColumnType::Timestamp | ColumnType::EpochMillis
+            if <DateTime<Utc> as Type<MySql>>::compatible(&info) =>
+        {
             Value::Timestamp(get(raw)?)
+        }
+        ColumnType::EpochMillis if int => {
+            let ms = get::<i64>(raw)?;
+            Value::Timestamp(
+                DateTime::from_timestamp_millis(ms)
+                    .ok_or_else(|| invalid(format!("epoch milliseconds {ms} out of range")))?,
+            )
         }
         ColumnType::Json if info.name() == "JSON" || text || is_bytes(&info) => Value::Json(
             serde_json::from_slice(get::<&[u8]>(raw)?)
@@ -166,7 +183,7 @@ fn get<'r, T: Decode<'r, MySql>>(raw: MySqlValueRef<'r>) -> Result<T, ValueError
 }
 
 /// Maps a sqlx error: duplicate keys (1062) to [`Error::Conflict`] named as the DDL names the
-/// key (`PRIMARY` is `<table>_pkey`; MySQL 8 prefixes the key with its table); foreign-key
+/// key (`PRIMARY` is [`Table::primary_key_name`]; MySQL 8 prefixes the key with its table); foreign-key
 /// failures (1451, 1452), NOT NULL and missing values (1048, 1364), values the column cannot
 /// take (1406 too long under strict mode, 1264 out of range, 1265 truncated, 1292 bad
 /// date-time, 1366 bad string, 3140 bad JSON, 4025 and 3819 CHECK failures) to
@@ -216,11 +233,30 @@ fn conflict(message: &str, tables: &[&'static Table]) -> Error {
         .unwrap_or_default()
         .to_owned();
     let constraint = match key {
-        "PRIMARY" => format!("{table}_pkey"),
+        "PRIMARY" => match tables.first() {
+            Some(first) => first.primary_key_name(),
+            None => format!("{table}_pkey"),
+        },
         "" => format!("{table}_key"),
-        key => key.to_owned(),
+        key => tables
+            .first()
+            .and_then(|first| unnamed_key(first, key))
+            .unwrap_or_else(|| key.to_owned()),
     };
     Error::Conflict { table, constraint }
+}
+
+/// The unique key MySQL named `key` by its own rule for a key created without a name (a
+/// column's inline `UNIQUE`, as Kysely writes it): the name of its first column. `None` when
+/// `key` is a name the model gives, or no unique key starts with such a column.
+fn unnamed_key(table: &'static Table, key: &str) -> Option<String> {
+    let keys = table.unique_keys();
+    if keys.iter().any(|k| k.name == key) {
+        return None;
+    }
+    keys.into_iter()
+        .find(|k| k.columns.first().is_some_and(|c| c.name.eq_ignore_ascii_case(key)))
+        .map(|k| k.name)
 }
 
 #[cfg(test)]
@@ -252,6 +288,9 @@ mod tests {
             names(conflict(primary, &tokens)).1,
             "verification_tokens_pkey"
         );
+        // MySQL's own name for an unnamed unique key is its first column's.
+        let unnamed = "Duplicate entry 'a@b.c' for key 'email'";
+        assert_eq!(names(conflict(unnamed, &users)).1, "users_email_key");
         let tricky = "Duplicate entry 'x' for key 'y' for key 'users_email_key'";
         assert_eq!(names(conflict(tricky, &users)).1, "users_email_key");
         assert_eq!(

@@ -2,7 +2,7 @@
 //!
 //! Entry points: [`arguments`], [`decode_row`] and [`map_error`]. Each parameter is bound as
 //! its column's type (`uuid`, `timestamptz`, `boolean`, `integer`/`bigint`, `jsonb`,
-//! `bytea`), `NULL` included: a prepared statement's parameter types are fixed when it is
+//! `bytea`; `bigint` milliseconds for `#[auth(epoch_ms)]`), `NULL` included: a prepared statement's parameter types are fixed when it is
 //! first prepared, so a position must always be bound as the same type. Parameters of
 //! hand-written SQL are bound by their value's kind, and `NULL` as an untyped parameter
 //! whose type the server infers.
@@ -69,6 +69,9 @@ fn bind_typed(
         (ColumnType::Float64, Value::Null) => arguments.add(None::<f64>),
         (ColumnType::Timestamp, Value::Timestamp(t)) => arguments.add(*t),
         (ColumnType::Timestamp, Value::Null) => arguments.add(None::<DateTime<Utc>>),
+        (ColumnType::EpochMillis, Value::Timestamp(t)) => arguments.add(t.timestamp_millis()),
+        (ColumnType::EpochMillis, Value::Int(ms)) => arguments.add(*ms),
+        (ColumnType::EpochMillis, Value::Null) => arguments.add(None::<i64>),
         (ColumnType::Json, Value::Json(j)) => arguments.add(Json(j)),
         (ColumnType::Json, Value::Text(s)) => {
             let json: serde_json::Value = serde_json::from_str(s).map_err(|e| {
@@ -214,10 +217,25 @@ fn decode(ty: ColumnType, raw: PgValueRef<'_>) -> Result<Value, ValueError> {
         }
         (ColumnType::Float64, Stored::Float8) => Value::Float(get(raw)?),
         (ColumnType::Float64, Stored::Float4) => Value::Float(f64::from(get::<f32>(raw)?)),
-        (ColumnType::Timestamp, Stored::Timestamptz) => Value::Timestamp(get(raw)?),
-        // A `timestamp` column another tool created: read as UTC, as it is written.
-        (ColumnType::Timestamp, Stored::Timestamp) => {
+        (ColumnType::Timestamp | ColumnType::EpochMillis, Stored::Timestamptz) => {
+            Value::Timestamp(get(raw)?)
+        }
+        // A `timestamp` column another tool created (Prisma's `timestamp(3)`, Drizzle's
+        // `timestamp`): read as UTC, as it is written (the pool's sessions run in UTC, so the
+        // `timestamptz` parameters written to it are converted at UTC).
+        (ColumnType::Timestamp | ColumnType::EpochMillis, Stored::Timestamp) => {
             Value::Timestamp(get::<NaiveDateTime>(raw)?.and_utc())
+        }
+        (ColumnType::EpochMillis, Stored::Int2 | Stored::Int4 | Stored::Int8) => {
+            let ms = match kind {
+                Stored::Int2 => i64::from(get::<i16>(raw)?),
+                Stored::Int4 => i64::from(get::<i32>(raw)?),
+                _ => get::<i64>(raw)?,
+            };
+            Value::Timestamp(
+                DateTime::from_timestamp_millis(ms)
+                    .ok_or_else(|| invalid(format!("epoch milliseconds {ms} out of range")))?,
+            )
         }
         (ColumnType::Json, Stored::Json) => Value::Json(get::<Json<serde_json::Value>>(raw)?.0),
         (ColumnType::Json, Stored::Text) => Value::Json(

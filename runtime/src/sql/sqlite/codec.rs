@@ -1,9 +1,11 @@
 //! SQLite encodings: binding [`Value`]s, decoding rows per [`ColumnType`], mapping errors.
 //!
 //! Entry points: [`bind`], [`decode_row`] and [`map_error`]. The encodings are the project's
-//! (UUID as 36-char lowercase text, timestamps as `YYYY-MM-DDTHH:MM:SS.sssZ` text, booleans as
-//! 0/1, JSON as text, bytes as blobs); UUIDs and timestamps are formatted on the stack, so
-//! binding allocates nothing but JSON text.
+//! (UUID as 36-char lowercase text, timestamps as `YYYY-MM-DDTHH:MM:SS.sssZ` text — what
+//! JavaScript's `Date.toISOString()` writes —, booleans as 0/1, JSON as text, bytes as
+//! blobs), and for `#[auth(epoch_ms)]` columns integer milliseconds since the epoch (what
+//! `Date.now()` gives). UUIDs and timestamps are formatted on the stack, so binding allocates
+//! nothing but JSON text.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use rusqlite::types::ValueRef;
@@ -39,8 +41,13 @@ impl Failure {
     }
 }
 
-/// Binds `params` to placeholders 1..=n of `stmt`.
-pub(crate) fn bind(stmt: &mut Statement<'_>, params: &[Value]) -> Result<(), Failure> {
+/// Binds `params` to placeholders 1..=n of `stmt`; `columns` (empty for hand-written SQL)
+/// are the columns they are stored in or compared with, which choose an instant's encoding.
+pub(crate) fn bind(
+    stmt: &mut Statement<'_>,
+    params: &[Value],
+    columns: &[&'static Column],
+) -> Result<(), Failure> {
     let expected = stmt.parameter_count();
     if params.len() != expected {
         return Err(Failure::Error(Error::InvalidInput(format!(
@@ -59,6 +66,9 @@ pub(crate) fn bind(stmt: &mut Statement<'_>, params: &[Value]) -> Result<(), Fai
             Value::Uuid(u) => {
                 let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
                 stmt.raw_bind_parameter(index, &*u.hyphenated().encode_lower(&mut buf))
+            }
+            Value::Timestamp(t) if columns.get(i).is_some_and(|c| c.ty == ColumnType::EpochMillis) => {
+                stmt.raw_bind_parameter(index, t.timestamp_millis())
             }
             Value::Timestamp(t) => {
                 let mut buf = [0u8; TIMESTAMP_LEN];
@@ -124,6 +134,16 @@ fn decode(column: &Column, raw: ValueRef<'_>) -> Result<Value, ValueError> {
                 .map(Value::Timestamp)
                 .ok_or_else(|| ValueError::Invalid(format!("bad timestamp text `{text}`")))
         }
+        (ColumnType::EpochMillis, ValueRef::Integer(ms)) => DateTime::from_timestamp_millis(ms)
+            .map(Value::Timestamp)
+            .ok_or_else(|| ValueError::Invalid(format!("epoch milliseconds {ms} out of range"))),
+        // Rows another client wrote as text (Prisma's driver adapters write ISO 8601).
+        (ColumnType::EpochMillis, ValueRef::Text(t)) => {
+            let text = utf8(t)?;
+            parse_timestamp(text)
+                .map(Value::Timestamp)
+                .ok_or_else(|| ValueError::Invalid(format!("bad timestamp text `{text}`")))
+        }
         (ColumnType::Json, ValueRef::Text(t) | ValueRef::Blob(t)) => serde_json::from_slice(t)
             .map(Value::Json)
             .map_err(|e| ValueError::Invalid(format!("bad json: {e}"))),
@@ -147,6 +167,7 @@ fn expected_kind(ty: ColumnType) -> &'static str {
         ColumnType::Int32 | ColumnType::Int64 => "integer",
         ColumnType::Float64 => "real",
         ColumnType::Timestamp => "timestamp text",
+        ColumnType::EpochMillis => "integer milliseconds",
         ColumnType::Json => "json text",
         ColumnType::Bytes => "blob",
     }
@@ -276,7 +297,7 @@ pub(crate) fn map_error(error: rusqlite::Error, tables: &[&'static Table]) -> Fa
 }
 
 /// Names the key of "UNIQUE constraint failed: users.email" (or "...: accounts.provider,
-/// accounts.provider_account_id"): `<table>_pkey` for the primary key, the matching
+/// accounts.provider_account_id"): [`Table::primary_key_name`] for the primary key, the matching
 /// [`Table::unique_keys`] name, else `<table>_<columns>_key` as the DDL would name it.
 fn conflict(message: &str, tables: &[&'static Table]) -> Error {
     let detail = message
@@ -311,7 +332,7 @@ fn conflict(message: &str, tables: &[&'static Table]) -> Error {
         .find(|t| t.name == table_name)
         .and_then(|table| {
             if same(&table.primary_key()) {
-                return Some(format!("{}_pkey", table.name));
+                return Some(table.primary_key_name());
             }
             table
                 .unique_keys()

@@ -1,0 +1,472 @@
+//! Pictures and interop: what the Mermaid and Prisma templates are given.
+//!
+//! Entry points: [`diagram`] (an ER diagram's tables, columns and relations) and [`prisma`] (a
+//! Prisma schema's models, fields and attributes). Both read the same `ddl` table plans as the
+//! SQL, so names, types, keys and foreign keys agree with the tables `generate` creates:
+//! Prisma's own default names (`<table>_pkey`, `<table>_<columns>_key`, `_idx`, `_fkey`) are
+//! the ones `ddl` gives, and are written out with `map:` all the same.
+
+use serde::Serialize;
+
+use crate::ddl::{self, TablePlan, column_type};
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::schema::{Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table};
+
+/// An ER diagram: tables with typed, keyed columns, and who references whom.
+#[derive(Debug, Serialize)]
+pub struct Diagram {
+    /// The tables, users first.
+    pub tables: Vec<DiagramTable>,
+    /// One per foreign key: the user table is the parent.
+    pub relations: Vec<Relation>,
+}
+
+/// One table of a [`Diagram`].
+#[derive(Debug, Serialize)]
+pub struct DiagramTable {
+    /// The table name.
+    pub name: String,
+    /// Its columns, in order.
+    pub columns: Vec<DiagramColumn>,
+}
+
+/// One column of a [`DiagramTable`].
+#[derive(Debug, Serialize)]
+pub struct DiagramColumn {
+    /// The column name.
+    pub name: String,
+    /// Its SQL type on the dialect, spaces made underscores (Mermaid types are one word).
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `PK`, `FK`, `UK` or a comma-separated mix; empty when none.
+    pub keys: String,
+    /// `nullable`, or empty.
+    pub comment: String,
+}
+
+/// A foreign key as a relation of a [`Diagram`].
+#[derive(Debug, Serialize)]
+pub struct Relation {
+    /// The referenced table.
+    pub parent: String,
+    /// The referencing table.
+    pub child: String,
+    /// The referencing column.
+    pub label: String,
+}
+
+/// The diagram of `tables` with their `dialect` types.
+pub fn diagram(tables: &[&'static Table], dialect: Dialect) -> Result<Diagram> {
+    let plans = ddl::plan(tables)?;
+    let mut out = Diagram {
+        tables: Vec::new(),
+        relations: Vec::new(),
+    };
+    for plan in &plans {
+        let columns = plan
+            .table
+            .columns
+            .iter()
+            .map(|column| {
+                let mut keys = Vec::new();
+                if plan.primary.iter().any(|c| c.name == column.name) {
+                    keys.push("PK");
+                }
+                if plan
+                    .reference
+                    .as_ref()
+                    .is_some_and(|r| r.column.name == column.name)
+                {
+                    keys.push("FK");
+                }
+                let unique = plan
+                    .unique
+                    .iter()
+                    .any(|k| k.columns.iter().any(|c| c.name == column.name));
+                if unique {
+                    keys.push("UK");
+                }
+                let mut comment: Vec<String> = Vec::new();
+                if column.nullable {
+                    comment.push("nullable".to_owned());
+                }
+                // Mermaid marks keys per column: say which columns are unique together.
+                for key in plan.unique.iter().filter(|k| k.columns.len() > 1) {
+                    if key.columns.iter().any(|c| c.name == column.name) {
+                        let names: Vec<&str> = key.columns.iter().map(|c| c.name).collect();
+                        comment.push(format!("unique together: {}", names.join(", ")));
+                    }
+                }
+                DiagramColumn {
+                    name: column.name.to_owned(),
+                    ty: expected_type(plan, column, dialect).replace(' ', "_"),
+                    keys: keys.join(", "),
+                    comment: comment.join("; "),
+                }
+            })
+            .collect();
+        out.tables.push(DiagramTable {
+            name: plan.table.name.to_owned(),
+            columns,
+        });
+        if let Some(reference) = &plan.reference {
+            out.relations.push(Relation {
+                parent: reference.table.name.to_owned(),
+                child: plan.table.name.to_owned(),
+                label: reference.column.name.to_owned(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A Prisma schema: the datasource provider and one model per table.
+#[derive(Debug, Serialize)]
+pub struct PrismaSchema {
+    /// `sqlite`, `postgresql` or `mysql`.
+    pub provider: &'static str,
+    /// The models, users first.
+    pub models: Vec<PrismaModel>,
+    /// What a Prisma user should know about sharing these tables.
+    pub notes: Vec<String>,
+}
+
+/// One Prisma model.
+#[derive(Debug, Serialize)]
+pub struct PrismaModel {
+    /// The model name: the role's, as Auth.js names it (`User`, `VerificationToken`).
+    pub name: String,
+    /// Its fields: the columns, then the relations.
+    pub fields: Vec<PrismaField>,
+    /// `@@id`, `@@unique`, `@@index` and `@@map` lines.
+    pub block_attributes: Vec<String>,
+}
+
+/// One field of a [`PrismaModel`].
+#[derive(Debug, Serialize)]
+pub struct PrismaField {
+    /// The field name, camelCase.
+    pub name: String,
+    /// The type with its `?` or `[]`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The field attributes, space-separated (`@id @default(uuid()) @db.Uuid`).
+    pub attributes: String,
+    /// `name` padded to the model's widest field name.
+    pub padded_name: String,
+    /// `type` padded to the model's widest type (unpadded without attributes).
+    pub padded_type: String,
+}
+
+/// The Prisma schema of `tables` on `dialect`.
+pub fn prisma(tables: &[&'static Table], dialect: Dialect) -> Result<PrismaSchema> {
+    let plans = ddl::plan(tables)?;
+    let mut notes = Vec::new();
+    if dialect == Dialect::Sqlite {
+        notes.push(
+            "SQLite has no date or UUID types: authmodel stores timestamps as ISO-8601 text \
+             (2024-01-31T09:30:00.000Z) and UUIDs as text; make sure your Prisma version reads \
+             the same encoding before sharing the file"
+                .to_owned(),
+        );
+    }
+    let user_model = Some(model_name(Role::User));
+    let mut models: Vec<PrismaModel> = Vec::new();
+    for plan in &plans {
+        let table = plan.table;
+        let mut fields = Vec::new();
+        let mut block = Vec::new();
+        for column in table.columns {
+            let sql = expected_type(plan, column, dialect);
+            let (scalar, native) = prisma_type(column, &sql, dialect);
+            let mut attributes = Vec::new();
+            if plan.primary.len() == 1 && plan.primary[0].name == column.name {
+                attributes.push("@id".to_owned());
+            }
+            if let Some(default) = prisma_default(column) {
+                attributes.push(format!("@default({default})"));
+            }
+            if let IdStrategy::Generated(_) = column.id.unwrap_or(IdStrategy::Provided) {
+                notes.push(format!(
+                    "`{}.{}` comes from an application function: Prisma clients must set it",
+                    model_name(table.role),
+                    field_name(column)
+                ));
+            }
+            for key in plan.unique.iter().filter(|k| k.columns.len() == 1) {
+                if key.columns[0].name == column.name {
+                    attributes.push(format!("@unique(map: \"{}\")", key.name));
+                }
+            }
+            if field_name(column) != column.name {
+                attributes.push(format!("@map(\"{}\")", column.name));
+            }
+            if dialect != Dialect::Sqlite
+                && let Some(native) = native
+            {
+                attributes.push(native);
+            }
+            let optional = if column.nullable { "?" } else { "" };
+            fields.push((
+                field_name(column),
+                format!("{scalar}{optional}"),
+                attributes,
+            ));
+        }
+        if plan.primary.len() > 1 {
+            block.push(format!("@@id([{}])", field_list(&plan.primary)));
+        }
+        for key in plan.unique.iter().filter(|k| k.columns.len() > 1) {
+            block.push(format!(
+                "@@unique([{}], map: \"{}\")",
+                field_list(&key.columns),
+                key.name
+            ));
+        }
+        for key in &plan.indexes {
+            block.push(format!(
+                "@@index([{}], map: \"{}\")",
+                field_list(&key.columns),
+                key.name
+            ));
+        }
+        if let Some(reference) = &plan.reference {
+            let name = free_name(&fields, "user");
+            // Prisma's SQLite connector refuses foreign key names (SQLite keeps none).
+            let map = match dialect {
+                Dialect::Sqlite => String::new(),
+                _ => format!(", map: \"{}\"", reference.name),
+            };
+            fields.push((
+                name,
+                model_name(Role::User).to_owned(),
+                vec![format!(
+                    "@relation(fields: [{}], references: [{}], onDelete: Cascade{map})",
+                    field_name(reference.column),
+                    field_name(reference.target),
+                )],
+            ));
+        }
+        block.push(format!("@@map(\"{}\")", table.name));
+        models.push(PrismaModel {
+            name: model_name(table.role).to_owned(),
+            fields: pad(fields),
+            block_attributes: block,
+        });
+    }
+    // The other side of each relation: a list on the user model.
+    let children: Vec<String> = plans
+        .iter()
+        .filter(|p| p.reference.is_some())
+        .map(|p| model_name(p.table.role).to_owned())
+        .collect();
+    if let Some(user) = models
+        .iter_mut()
+        .find(|m| Some(m.name.as_str()) == user_model)
+    {
+        let mut fields: Vec<(String, String, Vec<String>)> = user
+            .fields
+            .drain(..)
+            .map(|f| (f.name, f.ty, split_attributes(&f.attributes)))
+            .collect();
+        for child in children {
+            let name = free_name(&fields, &format!("{}s", lower_first(&child)));
+            fields.push((name, format!("{child}[]"), Vec::new()));
+        }
+        user.fields = pad(fields);
+    }
+    notes.dedup();
+    Ok(PrismaSchema {
+        provider: match dialect {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgresql",
+            Dialect::MySql => "mysql",
+        },
+        models,
+        notes,
+    })
+}
+
+fn expected_type(plan: &TablePlan, column: &Column, dialect: Dialect) -> String {
+    column_type(&plan.effective(column), dialect, plan.is_keyed(column))
+}
+
+/// The Prisma scalar of `column` and, where Prisma's default native type differs from the
+/// SQL type `ddl` declares, the `@db.` attribute that makes them the same.
+fn prisma_type(column: &Column, sql: &str, dialect: Dialect) -> (&'static str, Option<String>) {
+    let scalar = match column.ty {
+        ColumnType::Text | ColumnType::Uuid => "String",
+        ColumnType::Bool => "Boolean",
+        ColumnType::Int32 => "Int",
+        ColumnType::Int64 => "BigInt",
+        ColumnType::Float64 => "Float",
+        ColumnType::Timestamp => "DateTime",
+        // Integer milliseconds: Prisma's `DateTime` is a timestamp column except on SQLite.
+        ColumnType::EpochMillis => "BigInt",
+        ColumnType::Json => "Json",
+        ColumnType::Bytes => "Bytes",
+    };
+    let (base, args) = match sql.find('(') {
+        Some(i) => (&sql[..i], &sql[i..]),
+        None => (sql, ""),
+    };
+    let native = match base {
+        // PostgreSQL: Prisma's String is `text` and DateTime is `timestamp(3)`.
+        "varchar" => Some(format!("@db.VarChar{args}")),
+        "uuid" => Some("@db.Uuid".to_owned()),
+        "timestamptz" => Some("@db.Timestamptz(6)".to_owned()),
+        // MySQL: Prisma's String is `varchar(191)`.
+        "text" if dialect == Dialect::MySql => Some("@db.Text".to_owned()),
+        "longtext" => Some("@db.LongText".to_owned()),
+        "char" => Some(format!("@db.Char{args}")),
+        "datetime" => Some(format!("@db.DateTime{args}")),
+        "longblob" => Some("@db.LongBlob".to_owned()),
+        "varbinary" => Some(format!("@db.VarBinary{args}")),
+        _ => None,
+    };
+    (scalar, native)
+}
+
+fn prisma_default(column: &Column) -> Option<String> {
+    match column.id {
+        Some(IdStrategy::UuidV4) => return Some("uuid()".to_owned()),
+        Some(IdStrategy::UuidV7) => return Some("uuid(7)".to_owned()),
+        Some(IdStrategy::AutoIncrement) => return Some("autoincrement()".to_owned()),
+        _ => {}
+    }
+    Some(match column.default? {
+        DefaultValue::Bool(b) => b.to_string(),
+        DefaultValue::Int(i) => i.to_string(),
+        DefaultValue::Float(f) => f.to_string(),
+        DefaultValue::Text(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+    })
+}
+
+/// The Prisma field name of `column`: the Auth.js field it plays, so that
+/// `@auth/prisma-adapter` finds every field under the name it uses (`providerAccountId`,
+/// `refresh_token`, `credentialID`), else its Rust field in camelCase.
+fn field_name(column: &Column) -> String {
+    if let Some(role) = column.role
+        && let Some(name) = authjs_name(role)
+    {
+        return name.to_owned();
+    }
+    let field = column.field.strip_prefix("r#").unwrap_or(column.field);
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        match c {
+            '_' if !out.is_empty() => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn authjs_name(role: RoleField) -> Option<&'static str> {
+    use RoleField::*;
+    Some(match role {
+        UserId | AccountId | SessionId | AuthenticatorId => "id",
+        UserEmail => "email",
+        UserEmailVerified => "emailVerified",
+        UserName => "name",
+        UserImage => "image",
+        AccountUserId | SessionUserId | AuthenticatorUserId => "userId",
+        AccountType => "type",
+        AccountProvider => "provider",
+        AccountProviderAccountId | AuthenticatorProviderAccountId => "providerAccountId",
+        AccountRefreshToken => "refresh_token",
+        AccountAccessToken => "access_token",
+        AccountExpiresAt => "expires_at",
+        AccountTokenType => "token_type",
+        AccountScope => "scope",
+        AccountIdToken => "id_token",
+        AccountSessionState => "session_state",
+        SessionToken => "sessionToken",
+        SessionExpires | VerificationExpires => "expires",
+        VerificationIdentifier => "identifier",
+        VerificationToken => "token",
+        AuthenticatorCredentialId => "credentialID",
+        AuthenticatorCredentialPublicKey => "credentialPublicKey",
+        AuthenticatorCounter => "counter",
+        AuthenticatorCredentialDeviceType => "credentialDeviceType",
+        AuthenticatorCredentialBackedUp => "credentialBackedUp",
+        AuthenticatorTransports => "transports",
+        AccountExtra => return None,
+    })
+}
+
+/// The Prisma model of a role: the names `@auth/prisma-adapter` calls (`prisma.account`).
+fn model_name(role: Role) -> &'static str {
+    match role {
+        Role::User => "User",
+        Role::Account => "Account",
+        Role::Session => "Session",
+        Role::VerificationToken => "VerificationToken",
+        Role::Authenticator => "Authenticator",
+    }
+}
+
+fn field_list(columns: &[&Column]) -> String {
+    columns
+        .iter()
+        .map(|c| field_name(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `wanted`, or `wanted` with a suffix when a field already has that name.
+fn free_name(fields: &[(String, String, Vec<String>)], wanted: &str) -> String {
+    let taken = |name: &str| fields.iter().any(|(n, _, _)| n == name);
+    if !taken(wanted) {
+        return wanted.to_owned();
+    }
+    (2..)
+        .map(|i| format!("{wanted}{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| wanted.to_owned())
+}
+
+fn split_attributes(attributes: &str) -> Vec<String> {
+    if attributes.is_empty() {
+        Vec::new()
+    } else {
+        vec![attributes.to_owned()]
+    }
+}
+
+/// Lays out fields in columns, as `prisma format` does.
+fn pad(fields: Vec<(String, String, Vec<String>)>) -> Vec<PrismaField> {
+    let name_width = fields.iter().map(|(n, _, _)| n.len()).max().unwrap_or(0);
+    let type_width = fields.iter().map(|(_, t, _)| t.len()).max().unwrap_or(0);
+    fields
+        .into_iter()
+        .map(|(name, ty, attributes)| {
+            let attributes = attributes.join(" ");
+            PrismaField {
+                padded_name: format!("{name:name_width$}"),
+                padded_type: if attributes.is_empty() {
+                    ty.clone()
+                } else {
+                    format!("{ty:type_width$}")
+                },
+                name,
+                ty,
+                attributes,
+            }
+        })
+        .collect()
+}

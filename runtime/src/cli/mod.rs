@@ -1,0 +1,237 @@
+//! The `authmodel` command line, for any schema (feature `cli`).
+//!
+//! Entry points: [`main`] (a whole binary in one call) and [`run`] (the same with explicit
+//! arguments, returning the exit code). The shipped `authmodel` binary (crate
+//! `authmodel-cli`) serves [`DefaultSchema`](crate::DefaultSchema); an application with
+//! models of its own gets the same commands for them from a binary of three lines:
+//!
+//! ```no_run
+//! # use authmodel::DefaultSchema as AppAuth;
+//! fn main() -> std::process::ExitCode {
+//!     authmodel::cli::main::<AppAuth>()
+//! }
+//! ```
+//!
+//! Commands: `generate` (the `CREATE` SQL as a script, an sqlx migration, a Mermaid ER
+//! diagram or a Prisma schema), `diff` (what the database lacks), `migrate` (add it), `check`
+//! (exit 1 when the database and the models differ: a CI gate) and `init` (a starter models
+//! file). Flags follow sqlx-cli: `--database-url` or `DATABASE_URL`, `--dialect`, `--format`,
+//! `--out`. Every file comes from a template of [`templates`], which `--templates DIR`
+//! replaces by name.
+//!
+//! Exit codes: 0 done (or in sync), 1 `check` found differences, 2 an error (one line on
+//! stderr naming what to fix; nothing written or applied).
+
+mod commands;
+pub mod interop;
+pub mod templates;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::dialect::Dialect;
+use crate::model::Schema;
+
+/// The exit code of an error: the same as a usage error's, as clap exits.
+pub const EXIT_ERROR: u8 = 2;
+/// The exit code of `check` when the database and the models differ.
+pub const EXIT_DIFFERS: u8 = 1;
+
+/// Runs the command line on this process's arguments for the schema `S`: the whole `main` of a
+/// binary. See the [module](self) documentation.
+pub fn main<S: Schema>() -> ExitCode {
+    run::<S, _, _>(std::env::args_os())
+}
+
+/// Runs the command line on `args` (the first is the program name) for the schema `S`,
+/// printing to stdout and stderr, and returns the exit code.
+pub fn run<S, I, T>(args: I) -> ExitCode
+where
+    S: Schema,
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // `--help` and `--version` are "errors" that print to stdout and exit 0.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_ERROR));
+        }
+    };
+    match commands::run::<S>(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {}", message.replace(['\n', '\r'], " "));
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Tables, migrations and interop files for Auth.js-compatible authentication models.
+#[derive(Debug, Parser)]
+#[command(name = "authmodel", version)]
+#[command(after_help = "Exit codes: 0 done, 1 `check` found differences, 2 error.")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Write the SQL that creates the tables, as a script or an sqlx migration, or the schema
+    /// as a Mermaid ER diagram or a Prisma schema.
+    Generate(GenerateArgs),
+    /// Show what the database lacks (tables, columns, indexes) and what differs.
+    Diff(DiffArgs),
+    /// Create what the database lacks: all of it, or nothing when a step is refused.
+    Migrate(MigrateArgs),
+    /// Exit 1 when the database and the models differ: a CI gate.
+    Check(CheckArgs),
+    /// Write a starter models file to edit.
+    Init(InitArgs),
+}
+
+/// Where the database is.
+#[derive(Debug, Args)]
+pub(crate) struct DatabaseArgs {
+    /// The database: `sqlite://auth.db`, `postgres://user:pass@host/db`,
+    /// `mysql://user:pass@host/db`.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: String,
+    /// Seconds to wait for the server before giving up.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub connect_timeout: u64,
+}
+
+/// How to name a migration.
+#[derive(Debug, Args)]
+pub(crate) struct MigrationArgs {
+    /// The migration's name, after its version: `<version>_<name>.up.sql`.
+    #[arg(long, default_value = "authmodel", value_name = "NAME")]
+    pub name: String,
+    /// The migration's version; default: the current UTC time as `YYYYMMDDHHMMSS`, as sqlx
+    /// names them.
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+    /// A directory of templates replacing the built-in ones by file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// The SQL dialect; default: the scheme of --database-url or DATABASE_URL.
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = GenerateFormat::Sql)]
+    pub format: GenerateFormat,
+    /// Where to write: a file (sql, mermaid, prisma) or a migrations directory (sqlx,
+    /// default `migrations`). Default for the others: stdout.
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Write `CREATE TABLE IF NOT EXISTS` and `CREATE INDEX IF NOT EXISTS` (sql format).
+    #[arg(long)]
+    pub if_not_exists: bool,
+    /// Only used to choose the dialect when --dialect is not given.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(flatten)]
+    pub migration: MigrationArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// How to show the plan: a summary, the SQL, or an sqlx migration in --out.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Where to write: a file (sql) or a migrations directory (sqlx, default `migrations`).
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub migration: MigrationArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MigrateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Show the plan without applying it.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// The file to write.
+    #[arg(long, short, default_value = "src/auth_models.rs", value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// A directory of templates replacing the built-in ones by file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// `--dialect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DialectArg {
+    /// SQLite 3.35+.
+    Sqlite,
+    /// PostgreSQL 13+.
+    #[value(alias = "postgresql")]
+    Postgres,
+    /// MySQL 8 and MariaDB 10.6+.
+    #[value(alias = "mariadb")]
+    Mysql,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(arg: DialectArg) -> Dialect {
+        match arg {
+            DialectArg::Sqlite => Dialect::Sqlite,
+            DialectArg::Postgres => Dialect::Postgres,
+            DialectArg::Mysql => Dialect::MySql,
+        }
+    }
+}
+
+/// `generate --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GenerateFormat {
+    /// One SQL script.
+    Sql,
+    /// An sqlx migration: `<version>_<name>.up.sql` and `.down.sql`.
+    Sqlx,
+    /// A Mermaid ER diagram.
+    Mermaid,
+    /// A Prisma schema.
+    Prisma,
+}
+
+/// `diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// The plan for a person: each step with its safety class, the drift, the refusals.
+    Text,
+    /// The plan's statements as one SQL script.
+    Sql,
+    /// The plan as an sqlx migration: `<version>_<name>.up.sql` and `.down.sql`.
+    Sqlx,
+}
+
+#[cfg(test)]
+mod tests;

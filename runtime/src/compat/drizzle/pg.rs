@@ -1,0 +1,140 @@
+//! `@auth/drizzle-adapter` on PostgreSQL: `packages/adapter-drizzle/src/lib/pg.ts` in the
+//! Auth.js repository, as drizzle-kit creates it.
+//!
+//! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`]
+//! and [`Schema`].
+//!
+//! Dialect: PostgreSQL. Encodings: every string is `text`; ids are text UUIDs;
+//! `emailVerified` and `expires` are `timestamp` without time zone (`{ mode: "date" }`), which
+//! Drizzle writes and reads as UTC and so does the adapter (its sessions run in UTC);
+//! `expires_at` and `counter` are `integer` (32 bits); `credentialBackedUp` is `boolean`.
+
+use chrono::{DateTime, Utc};
+
+use crate::{AuthModel, AuthSchema};
+
+/// `user (id text PRIMARY KEY, name text, email text UNIQUE, "emailVerified" timestamp,
+/// image text)`.
+#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[auth(
+    role = "user",
+    table = "user",
+    rename_all = "camelCase",
+    key_names = "drizzle"
+)]
+pub struct User {
+    /// Text; a random UUID, as the adapter's `crypto.randomUUID()` default.
+    #[auth(id = "uuid_v4")]
+    pub id: String,
+    /// The display name.
+    pub name: Option<String>,
+    /// The email address: nullable, unique (`user_email_unique`).
+    pub email: Option<String>,
+    /// When the address was verified.
+    pub email_verified: Option<DateTime<Utc>>,
+    /// The profile picture's URL.
+    pub image: Option<String>,
+}
+
+/// `account`, keyed by (`provider`, `providerAccountId`) (`account_provider_providerAccountId_pk`).
+#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[auth(role = "account", table = "account", key_names = "drizzle")]
+pub struct Account {
+    /// The user, `"userId"`.
+    #[auth(column = "userId")]
+    pub user_id: String,
+    /// `type`.
+    #[auth(column = "type")]
+    pub kind: String,
+    /// The provider.
+    pub provider: String,
+    /// The account's id at the provider, `"providerAccountId"`.
+    #[auth(column = "providerAccountId")]
+    pub provider_account_id: String,
+    /// OAuth refresh token.
+    pub refresh_token: Option<String>,
+    /// OAuth access token.
+    pub access_token: Option<String>,
+    /// `expires_at integer`, seconds.
+    pub expires_at: Option<i32>,
+    /// Token type.
+    pub token_type: Option<String>,
+    /// Granted scopes.
+    pub scope: Option<String>,
+    /// OIDC id token.
+    pub id_token: Option<String>,
+    /// OAuth session state.
+    pub session_state: Option<String>,
+}
+
+/// `session ("sessionToken" text PRIMARY KEY, "userId" text, expires timestamp)`.
+#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[auth(
+    role = "session",
+    table = "session",
+    rename_all = "camelCase",
+    key_names = "drizzle"
+)]
+pub struct Session {
+    /// The cookie's value.
+    pub session_token: String,
+    /// The user.
+    pub user_id: String,
+    /// When the session ends.
+    pub expires: DateTime<Utc>,
+}
+
+/// `"verificationToken"`, keyed by (`identifier`, `token`).
+#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[auth(
+    role = "verification_token",
+    table = "verificationToken",
+    key_names = "drizzle"
+)]
+pub struct VerificationToken {
+    /// The email address.
+    pub identifier: String,
+    /// The hashed token, as Auth.js gives it.
+    pub token: String,
+    /// When the token expires.
+    pub expires: DateTime<Utc>,
+}
+
+/// `authenticator`: WebAuthn credentials.
+#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[auth(
+    role = "authenticator",
+    table = "authenticator",
+    rename_all = "camelCase",
+    key_names = "drizzle"
+)]
+pub struct Authenticator {
+    /// `"credentialID"`.
+    #[auth(column = "credentialID")]
+    pub credential_id: String,
+    /// The user.
+    pub user_id: String,
+    /// The WebAuthn account.
+    pub provider_account_id: String,
+    /// The public key.
+    pub credential_public_key: String,
+    /// The signature counter.
+    pub counter: i32,
+    /// The device type.
+    pub credential_device_type: String,
+    /// Whether the credential is backed up.
+    pub credential_backed_up: bool,
+    /// The transports.
+    pub transports: Option<String>,
+}
+
+/// The `@auth/drizzle-adapter` layout on PostgreSQL.
+#[derive(Debug, AuthSchema)]
+#[auth(
+    user = User,
+    account = Account,
+    session = Session,
+    verification_token = VerificationToken,
+    authenticator = Authenticator
+)]
+pub struct Schema;

@@ -1,0 +1,483 @@
+//! Migrations: the difference between a live database and the models, as a typed plan, and
+//! its application.
+//!
+//! Entry points: [`diff`] (read the database an adapter is connected to and plan what is
+//! missing), [`migrate`] (the same, then apply it), [`read_schema`] and [`plan`] (the two
+//! halves of [`diff`], the second pure), [`apply`], and the plan's types: [`Plan`], [`Step`],
+//! [`Change`], [`Safety`], [`Drift`] and [`Refusal`].
+//!
+//! What a plan does and does not do:
+//! - it creates missing tables, adds missing columns and creates missing indexes, nothing
+//!   else: never a drop, never a change of type (type drift is reported as [`Drift`], for a
+//!   person to decide);
+//! - each step is classified [`Safety::Safe`], [`Safety::NeedsBackfill`] (a `NOT NULL` column
+//!   without a default: existing rows have no value for it) or [`Safety::Destructive`] (only
+//!   in [`Plan::revert`], the `down` migration);
+//! - what cannot be applied as planned is a [`Refusal`], and [`Plan::check`] turns the first one
+//!   into [`Error::Migration`] before anything runs: a `NOT NULL`
+//!   column without a default on a table that has rows (MySQL would silently fill in empty
+//!   strings), an existing table without the models' primary key, an index MySQL cannot build;
+//! - SQLite's `ALTER TABLE` limits are respected: a unique column added later gets a separate
+//!   unique index, as every unique key does on SQLite and PostgreSQL.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> authmodel::Result<()> {
+//! use authmodel::{migrate, DefaultSchema, Options, SqlAdapter};
+//!
+//! let db = SqlAdapter::<DefaultSchema>::connect("sqlite::memory:", Options::default()).await?;
+//! let plan = migrate::diff(&db).await?;
+//! assert_eq!(plan.summary(), "create 5 tables and 6 indexes");
+//! migrate::apply(&db, &plan).await?;
+//! assert!(migrate::diff(&db).await?.is_in_sync());
+//! # Ok(())
+//! # }
+//! ```
+
+mod apply;
+mod catalog;
+mod live;
+mod plan;
+mod sql;
+#[cfg(test)]
+mod tests;
+mod types;
+
+use std::fmt;
+
+pub use self::apply::apply;
+pub use self::live::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable, read_schema};
+pub use self::plan::plan;
+
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::model::Schema;
+use crate::sql::SqlAdapter;
+
+/// What it takes to bring a database to the models: steps, drift and refusals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The dialect the statements are written for.
+    pub dialect: Dialect,
+    /// The changes, in the order they run: tables, then columns, then indexes.
+    pub steps: Vec<Step>,
+    /// Differences the plan leaves alone, for a person to look at.
+    pub drift: Vec<Drift>,
+    /// Why the plan cannot be applied as it is; empty when it can.
+    pub refusals: Vec<Refusal>,
+}
+
+/// One change and the statements that make it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// What changes.
+    pub change: Change,
+    /// How safe it is to run against a database in use.
+    pub safety: Safety,
+    /// The statements, without trailing `;`.
+    pub statements: Vec<String>,
+}
+
+/// What a step changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Creates a table (on MySQL with its indexes).
+    CreateTable {
+        /// The table.
+        table: String,
+    },
+    /// Adds a column to an existing table.
+    AddColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Whether the column is `NOT NULL` without a default.
+        required: bool,
+    },
+    /// Creates an index or unique index.
+    CreateIndex {
+        /// The table.
+        table: String,
+        /// The index name.
+        name: String,
+        /// Whether it is unique.
+        unique: bool,
+    },
+    /// Drops a table and its rows (a `down` migration).
+    DropTable {
+        /// The table.
+        table: String,
+    },
+    /// Drops a column and its values (a `down` migration).
+    DropColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// Drops an index (a `down` migration).
+    DropIndex {
+        /// The table.
+        table: String,
+        /// The index name.
+        name: String,
+    },
+}
+
+/// How safe a step is to run against a database in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Safety {
+    /// Adds structure; existing rows and readers are unaffected.
+    Safe,
+    /// Adds a `NOT NULL` column without a default: existing rows need a value first. Refused
+    /// on a table with rows.
+    NeedsBackfill,
+    /// Removes data (a `down` migration's drops).
+    Destructive,
+}
+
+/// A difference between the database and the models that a plan reports and leaves alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    /// A column's type differs from the one the models declare.
+    ColumnType {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The type the models' DDL declares.
+        expected: String,
+        /// The type in the database.
+        found: String,
+    },
+    /// A column's nullability differs from the model's.
+    Nullability {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Whether the model's field is optional.
+        nullable_in_model: bool,
+    },
+    /// A column the model does not have.
+    ExtraColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Whether it is `NOT NULL` without a default, so the adapter's inserts fail.
+        blocks_inserts: bool,
+    },
+    /// A key the models need exists under another name: conflicts will report that name.
+    IndexName {
+        /// The table.
+        table: String,
+        /// The name the models give it.
+        expected: String,
+        /// The name in the database.
+        found: String,
+    },
+    /// The foreign key to the user table is missing or does not cascade on delete.
+    ForeignKey {
+        /// The table.
+        table: String,
+        /// The referencing column.
+        column: String,
+        /// What is wrong: `missing` or `does not cascade on delete`.
+        problem: &'static str,
+    },
+}
+
+/// Why a plan cannot be applied as it is. Returned as [`Error::Migration`] by [`Plan::check`],
+/// [`apply`] and [`migrate`], before any statement runs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// A `NOT NULL` column without a default cannot be added to a table that has rows, nor on
+    /// SQLite at all.
+    #[error(
+        "cannot add `{table}.{column}`: it is NOT NULL without a default and {reason}; give the \
+         field a default (`#[auth(default = ...)]`), make it an `Option`, or add and fill it in \
+         a migration of your own"
+    )]
+    RequiredColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// `` `t` has rows `` or `SQLite cannot add one to an existing table`.
+        reason: String,
+    },
+    /// An existing table lacks a column of the models' primary key, or has it with another
+    /// type: it was not created from these models.
+    #[error(
+        "table `{table}` exists but its primary key column `{column}` {problem}: it was not \
+         created from these models; point --database-url at the right database, or rename \
+         the table or the model"
+    )]
+    ForeignTable {
+        /// The table.
+        table: String,
+        /// The primary key column.
+        column: String,
+        /// `is missing`, or `is \`integer\`, not \`uuid\``.
+        problem: String,
+    },
+    /// A view (or another relation) holds the name of a model's table.
+    #[error("`{name}` is a view, not a table: drop it or rename the model's table")]
+    NotATable {
+        /// The view's name.
+        name: String,
+    },
+    /// MySQL cannot index a `text` or `blob` column without a prefix length.
+    #[error(
+        "cannot create index `{index}`: `{table}.{column}` is `{found}`, which MySQL cannot \
+         index; change the column to a bounded varchar first"
+    )]
+    Unindexable {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The index the models need.
+        index: String,
+        /// The column's type in the database.
+        found: String,
+    },
+    /// An index name the plan needs is taken by another index or relation.
+    #[error("cannot create index `{name}` on `{table}`: the name is taken by {taken_by}")]
+    NameTaken {
+        /// The table.
+        table: String,
+        /// The index name.
+        name: String,
+        /// What holds it: `` an index on `t` (a, b) `` or `` the table `t` ``.
+        taken_by: String,
+    },
+    /// A unique column added with one default to a table with two or more rows: every row
+    /// would hold the same value, so the unique index would fail.
+    #[error(
+        "cannot add unique column `{table}.{column}` with a default: the rows of `{table}` \
+         would all hold the default and collide in `{index}`; make the field an `Option`"
+    )]
+    SharedDefault {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The unique index.
+        index: String,
+    },
+}
+
+impl Plan {
+    /// Whether there is nothing to do: no step (drift may remain).
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty() && self.refusals.is_empty()
+    }
+
+    /// Whether the database matches the models: no step, no refusal and no drift beyond
+    /// [`Drift::is_note`]s. What `authmodel check` asks.
+    pub fn is_in_sync(&self) -> bool {
+        self.is_empty() && self.drift.iter().all(Drift::is_note)
+    }
+
+    /// `Ok` when the plan can be applied; the first [`Refusal`] otherwise.
+    pub fn check(&self) -> Result<()> {
+        match self.refusals.first() {
+            Some(refusal) => Err(Error::Migration(refusal.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Every statement of the plan, in order.
+    pub fn statements(&self) -> Vec<&str> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.statements.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// The steps that undo this plan, last step first: what a `down` migration runs. Dropping
+    /// a table or a column is [`Safety::Destructive`]. The indexes of a table the plan creates
+    /// go with the table.
+    pub fn revert(&self) -> Vec<Step> {
+        let created = |table: &str| {
+            self.steps
+                .iter()
+                .any(|s| matches!(&s.change, Change::CreateTable { table: t } if t == table))
+        };
+        self.steps
+            .iter()
+            .rev()
+            .filter(|step| match &step.change {
+                Change::CreateIndex { table, .. } => !created(table),
+                _ => true,
+            })
+            .filter_map(|step| sql::revert(self.dialect, &step.change))
+            .collect()
+    }
+
+    /// What the plan does in a few words: `create 5 tables and 6 indexes`, `add 1 column and
+    /// create 1 index`, `nothing`.
+    pub fn summary(&self) -> String {
+        let count = |f: fn(&Change) -> bool| self.steps.iter().filter(|s| f(&s.change)).count();
+        let tables = count(|c| matches!(c, Change::CreateTable { .. }));
+        let columns = count(|c| matches!(c, Change::AddColumn { .. }));
+        let indexes = count(|c| matches!(c, Change::CreateIndex { .. }));
+        let noun =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut phrases = Vec::new();
+        if tables > 0 {
+            phrases.push(format!("create {}", noun(tables, "table", "tables")));
+        }
+        if columns > 0 {
+            phrases.push(format!("add {}", noun(columns, "column", "columns")));
+        }
+        if indexes > 0 {
+            let verb = if tables > 0 && columns == 0 {
+                ""
+            } else {
+                "create "
+            };
+            phrases.push(format!("{verb}{}", noun(indexes, "index", "indexes")));
+        }
+        match phrases.as_slice() {
+            [] => "nothing".to_owned(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    }
+
+    /// The greatest safety class among the steps, `None` for an empty plan.
+    pub fn safety(&self) -> Option<Safety> {
+        let rank = |s: &Safety| match s {
+            Safety::Safe => 0,
+            Safety::NeedsBackfill => 1,
+            Safety::Destructive => 2,
+        };
+        self.steps.iter().map(|s| s.safety).max_by_key(rank)
+    }
+}
+
+impl Drift {
+    /// Whether this is only worth a note: an extra column the adapter can live with, or a key
+    /// under another name. Everything else makes `check` fail.
+    pub fn is_note(&self) -> bool {
+        match self {
+            Drift::ExtraColumn { blocks_inserts, .. } => !blocks_inserts,
+            Drift::IndexName { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Safety {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Safety::Safe => "safe",
+            Safety::NeedsBackfill => "needs-backfill",
+            Safety::Destructive => "destructive",
+        })
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::CreateTable { table } => write!(f, "create table `{table}`"),
+            Change::AddColumn {
+                table,
+                column,
+                required,
+            } => {
+                let required = if *required {
+                    " (NOT NULL, no default)"
+                } else {
+                    ""
+                };
+                write!(f, "add column `{table}.{column}`{required}")
+            }
+            Change::CreateIndex {
+                table,
+                name,
+                unique,
+            } => {
+                let kind = if *unique { "unique index" } else { "index" };
+                write!(f, "create {kind} `{name}` on `{table}`")
+            }
+            Change::DropTable { table } => write!(f, "drop table `{table}`"),
+            Change::DropColumn { table, column } => write!(f, "drop column `{table}.{column}`"),
+            Change::DropIndex { table, name } => write!(f, "drop index `{name}` on `{table}`"),
+        }
+    }
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Drift::ColumnType {
+                table,
+                column,
+                expected,
+                found,
+            } => write!(
+                f,
+                "`{table}.{column}` is `{found}`, the models declare `{expected}` (not altered)"
+            ),
+            Drift::Nullability {
+                table,
+                column,
+                nullable_in_model: true,
+            } => write!(
+                f,
+                "`{table}.{column}` is NOT NULL, the model's field is optional: writing `None` fails"
+            ),
+            Drift::Nullability { table, column, .. } => write!(
+                f,
+                "`{table}.{column}` accepts NULL, the model's field is required"
+            ),
+            Drift::ExtraColumn {
+                table,
+                column,
+                blocks_inserts: true,
+            } => write!(
+                f,
+                "`{table}.{column}` is not in the model and is NOT NULL without a default: the \
+                 adapter's inserts fail"
+            ),
+            Drift::ExtraColumn { table, column, .. } => {
+                write!(f, "`{table}.{column}` is not in the model (left alone)")
+            }
+            Drift::IndexName {
+                table,
+                expected,
+                found,
+            } => write!(
+                f,
+                "`{table}` has the key `{expected}` as `{found}`: conflicts report `{found}`"
+            ),
+            Drift::ForeignKey {
+                table,
+                column,
+                problem,
+            } => write!(f, "the foreign key of `{table}.{column}` {problem}"),
+        }
+    }
+}
+
+/// Reads the database `adapter` is connected to and plans what the schema `S` still needs.
+/// Read-only. See [`read_schema`] and [`plan`].
+pub async fn diff<S: Schema>(adapter: &SqlAdapter<S>) -> Result<Plan> {
+    let live = read_schema(adapter).await?;
+    plan(&S::stored_tables(), adapter.dialect(), &live)
+}
+
+/// Plans like [`diff`], then applies the plan; returns it. Fails with
+/// [`Error::Migration`] before running anything when the plan has a [`Refusal`].
+pub async fn migrate<S: Schema>(adapter: &SqlAdapter<S>) -> Result<Plan> {
+    let plan = diff(adapter).await?;
+    apply(adapter, &plan).await?;
+    Ok(plan)
+}

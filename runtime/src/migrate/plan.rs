@@ -1,0 +1,337 @@
+//! Planning: the models' tables against a [`LiveSchema`], as a [`Plan`]. Pure: no database.
+//!
+//! Entry point: [`plan`]. Keys, types and defaults come from `ddl`'s own table plans, so a
+//! table created here is exactly the one `generate` writes, and a key is looked for under
+//! the name `ddl` gives it. A key counts as present when an index with its columns exists
+//! under any name (a unique key needs a unique index on the same columns; a plain index is
+//! served by any full index that starts with its columns).
+
+use crate::ddl::{self, CreateOptions, TablePlan, column_type};
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::schema::{Column, IdStrategy, Key, Table};
+
+use super::live::{LiveIndex, LiveSchema, LiveTable, same_name};
+use super::types::{mysql_indexable, same_type};
+use super::{Change, Drift, Plan, Refusal, Safety, Step, sql};
+
+/// Plans what `tables` still need in the database `live` describes, on `dialect`.
+///
+/// Fails with [`Error::Schema`](crate::Error::Schema) when the models themselves cannot be
+/// created on `dialect` (as [`ddl::create_tables`] does). Everything about the database is in
+/// the returned [`Plan`]: its steps, the drift it leaves alone, and the refusals that stop
+/// [`apply`](super::apply).
+pub fn plan(tables: &[&'static Table], dialect: Dialect, live: &LiveSchema) -> Result<Plan> {
+    let plans = ddl::plan(tables)?;
+    if dialect == Dialect::MySql {
+        ddl::check_mysql(&plans)?;
+    }
+    let creates = ddl::create_tables(tables, dialect, CreateOptions::default())?;
+    let mut planner = Planner {
+        dialect,
+        live,
+        tables: Vec::new(),
+        columns: Vec::new(),
+        indexes: Vec::new(),
+        drift: Vec::new(),
+        refusals: Vec::new(),
+    };
+    for (table, create) in plans.iter().zip(creates) {
+        match live.table(dialect, table.table.name) {
+            None => planner.create(table, create),
+            Some(found) if found.is_view => planner.refusals.push(Refusal::NotATable {
+                name: found.name.clone(),
+            }),
+            Some(found) => planner.update(table, found),
+        }
+    }
+    let Planner {
+        tables,
+        columns,
+        indexes,
+        drift,
+        refusals,
+        ..
+    } = planner;
+    Ok(Plan {
+        dialect,
+        steps: tables.into_iter().chain(columns).chain(indexes).collect(),
+        drift,
+        refusals,
+    })
+}
+
+struct Planner<'a> {
+    dialect: Dialect,
+    live: &'a LiveSchema,
+    tables: Vec<Step>,
+    columns: Vec<Step>,
+    indexes: Vec<Step>,
+    drift: Vec<Drift>,
+    refusals: Vec<Refusal>,
+}
+
+impl Planner<'_> {
+    /// A missing table: its `CREATE TABLE`, then (except on MySQL, where they are inside it)
+    /// its indexes.
+    fn create(&mut self, plan: &TablePlan, create: String) {
+        let table = plan.table;
+        self.tables.push(Step {
+            change: Change::CreateTable {
+                table: table.name.to_owned(),
+            },
+            safety: Safety::Safe,
+            statements: vec![create],
+        });
+        if self.dialect == Dialect::MySql {
+            return;
+        }
+        for key in plan.unique.iter().chain(&plan.indexes) {
+            if let Some(taken_by) = self.name_taken(None, &key.name) {
+                self.refusals.push(Refusal::NameTaken {
+                    table: table.name.to_owned(),
+                    name: key.name.clone(),
+                    taken_by,
+                });
+                continue;
+            }
+            self.indexes.push(index_step(table, key, self.dialect));
+        }
+    }
+
+    /// An existing table: its missing columns and keys, and what differs.
+    fn update(&mut self, plan: &TablePlan, found: &LiveTable) {
+        let dialect = self.dialect;
+        let table = plan.table;
+        for column in &plan.primary {
+            let expected = expected_type(plan, column, dialect);
+            let problem = match found.column(dialect, column.name) {
+                None => "is missing".to_owned(),
+                Some(live) if !same_type(dialect, &expected, &live.sql_type) => {
+                    format!("is `{}`, not `{expected}`", live.sql_type)
+                }
+                Some(_) => continue,
+            };
+            self.refusals.push(Refusal::ForeignTable {
+                table: table.name.to_owned(),
+                column: column.name.to_owned(),
+                problem,
+            });
+            return;
+        }
+        let mut added: Vec<&Column> = Vec::new();
+        for column in table.columns {
+            let expected = expected_type(plan, column, dialect);
+            match found.column(dialect, column.name) {
+                None => {
+                    self.add_column(plan, column, found);
+                    added.push(column);
+                }
+                Some(live) => {
+                    if !same_type(dialect, &expected, &live.sql_type) {
+                        self.drift.push(Drift::ColumnType {
+                            table: table.name.to_owned(),
+                            column: column.name.to_owned(),
+                            expected,
+                            found: live.sql_type.clone(),
+                        });
+                    }
+                    if live.nullable != column.nullable && !column.primary_key {
+                        self.drift.push(Drift::Nullability {
+                            table: table.name.to_owned(),
+                            column: column.name.to_owned(),
+                            nullable_in_model: column.nullable,
+                        });
+                    }
+                }
+            }
+        }
+        for live in &found.columns {
+            let known = table
+                .columns
+                .iter()
+                .any(|c| same_name(dialect, &live.name, c.name, false));
+            if !known {
+                self.drift.push(Drift::ExtraColumn {
+                    table: table.name.to_owned(),
+                    column: live.name.clone(),
+                    blocks_inserts: !live.nullable && !live.has_default,
+                });
+            }
+        }
+        for key in plan.unique.iter().chain(&plan.indexes) {
+            self.key(plan, key, found, &added);
+        }
+        if let Some(reference) = &plan.reference {
+            let live = found
+                .foreign_keys
+                .iter()
+                .find(|k| same_name(dialect, &k.column, reference.column.name, false));
+            let problem = match live {
+                None => Some("is missing"),
+                Some(key) if !key.cascade => Some("does not cascade on delete"),
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                self.drift.push(Drift::ForeignKey {
+                    table: table.name.to_owned(),
+                    column: reference.column.name.to_owned(),
+                    problem,
+                });
+            }
+        }
+    }
+
+    fn add_column(&mut self, plan: &TablePlan, column: &'static Column, found: &LiveTable) {
+        let table = plan.table.name;
+        let required = !column.nullable
+            && column.default.is_none()
+            && column.id != Some(IdStrategy::AutoIncrement);
+        if required {
+            let reason = if self.dialect == Dialect::Sqlite {
+                Some("SQLite cannot add one to an existing table".to_owned())
+            } else if found.rows > 0 {
+                Some(format!("`{table}` has rows"))
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                self.refusals.push(Refusal::RequiredColumn {
+                    table: table.to_owned(),
+                    column: column.name.to_owned(),
+                    reason,
+                });
+            }
+        }
+        self.columns.push(Step {
+            change: Change::AddColumn {
+                table: table.to_owned(),
+                column: column.name.to_owned(),
+                required,
+            },
+            safety: if required {
+                Safety::NeedsBackfill
+            } else {
+                Safety::Safe
+            },
+            statements: vec![sql::add_column(plan, column, self.dialect)],
+        });
+    }
+
+    /// One key of an existing table: present (under any name), or planned, or refused.
+    fn key(&mut self, plan: &TablePlan, key: &Key, found: &LiveTable, added: &[&Column]) {
+        let dialect = self.dialect;
+        let table = plan.table.name;
+        if let Some(index) = found.indexes.iter().find(|i| serves(dialect, i, key)) {
+            if key.unique && !index.primary && index.name != key.name {
+                self.drift.push(Drift::IndexName {
+                    table: table.to_owned(),
+                    expected: key.name.clone(),
+                    found: index.name.clone(),
+                });
+            }
+            return;
+        }
+        if let Some(taken_by) = self.name_taken(Some(found), &key.name) {
+            self.refusals.push(Refusal::NameTaken {
+                table: table.to_owned(),
+                name: key.name.clone(),
+                taken_by,
+            });
+            return;
+        }
+        for column in &key.columns {
+            let is_new = added.iter().any(|c| c.name == column.name);
+            if dialect == Dialect::MySql
+                && !is_new
+                && let Some(live) = found.column(dialect, column.name)
+                && !mysql_indexable(&live.sql_type)
+            {
+                self.refusals.push(Refusal::Unindexable {
+                    table: table.to_owned(),
+                    column: column.name.to_owned(),
+                    index: key.name.clone(),
+                    found: live.sql_type.clone(),
+                });
+                return;
+            }
+            if key.unique && is_new && found.rows > 1 && column.default.is_some() {
+                self.refusals.push(Refusal::SharedDefault {
+                    table: table.to_owned(),
+                    column: column.name.to_owned(),
+                    index: key.name.clone(),
+                });
+                return;
+            }
+        }
+        self.indexes.push(index_step(plan.table, key, dialect));
+    }
+
+    /// What already holds the index name `name`, if anything: an index of `table` (on MySQL,
+    /// where index names are per table), or any index or relation of the schema (SQLite and
+    /// PostgreSQL, where they share one namespace).
+    fn name_taken(&self, table: Option<&LiveTable>, name: &str) -> Option<String> {
+        let dialect = self.dialect;
+        let scope: Vec<&LiveTable> = match dialect {
+            Dialect::MySql => table.into_iter().collect(),
+            _ => self.live.tables.iter().collect(),
+        };
+        if dialect != Dialect::MySql
+            && let Some(relation) = scope
+                .iter()
+                .find(|t| same_name(dialect, &t.name, name, true))
+        {
+            return Some(format!("the table `{}`", relation.name));
+        }
+        scope.iter().find_map(|t| {
+            let index = t
+                .indexes
+                .iter()
+                .find(|i| same_name(dialect, &i.name, name, true))?;
+            let columns: Vec<&str> = index.columns.iter().flatten().map(String::as_str).collect();
+            Some(format!("an index on `{}` ({})", t.name, columns.join(", ")))
+        })
+    }
+}
+
+/// Whether the live `index` does the job of `key`.
+fn serves(dialect: Dialect, index: &LiveIndex, key: &Key) -> bool {
+    if index.partial || index.columns.len() < key.columns.len() {
+        return false;
+    }
+    let named = |live: &Option<String>, column: &Column| {
+        live.as_deref()
+            .is_some_and(|l| same_name(dialect, l, column.name, false))
+    };
+    if key.unique {
+        // The same set of columns, in any order: uniqueness does not depend on it.
+        (index.unique || index.primary)
+            && index.columns.len() == key.columns.len()
+            && key
+                .columns
+                .iter()
+                .all(|c| index.columns.iter().any(|l| named(l, c)))
+    } else {
+        key.columns
+            .iter()
+            .zip(&index.columns)
+            .all(|(c, l)| named(l, c))
+    }
+}
+
+/// The SQL type the models' DDL declares for `column`.
+fn expected_type(plan: &TablePlan, column: &Column, dialect: Dialect) -> String {
+    column_type(&plan.effective(column), dialect, plan.is_keyed(column))
+}
+
+fn index_step(table: &Table, key: &Key, dialect: Dialect) -> Step {
+    Step {
+        change: Change::CreateIndex {
+            table: table.name.to_owned(),
+            name: key.name.clone(),
+            unique: key.unique,
+        },
+        safety: Safety::Safe,
+        statements: vec![sql::create_index(table, key, dialect)],
+    }
+}

@@ -1,0 +1,108 @@
+# Sourced by scripts/test: a throwaway PostgreSQL and MariaDB for this run, stopped on exit.
+#
+#   . scripts/servers.sh
+#
+# Each server lives in a mktemp directory, on a free loopback port, started with
+# scripts/db-server (installed with apt-get when missing). Exports the admin URLs the backend
+# tests read (tests/common/mod.rs):
+#
+#   PG_URL     postgres://postgres@127.0.0.1:PORT/authtest   (superuser, trust auth)
+#   MYSQL_URL  mysql://root@127.0.0.1:PORT/authtest          (root, empty password, TCP)
+#
+# A URL already set in the environment is used as it is (your own server) and nothing is
+# started for it. A server that cannot start fails the run under CI=true; elsewhere it is
+# reported loudly and its URL left unset, so its tests skip loudly. On exit (normal, error,
+# SIGINT, SIGTERM) each server gets its graceful signal and is waited for by PID, then its
+# directory is removed: nothing keeps running, no zombie is left.
+
+# shellcheck source=scripts/db-server
+. "$(dirname "${BASH_SOURCE[0]}")/db-server"
+
+SERVERS_STARTED=()
+
+servers_stop() {
+  local entry kind dir
+  for entry in "${SERVERS_STARTED[@]}"; do
+    kind=${entry%%:*}
+    dir=${entry#*:}
+    db_server_stop "$kind" "$dir"
+    rm -rf "$dir"
+  done
+  SERVERS_STARTED=()
+}
+
+servers_unavailable() {
+  local kind=$1 variable=$2
+  if [ "${CI:-}" = "true" ]; then
+    echo "servers: $kind could not start, and CI=true needs it" >&2
+    return 1
+  fi
+  printf '\n*** %s could not start: %s is unset and its tests will be SKIPPED. ***\n\n' \
+    "$kind" "$variable" >&2
+}
+
+# Creates the `authtest` database on a started server.
+servers_create_database() {
+  local kind=$1 dir=$2 port=$3
+  case "$kind" in
+    postgres)
+      "$(db_server_pgbin)/createdb" -h "$dir" -p "$port" -U postgres authtest
+      ;;
+    mariadb)
+      mariadb --no-defaults --socket="$dir/mysqld.sock" -uroot -e "CREATE DATABASE authtest"
+      ;;
+  esac
+}
+
+servers_start() {
+  local started_at=${EPOCHREALTIME/./}
+  local -A variable=([postgres]=PG_URL [mariadb]=MYSQL_URL)
+  local -A prefix=([postgres]=postgres://postgres [mariadb]=mysql://root)
+  local -A dir=() port=() init_pid=()
+  local kinds=() kind
+
+  for kind in postgres mariadb; do
+    if [ -n "${!variable[$kind]:-}" ]; then
+      echo "servers: $kind: using ${variable[$kind]} from the environment"
+    # One at a time: apt-get holds a lock.
+    elif db_server_install "$kind"; then
+      kinds+=("$kind")
+    else
+      servers_unavailable "$kind" "${variable[$kind]}" || return 1
+    fi
+  done
+
+  # initdb and mariadb-install-db are the slow half: run them side by side.
+  for kind in "${kinds[@]}"; do
+    dir[$kind]=$(mktemp -d "${TMPDIR:-/tmp}/authmodel-$kind.XXXXXX") || return 1
+    # mktemp makes it 0700 and ours; the server's own user needs to enter it.
+    chmod 0755 "${dir[$kind]}"
+    db_server_init "$kind" "${dir[$kind]}" &
+    init_pid[$kind]=$!
+  done
+
+  for kind in "${kinds[@]}"; do
+    if wait "${init_pid[$kind]}" &&
+      port[$kind]=$(db_server_port) &&
+      db_server_start "$kind" "${dir[$kind]}" "${port[$kind]}"; then
+      SERVERS_STARTED+=("$kind:${dir[$kind]}")
+      if servers_create_database "$kind" "${dir[$kind]}" "${port[$kind]}"; then
+        export "${variable[$kind]}=${prefix[$kind]}@127.0.0.1:${port[$kind]}/authtest"
+        echo "servers: $kind on 127.0.0.1:${port[$kind]} (pid $DB_SERVER_PID, ${dir[$kind]})"
+        continue
+      fi
+    fi
+    [ -f "${dir[$kind]}/server.log" ] && tail -n 20 "${dir[$kind]}/server.log" >&2
+    # A started server stays listed and is stopped on exit; otherwise its directory goes now.
+    [[ " ${SERVERS_STARTED[*]} " == *" $kind:${dir[$kind]} "* ]] || rm -rf "${dir[$kind]}"
+    servers_unavailable "$kind" "${variable[$kind]}" || return 1
+  done
+  local elapsed=$(( (${EPOCHREALTIME/./} - started_at) / 1000 ))
+  echo "servers: ready in $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s"
+}
+
+trap servers_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+servers_start || exit 1

@@ -1,0 +1,329 @@
+//! The ready-made model sets of `authmodel::compat`, each proven on the tables of the Auth.js
+//! adapter it matches, created with that adapter's own DDL (`compat/layouts.rs`) on a real
+//! database: the whole conformance suite through the model set, but for the cases each layout
+//! cannot hold (named there, with why), then the encodings both ways — a row as the layout's
+//! adapter writes it reads as the right instant, and an instant the model set writes shows in
+//! a SQL console as that adapter would have written it.
+//!
+//! The adapter is asked for a zone other than UTC wherever a client can be (a PostgreSQL
+//! database default of `Asia/Kathmandu` and the same in the URL's `options`, which sqlx's own
+//! `TimeZone=UTC` already outranks; a MySQL URL with `timezone=+05:45`, which would shift
+//! Drizzle's `TIMESTAMP` columns if the adapter let it): its sessions still run in UTC, and the
+//! instants a console reads are UTC. Each MySQL layout runs
+//! on MariaDB twice, with its `RETURNING` statements and with MySQL 8's. A server test gets a
+//! database of its own (`common::fresh_database`) and is skipped loudly (failed under
+//! `CI=true`) when the run has no such server.
+
+mod common;
+#[path = "compat/layouts.rs"]
+mod layouts;
+
+use authmodel::compat::{drizzle, kysely, pg, prisma};
+use authmodel::schema::RoleField;
+use authmodel::testing::{self, Outcome, SuiteOptions};
+use authmodel::{Adapter, Model, Options, Schema, SqlAdapter, Value};
+use chrono::DateTime;
+use common::Server;
+use layouts::{INSTANT_MS, Layout};
+use sqlx::{AssertSqlSafe, Connection as _};
+
+/// Where a layout is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+/// A database holding the layout's tables, and how to reach it with a console's SQL.
+struct Database {
+    url: String,
+    /// Keeps an SQLite file alive for the test.
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Database {
+    async fn create(backend: Backend, layout: &Layout) -> Option<Database> {
+        let database = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                let path = dir.path().join(format!("{}.db", layout.label));
+                Database {
+                    url: format!("sqlite://{}", path.display()),
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => Database {
+                url: common::fresh_database(Server::Postgres, layout.label).await?,
+                _dir: None,
+            },
+            Backend::MySql => Database {
+                url: common::fresh_database(Server::MySql, layout.label).await?,
+                _dir: None,
+            },
+        };
+        let mut ddl = statements(layout.ddl);
+        if backend == Backend::Postgres {
+            // The database's own default zone, which sqlx's and the adapter's sessions override.
+            ddl.push(
+                "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone TO %L', \
+                 current_database(), 'Asia/Kathmandu'); END $$"
+                    .to_owned(),
+            );
+        }
+        ddl.push(layout.foreign_user.to_owned());
+        database.execute(backend, &ddl).await;
+        Some(database)
+    }
+
+    /// Runs `sql` as a SQL console would, outside the adapter.
+    async fn execute(&self, backend: Backend, sql: &[String]) {
+        match backend {
+            Backend::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite://");
+                let connection = rusqlite::Connection::open(path).expect("open the file");
+                for statement in sql {
+                    connection
+                        .execute_batch(statement)
+                        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+                }
+            }
+            Backend::Postgres => {
+                let mut connection = sqlx::PgConnection::connect(&self.url).await.expect("PG");
+                for statement in sql {
+                    sqlx::raw_sql(AssertSqlSafe(statement.clone()))
+                        .execute(&mut connection)
+                        .await
+                        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+                }
+            }
+            Backend::MySql => {
+                let mut connection = sqlx::MySqlConnection::connect(&self.url)
+                    .await
+                    .expect("MySQL");
+                for statement in sql {
+                    sqlx::raw_sql(AssertSqlSafe(statement.clone()))
+                        .execute(&mut connection)
+                        .await
+                        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+                }
+            }
+        }
+    }
+
+    /// The one text value `sql` selects, as a SQL console shows it.
+    async fn text(&self, backend: Backend, sql: &str) -> String {
+        match backend {
+            Backend::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite://");
+                rusqlite::Connection::open(path)
+                    .and_then(|c| c.query_row(sql, [], |row| row.get(0)))
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+            Backend::Postgres => {
+                let mut connection = sqlx::PgConnection::connect(&self.url).await.expect("PG");
+                sqlx::query_scalar(AssertSqlSafe(sql))
+                    .fetch_one(&mut connection)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+            Backend::MySql => {
+                let mut connection = sqlx::MySqlConnection::connect(&self.url)
+                    .await
+                    .expect("MySQL");
+                sqlx::query_scalar(AssertSqlSafe(sql))
+                    .fetch_one(&mut connection)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+        }
+    }
+
+    /// The URL the adapter connects with: asking for a zone other than UTC where the driver
+    /// lets a URL ask.
+    fn adapter_url(&self, backend: Backend) -> String {
+        match backend {
+            Backend::Sqlite => self.url.clone(),
+            Backend::Postgres => format!("{}?options=-c%20TimeZone%3DAsia%2FKathmandu", self.url),
+            Backend::MySql => format!("{}?timezone=%2B05%3A45", self.url),
+        }
+    }
+}
+
+/// The statements of a DDL script: split at a `;` that ends a line.
+fn statements(script: &str) -> Vec<String> {
+    script
+        .split(";\n")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Creates `layout` on `backend`, then proves `S` on it.
+async fn prove<S: Schema>(backend: Backend, layout: &Layout) {
+    let Some(database) = Database::create(backend, layout).await else {
+        return;
+    };
+    let url = database.adapter_url(backend);
+    let mut connects = vec![Options::default()];
+    if backend == Backend::MySql {
+        connects.push(Options::default().without_returning(true));
+    }
+    for (i, connect) in connects.into_iter().enumerate() {
+        // No `synchronize`: the tables are the layout's, and nothing is created or altered.
+        let adapter = SqlAdapter::<S>::connect(&url, connect)
+            .await
+            .unwrap_or_else(|e| panic!("{}: connect: {e}", layout.label));
+        let rounds = if i == 0 { 2 } else { 1 };
+        for round in 1..=rounds {
+            conformance(&adapter, layout, round).await;
+        }
+        if i == 0 {
+            encodings(&adapter, &database, backend, layout).await;
+        }
+    }
+}
+
+/// The whole suite, every case passing but those the layout skips.
+async fn conformance<S: Schema>(adapter: &SqlAdapter<S>, layout: &Layout, round: usize) {
+    let mut options = SuiteOptions::default().skip_webauthn(!layout.webauthn);
+    for (case, _why) in layout.skip {
+        options = options.skip_case(case);
+    }
+    let report = testing::run(adapter, adapter, options)
+        .await
+        .unwrap_or_else(|failure| panic!("{}, run {round}: {failure}", layout.label));
+    let skipped: Vec<&str> = report
+        .cases
+        .iter()
+        .filter(|c| c.outcome != Outcome::Passed)
+        .map(|c| c.name)
+        .collect();
+    let webauthn = if layout.webauthn {
+        0
+    } else {
+        testing::WEBAUTHN_CASES.len()
+    };
+    assert_eq!(
+        skipped.len(),
+        layout.skip.len() + webauthn,
+        "{}: skipped {skipped:?}",
+        layout.label
+    );
+    assert_eq!(
+        report.passed(),
+        testing::CASES.len() - skipped.len(),
+        "{}: {report}",
+        layout.label
+    );
+}
+
+/// Both directions of the instant encoding, on the user's `emailVerified`.
+async fn encodings<S: Schema>(
+    adapter: &SqlAdapter<S>,
+    database: &Database,
+    backend: Backend,
+    layout: &Layout,
+) {
+    let instant = Value::Timestamp(DateTime::from_timestamp_millis(INSTANT_MS).expect("in range"));
+    let table = <S::User as Model>::TABLE;
+    let verified = table
+        .position(RoleField::UserEmailVerified)
+        .expect("an emailVerified column");
+
+    let foreign = adapter
+        .get_user_by_email("foreign@example.com")
+        .await
+        .unwrap_or_else(|e| panic!("{}: read the foreign row: {e}", layout.label))
+        .unwrap_or_else(|| panic!("{}: the foreign row is missing", layout.label));
+    let values = foreign.to_values().expect("encodes");
+    assert_eq!(
+        values[verified], instant,
+        "{}: a row its adapter wrote",
+        layout.label
+    );
+
+    let values: Vec<Value> = table
+        .columns
+        .iter()
+        .map(|column| match column.role {
+            Some(RoleField::UserEmail) => Value::Text("stored@example.com".into()),
+            Some(RoleField::UserEmailVerified) => instant.clone(),
+            // Replaced by the id strategy (a UUID, or the database's SERIAL).
+            Some(RoleField::UserId) => match column.ty {
+                authmodel::schema::ColumnType::Uuid => Value::Uuid(uuid::Uuid::nil()),
+                authmodel::schema::ColumnType::Text => Value::Text(String::new()),
+                _ => Value::Int(0),
+            },
+            _ => Value::Null,
+        })
+        .collect();
+    let user = S::User::from_values(values).expect("a user");
+    adapter
+        .create_user(user)
+        .await
+        .unwrap_or_else(|e| panic!("{}: createUser: {e}", layout.label));
+    assert_eq!(
+        database.text(backend, layout.stored).await,
+        layout.expected,
+        "{}: the instant as a SQL console shows it",
+        layout.label
+    );
+}
+
+#[tokio::test]
+async fn prisma_on_postgres() {
+    prove::<prisma::Schema>(Backend::Postgres, &layouts::PRISMA_POSTGRES).await;
+}
+
+#[tokio::test]
+async fn prisma_on_mysql() {
+    prove::<prisma::Schema>(Backend::MySql, &layouts::PRISMA_MYSQL).await;
+}
+
+#[tokio::test]
+async fn prisma_on_sqlite_as_prisma_7_writes_it() {
+    prove::<prisma::Schema>(Backend::Sqlite, &layouts::PRISMA_SQLITE).await;
+}
+
+#[tokio::test]
+async fn prisma_on_sqlite_in_epoch_milliseconds() {
+    prove::<prisma::epoch_ms::Schema>(Backend::Sqlite, &layouts::PRISMA_SQLITE_EPOCH_MS).await;
+}
+
+#[tokio::test]
+async fn drizzle_on_postgres() {
+    prove::<drizzle::pg::Schema>(Backend::Postgres, &layouts::DRIZZLE_POSTGRES).await;
+}
+
+#[tokio::test]
+async fn drizzle_on_mysql() {
+    prove::<drizzle::mysql::Schema>(Backend::MySql, &layouts::DRIZZLE_MYSQL).await;
+}
+
+#[tokio::test]
+async fn drizzle_on_sqlite() {
+    prove::<drizzle::sqlite::Schema>(Backend::Sqlite, &layouts::DRIZZLE_SQLITE).await;
+}
+
+#[tokio::test]
+async fn pg_adapter_on_postgres() {
+    prove::<pg::Schema>(Backend::Postgres, &layouts::PG_ADAPTER).await;
+}
+
+#[tokio::test]
+async fn kysely_on_postgres() {
+    prove::<kysely::Schema>(Backend::Postgres, &layouts::KYSELY_POSTGRES).await;
+}
+
+#[tokio::test]
+async fn kysely_on_mysql() {
+    prove::<kysely::Schema>(Backend::MySql, &layouts::KYSELY_MYSQL).await;
+}
+
+#[tokio::test]
+async fn kysely_on_sqlite() {
+    prove::<kysely::Schema>(Backend::Sqlite, &layouts::KYSELY_SQLITE).await;
+}
+
