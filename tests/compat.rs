@@ -13,6 +13,9 @@
 //! on MariaDB twice, with its `RETURNING` statements and with MySQL 8's. A server test gets a
 //! database of its own (`common::fresh_database`) and is skipped loudly (failed under
 //! `CI=true`) when the run has no such server.
+//!
+//! Then the other way round: the DDL this crate writes for each model set (snapshotted per
+//! dialect) creates tables on which the whole suite passes, duplicates refused included.
 
 mod common;
 #[path = "compat/layouts.rs"]
@@ -21,7 +24,7 @@ mod layouts;
 use authmodel::compat::{drizzle, kysely, pg, prisma};
 use authmodel::schema::RoleField;
 use authmodel::testing::{self, Outcome, SuiteOptions};
-use authmodel::{Adapter, Model, Options, Schema, SqlAdapter, Value};
+use authmodel::{Adapter, CreateOptions, Dialect, Model, Options, Schema, SqlAdapter, Value, ddl};
 use chrono::DateTime;
 use common::Server;
 use layouts::{INSTANT_MS, Layout};
@@ -327,3 +330,117 @@ async fn kysely_on_sqlite() {
     prove::<kysely::Schema>(Backend::Sqlite, &layouts::KYSELY_SQLITE).await;
 }
 
+/// A Prisma 6 database whose rows Prisma 7 went on writing as ISO 8601 text: both read.
+#[tokio::test]
+async fn prisma_epoch_ms_reads_rows_written_as_text() {
+    let Some(database) = Database::create(Backend::Sqlite, &layouts::PRISMA_SQLITE_EPOCH_MS).await
+    else {
+        return;
+    };
+    let insert = r#"INSERT INTO "User" ("id", "email", "emailVerified") VALUES ('text-user', 'text@example.com', '2024-01-02T03:04:05.678Z')"#;
+    database
+        .execute(Backend::Sqlite, &[insert.to_owned()])
+        .await;
+    let adapter =
+        SqlAdapter::<prisma::epoch_ms::Schema>::connect(&database.url, Options::default())
+            .await
+            .expect("connects");
+    let expected = DateTime::from_timestamp_millis(INSTANT_MS);
+    for email in ["foreign@example.com", "text@example.com"] {
+        let user = adapter.get_user_by_email(email).await.expect("reads");
+        assert_eq!(user.and_then(|u| u.email_verified), expected, "{email}");
+    }
+}
+
+/// The DDL this crate writes for a model set, on `dialect`.
+fn own_ddl<S: Schema>(dialect: Dialect) -> String {
+    ddl::script::<S>(dialect, CreateOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", std::any::type_name::<S>()))
+}
+
+/// A model set's name, its DDL, and the dialects its layout lives on.
+type OwnDdl = (&'static str, fn(Dialect) -> String, &'static [Dialect]);
+
+#[test]
+fn own_ddl_snapshots() {
+    let schemas: [OwnDdl; 7] = [
+        ("prisma", own_ddl::<prisma::Schema>, &Dialect::ALL),
+        (
+            "prisma_epoch_ms",
+            own_ddl::<prisma::epoch_ms::Schema>,
+            &[Dialect::Sqlite],
+        ),
+        (
+            "drizzle_pg",
+            own_ddl::<drizzle::pg::Schema>,
+            &[Dialect::Postgres],
+        ),
+        (
+            "drizzle_mysql",
+            own_ddl::<drizzle::mysql::Schema>,
+            &[Dialect::MySql],
+        ),
+        (
+            "drizzle_sqlite",
+            own_ddl::<drizzle::sqlite::Schema>,
+            &[Dialect::Sqlite],
+        ),
+        ("pg", own_ddl::<pg::Schema>, &[Dialect::Postgres]),
+        ("kysely", own_ddl::<kysely::Schema>, &Dialect::ALL),
+    ];
+    for (name, script, dialects) in schemas {
+        for dialect in dialects {
+            insta::assert_snapshot!(format!("{name}_{dialect}"), script(*dialect));
+        }
+    }
+}
+
+/// The suite on tables this crate's DDL created (`synchronize`) for `S` on `backend`: no
+/// case skipped but WebAuthn's where the layout has no authenticator table.
+async fn on_own_tables<S: Schema>(backend: Backend, label: &str) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("own.db").display()),
+        Backend::Postgres => match common::fresh_database(Server::Postgres, label).await {
+            Some(url) => url,
+            None => return,
+        },
+        Backend::MySql => match common::fresh_database(Server::MySql, label).await {
+            Some(url) => url,
+            None => return,
+        },
+    };
+    let adapter = SqlAdapter::<S>::connect(&url, Options::default().synchronize(true))
+        .await
+        .unwrap_or_else(|e| panic!("{label}: connect: {e}"));
+    let options = SuiteOptions::default().skip_webauthn(!S::AUTHENTICATOR_TABLE);
+    let report = testing::run(&adapter, &adapter, options)
+        .await
+        .unwrap_or_else(|failure| panic!("{label}: {failure}"));
+    let webauthn = if S::AUTHENTICATOR_TABLE {
+        0
+    } else {
+        testing::WEBAUTHN_CASES.len()
+    };
+    assert_eq!(
+        report.passed(),
+        testing::CASES.len() - webauthn,
+        "{label}: {report}"
+    );
+}
+
+#[tokio::test]
+async fn own_tables_pass_the_suite() {
+    for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+        on_own_tables::<prisma::Schema>(backend, "own_prisma").await;
+        on_own_tables::<kysely::Schema>(backend, "own_kysely").await;
+    }
+    on_own_tables::<prisma::epoch_ms::Schema>(Backend::Sqlite, "own_prisma_epoch_ms").await;
+    on_own_tables::<drizzle::pg::Schema>(Backend::Postgres, "own_drizzle_pg").await;
+    on_own_tables::<drizzle::mysql::Schema>(Backend::MySql, "own_drizzle_mysql").await;
+    on_own_tables::<drizzle::sqlite::Schema>(Backend::Sqlite, "own_drizzle_sqlite").await;
+    on_own_tables::<pg::Schema>(Backend::Postgres, "own_pg").await;
+    // An instant in milliseconds is `bigint` on the servers too.
+    on_own_tables::<drizzle::sqlite::Schema>(Backend::Postgres, "own_epoch_pg").await;
+    on_own_tables::<drizzle::sqlite::Schema>(Backend::MySql, "own_epoch_mysql").await;
+}

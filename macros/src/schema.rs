@@ -79,10 +79,11 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             };
         }
     });
-    let no_table = attrs
-        .no_authenticator_table
-        .is_present()
-        .then(|| quote!(const AUTHENTICATOR_TABLE: bool = false;));
+    let no_table = attrs.no_authenticator_table.is_present().then(|| {
+        quote!(
+            const AUTHENTICATOR_TABLE: bool = false;
+        )
+    });
     quote! {
         const _: () = {
             #(#key_checks)*

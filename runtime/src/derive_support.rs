@@ -270,10 +270,6 @@ pub mod role_types {
         "`{Self}` cannot be stored as epoch milliseconds",
         "`#[auth(epoch_ms)]` is for `DateTime<Utc>` or `Option<DateTime<Utc>>`":
         DateTime<Utc>, Option<DateTime<Utc>>);
-    #[cfg(feature = "time")]
-    impl EpochMillis for time::OffsetDateTime {}
-    #[cfg(feature = "time")]
-    impl EpochMillis for Option<time::OffsetDateTime> {}
     role_field!(AuthenticatorCredentialBackedUp,
         "`{Self}` cannot hold an authenticator's `credential_backed_up`",
         "expected `bool`": bool);

@@ -40,8 +40,10 @@
 //! - a `timestamp` column without time zone (Prisma, Drizzle on PostgreSQL) holds UTC: the
 //!   adapter's PostgreSQL sessions run in UTC, and MySQL's `TIMESTAMP` is converted in the
 //!   session zone `+00:00`;
-//! - keys carry the names the layout's tool gives them ([`KeyNaming`](crate::schema::KeyNaming)), so
-//!   an [`Error::Conflict`](crate::Error::Conflict) names the constraint in the database.
+//! - keys carry the names the layout's tool gives them
+//!   ([`KeyNaming`](crate::schema::KeyNaming)), so an [`Error::Conflict`](crate::Error::Conflict)
+//!   names the constraint in the database (on MySQL, a unique key created without a name is
+//!   reported by the name the model gives it).
 //!
 //! The DDL [`crate::ddl`] writes for these schemas creates equivalent tables in this crate's
 //! own types (`timestamptz`, `datetime(3)`): use it for a new database, and the layout's own

@@ -1,5 +1,6 @@
-//! The layout of `@auth/prisma-adapter`: the models of `packages/adapter-prisma/prisma/schema.prisma`
-//! in the Auth.js repository, as `prisma migrate` creates them.
+//! The layout of `@auth/prisma-adapter`: the models of
+//! `packages/adapter-prisma/prisma/schema.prisma` in the Auth.js repository, as
+//! `prisma migrate` creates them.
 //!
 //! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`]
 //! and [`Schema`]; [`epoch_ms`] for SQLite databases written by Prisma 6 and older.
@@ -19,7 +20,8 @@
 //!
 //! Prisma 6 and older, on SQLite, store `DateTime` as integer milliseconds since the epoch
 //! (its native connector; Prisma 7's adapters do the same with
-//! `timestampFormat: "unixepoch-ms"`; Prisma issue 25948 and its SQLite docs): use [`epoch_ms`] there.
+//! `timestampFormat: "unixepoch-ms"`; Prisma issue 25948 and its SQLite docs): use
+//! [`epoch_ms`] there.
 //!
 //! Where the descriptors and Prisma's tables differ (the conformance suite passes on both):
 //! `Session` has no primary key in Prisma, only the unique `sessionToken`, and `Authenticator`'s
@@ -109,7 +111,11 @@ pub struct VerificationToken {
 /// String; credentialPublicKey String; counter Int; credentialDeviceType String;
 /// credentialBackedUp Boolean; transports String?; @@id([userId, credentialID]) }`.
 #[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "authenticator", table = "Authenticator", rename_all = "camelCase")]
+#[auth(
+    role = "authenticator",
+    table = "Authenticator",
+    rename_all = "camelCase"
+)]
 pub struct Authenticator {
     /// `"credentialID"`.
     #[auth(column = "credentialID")]

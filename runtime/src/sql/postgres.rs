@@ -47,12 +47,7 @@ impl Executor {
             // (outranking database and role defaults and a URL's `options`); the rule is stated
             // here too, so it does not rest on a driver default.
             .after_connect(|connection: &mut PgConnection, _| {
-                Box::pin(async move {
-                    connection
-                        .execute("SET TIME ZONE 'UTC'")
-                        .await
-                        .map(|_| ())
-                })
+                Box::pin(async move { connection.execute("SET TIME ZONE 'UTC'").await.map(|_| ()) })
             })
             .connect_with(connect)
             .await

@@ -255,7 +255,11 @@ fn unnamed_key(table: &'static Table, key: &str) -> Option<String> {
         return None;
     }
     keys.into_iter()
-        .find(|k| k.columns.first().is_some_and(|c| c.name.eq_ignore_ascii_case(key)))
+        .find(|k| {
+            k.columns
+                .first()
+                .is_some_and(|c| c.name.eq_ignore_ascii_case(key))
+        })
         .map(|k| k.name)
 }
 

@@ -67,7 +67,11 @@ pub(crate) fn bind(
                 let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
                 stmt.raw_bind_parameter(index, &*u.hyphenated().encode_lower(&mut buf))
             }
-            Value::Timestamp(t) if columns.get(i).is_some_and(|c| c.ty == ColumnType::EpochMillis) => {
+            Value::Timestamp(t)
+                if columns
+                    .get(i)
+                    .is_some_and(|c| c.ty == ColumnType::EpochMillis) =>
+            {
                 stmt.raw_bind_parameter(index, t.timestamp_millis())
             }
             Value::Timestamp(t) => {
