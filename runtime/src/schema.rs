@@ -261,6 +261,24 @@ pub struct Column {
 }
 
 impl Column {
+    /// Refuses text longer than the column's `max_len` (in characters, as `varchar(n)`
+    /// counts), naming the column: the one length rule of every adapter, so SQLite, which
+    /// keeps text of any length, refuses what PostgreSQL and MySQL refuse.
+    pub fn check_len(&self, text: &str) -> crate::error::Result<()> {
+        let Some(max) = self.max_len else {
+            return Ok(());
+        };
+        // Bytes bound the characters: only long text needs counting.
+        if text.len() <= max as usize || text.chars().count() <= max as usize {
+            return Ok(());
+        }
+        Err(crate::error::Error::InvalidInput(format!(
+            "column `{}` holds at most {max} characters, {} given",
+            self.name,
+            text.chars().count()
+        )))
+    }
+
     /// A column with no constraints: the starting point of every descriptor.
     pub const fn new(name: &'static str, field: &'static str, ty: ColumnType) -> Column {
         Column {

@@ -134,13 +134,8 @@ impl Tables {
                     table.name, column.name
                 )));
             }
-            if let (Some(max), Value::Text(text)) = (column.max_len, value)
-                && text.chars().count() > max as usize
-            {
-                return Err(Error::InvalidInput(format!(
-                    "`{}.{}` holds at most {max} characters",
-                    table.name, column.name
-                )));
+            if let Value::Text(text) = value {
+                column.check_len(text)?;
             }
         }
         if let Some(position) = reference_position(table)

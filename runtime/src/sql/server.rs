@@ -69,22 +69,9 @@ pub(crate) fn mismatch(column: &Column, value: &Value) -> Error {
     ))
 }
 
-/// Refuses text longer than the column's `max_len` (in characters, as `varchar(n)` counts),
-/// naming the column, which PostgreSQL's "value too long" message does not. Text columns
-/// without `max_len` are left to the server.
+/// Refuses text longer than the column's `max_len` ([`Column::check_len`]).
 pub(crate) fn check_len(column: &Column, text: &str) -> Result<(), Error> {
-    let Some(max) = column.max_len else {
-        return Ok(());
-    };
-    // Bytes bound the characters: only long text needs counting.
-    if text.len() <= max as usize || text.chars().count() <= max as usize {
-        return Ok(());
-    }
-    Err(Error::InvalidInput(format!(
-        "column `{}` holds at most {max} characters, {} given",
-        column.name,
-        text.chars().count()
-    )))
+    column.check_len(text)
 }
 
 /// An integer too large for a 32-bit column.

@@ -62,7 +62,12 @@ pub(crate) fn bind(
             Value::Bool(b) => stmt.raw_bind_parameter(index, i64::from(*b)),
             Value::Int(n) => stmt.raw_bind_parameter(index, *n),
             Value::Float(f) => stmt.raw_bind_parameter(index, *f),
-            Value::Text(s) => stmt.raw_bind_parameter(index, s.as_str()),
+            Value::Text(s) => {
+                if let Some(column) = columns.get(i) {
+                    column.check_len(s).map_err(Failure::Error)?;
+                }
+                stmt.raw_bind_parameter(index, s.as_str())
+            }
             Value::Uuid(u) => {
                 let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
                 stmt.raw_bind_parameter(index, &*u.hyphenated().encode_lower(&mut buf))
