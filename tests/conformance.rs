@@ -13,39 +13,17 @@
 
 mod common;
 
+use authmodel::Schema;
 use authmodel::memory::MemoryAdapter;
 use authmodel::models::DefaultSchema;
 use authmodel::sql::{Options, SqlAdapter};
 use authmodel::testing::{self, Outcome, Report, SuiteOptions};
-use authmodel::{AuthModel, AuthSchema, Schema};
-use chrono::{DateTime, Utc};
 use common::Server;
-use uuid::Uuid;
 
-/// The default user plus two fields of the application's own.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "user")]
-pub struct ExtendedUser {
-    /// A random UUID, generated when the user is created.
-    pub id: Uuid,
-    /// The display name.
-    pub name: Option<String>,
-    /// The email address; unique.
-    pub email: String,
-    /// When the address was verified.
-    pub email_verified: Option<DateTime<Utc>>,
-    /// The profile picture's URL.
-    pub image: Option<String>,
-    /// The application's role for the user.
-    pub role: String,
-    /// A phone number, if given.
-    pub phone: Option<String>,
-}
+#[path = "common/schemas.rs"]
+mod schemas;
 
-/// The default models with [`ExtendedUser`] as the user.
-#[derive(AuthSchema)]
-#[auth(user = ExtendedUser)]
-struct Extended;
+use schemas::Extended;
 
 /// Auth.js's `CUSTOM_MODEL=1` fixture values.
 fn extended_options() -> SuiteOptions {
@@ -103,9 +81,22 @@ async fn memory_through_a_trait_object() {
     assert_complete(&report.unwrap_or_else(|f| panic!("{f}")));
 }
 
+/// A user whose own `role` is required and has no default: the suite cannot invent it.
+#[derive(Debug, Clone, PartialEq, authmodel::AuthModel)]
+#[auth(role = "user")]
+pub struct StrictUser {
+    #[auth(flatten)]
+    base: authmodel::models::User,
+    role: String,
+}
+
+#[derive(authmodel::AuthSchema)]
+#[auth(user = StrictUser)]
+struct Strict;
+
 #[tokio::test]
-async fn memory_extended_user_needs_its_extras() {
-    let adapter = MemoryAdapter::<Extended>::new();
+async fn a_required_field_without_default_needs_a_fixture_value() {
+    let adapter = MemoryAdapter::<Strict>::new();
     let failure = testing::run(&adapter, &adapter, SuiteOptions::default())
         .await
         .expect_err("`role` is NOT NULL and has no fixture value");

@@ -4,37 +4,13 @@
 
 use authmodel::ddl::{self, CreateOptions};
 use authmodel::models::DefaultSchema;
-use authmodel::{AuthModel, AuthSchema, Dialect, Schema};
-use chrono::{DateTime, Utc};
+use authmodel::{Dialect, Schema};
 use rusqlite::Connection;
-use uuid::Uuid;
 
-/// The default user plus two fields of the application's own.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "user")]
-pub struct ExtendedUser {
-    /// A random UUID.
-    pub id: Uuid,
-    /// The display name.
-    pub name: Option<String>,
-    /// The email address.
-    pub email: String,
-    /// When the address was verified.
-    pub email_verified: Option<DateTime<Utc>>,
-    /// The picture's URL.
-    pub image: Option<String>,
-    /// The application's role for the user.
-    #[auth(default = "user")]
-    pub role: String,
-    /// A phone number, looked up by the application.
-    #[auth(max_len = 20, index)]
-    pub phone: Option<String>,
-}
+#[path = "common/schemas.rs"]
+mod schemas;
 
-/// The default models with [`ExtendedUser`] as the user.
-#[derive(AuthSchema)]
-#[auth(user = ExtendedUser)]
-pub struct Extended;
+use schemas::Extended;
 
 fn snapshot_scripts<S: Schema>(schema: &str) {
     for dialect in Dialect::ALL {
