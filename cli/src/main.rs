@@ -1,8 +1,24 @@
-//! `authmodel`: the command line for the default models (`authmodel --help`).
+//! `authmodel`: the command line for the default models and the table layouts of Auth.js's
+//! SQL adapters (`authmodel --help`; `--schema` picks the models).
 //!
 //! An application with models of its own builds the same command line for its schema with a
 //! binary of three lines; see `authmodel::cli`.
 
+use authmodel::cli::{Served, main_with_schemas};
+use authmodel::compat::{drizzle, kysely, pg, prisma};
+
 fn main() -> std::process::ExitCode {
-    authmodel::cli::main::<authmodel::DefaultSchema>()
+    main_with_schemas(&[
+        Served::new::<authmodel::DefaultSchema>("default", "authmodel's default models"),
+        Served::new::<prisma::Schema>("prisma", "@auth/prisma-adapter (ISO text dates on SQLite)"),
+        Served::new::<prisma::epoch_ms::Schema>(
+            "prisma-epoch-ms",
+            "@auth/prisma-adapter on SQLite, Prisma 6 and older (integer dates)",
+        ),
+        Served::new::<drizzle::pg::Schema>("drizzle-pg", "@auth/drizzle-adapter, PostgreSQL"),
+        Served::new::<drizzle::mysql::Schema>("drizzle-mysql", "@auth/drizzle-adapter, MySQL"),
+        Served::new::<drizzle::sqlite::Schema>("drizzle-sqlite", "@auth/drizzle-adapter, SQLite"),
+        Served::new::<pg::Schema>("pg-adapter", "@auth/pg-adapter (PostgreSQL)"),
+        Served::new::<kysely::Schema>("kysely", "@auth/kysely-adapter"),
+    ])
 }

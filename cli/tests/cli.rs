@@ -546,3 +546,57 @@ fn mermaid_and_prisma_snapshots() {
         }
     }
 }
+
+#[test]
+fn schema_picks_an_auth_js_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = authmodel(
+        dir.path(),
+        &[
+            "generate",
+            "--schema",
+            "drizzle-sqlite",
+            "--dialect",
+            "sqlite",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(r#"CREATE TABLE "user""#),
+        "{}",
+        run.stdout
+    );
+
+    // The kysely layout has no authenticator table: migrate creates four, check agrees.
+    let url = url(dir.path());
+    let run = authmodel(
+        dir.path(),
+        &["migrate", "--schema", "kysely", "--database-url", &url],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let created = tables(dir.path());
+    assert!(
+        created.iter().any(|t| t == "VerificationToken"),
+        "{created:?}"
+    );
+    assert!(
+        !created.iter().any(|t| t.contains("uthenticator")),
+        "{created:?}"
+    );
+    let run = authmodel(
+        dir.path(),
+        &["check", "--schema", "kysely", "--database-url", &url],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    // The default models are not in that database.
+    let run = authmodel(dir.path(), &["check", "--database-url", &url]);
+    assert_ne!(run.code, 0, "{}", run.stdout);
+
+    let run = authmodel(
+        dir.path(),
+        &["generate", "--schema", "nope", "--dialect", "sqlite"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("possible values"), "{}", run.stderr);
+}

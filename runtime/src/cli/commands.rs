@@ -23,7 +23,7 @@ use super::{
     GenerateFormat, InitArgs, MigrateArgs, MigrationArgs, interop,
 };
 
-type Outcome = Result<u8, String>;
+pub(crate) type Outcome = Result<u8, String>;
 
 pub(crate) fn run<S: Schema>(cli: Cli) -> Outcome {
     match cli.command {

@@ -30,7 +30,8 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::dialect::Dialect;
 use crate::model::Schema;
@@ -54,15 +55,89 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(e) => {
-            // `--help` and `--version` are "errors" that print to stdout and exit 0.
-            let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_ERROR));
+    match Cli::try_parse_from(args) {
+        Ok(cli) => finish(commands::run::<S>(cli)),
+        Err(e) => usage(e),
+    }
+}
+
+/// A schema a binary serves by name (`--schema NAME`), for [`main_with_schemas`].
+pub struct Served {
+    name: &'static str,
+    about: &'static str,
+    run: fn(Cli) -> commands::Outcome,
+}
+
+impl Served {
+    /// Serves schema `S` as `--schema name`; `about` says what it is, in `--help`.
+    pub fn new<S: Schema>(name: &'static str, about: &'static str) -> Served {
+        Served {
+            name,
+            about,
+            run: commands::run::<S>,
         }
+    }
+}
+
+/// Like [`main`], for a binary that serves several schemas: a global `--schema NAME` (or
+/// `AUTHMODEL_SCHEMA`) picks one, the first by default. The shipped `authmodel` binary serves
+/// the default models and the Auth.js-compatible layouts of [`crate::compat`] this way.
+pub fn main_with_schemas(schemas: &[Served]) -> ExitCode {
+    run_with_schemas(schemas, std::env::args_os())
+}
+
+/// Like [`run`], for a binary that serves several schemas (see [`main_with_schemas`]).
+pub fn run_with_schemas<I, T>(schemas: &[Served], args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let Some(first) = schemas.first() else {
+        eprintln!("error: this binary serves no schema");
+        return ExitCode::from(EXIT_ERROR);
     };
-    match commands::run::<S>(cli) {
+    let names: Vec<&'static str> = schemas.iter().map(|s| s.name).collect();
+    let listing: Vec<String> = schemas
+        .iter()
+        .map(|s| format!("  {:<16} {}", s.name, s.about))
+        .collect();
+    let schema = Arg::new("schema")
+        .long("schema")
+        .global(true)
+        .env("AUTHMODEL_SCHEMA")
+        .value_name("NAME")
+        .value_parser(PossibleValuesParser::new(names))
+        .default_value(first.name)
+        .help("Which models: the default ones, or the tables of an Auth.js adapter")
+        .long_help(format!(
+            "Which models the command works with:\n{}",
+            listing.join("\n")
+        ));
+    let matches = match Cli::command().arg(schema).try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(e) => return usage(e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return usage(e),
+    };
+    let name = matches
+        .get_one::<String>("schema")
+        .map_or(first.name, String::as_str);
+    let served = schemas.iter().find(|s| s.name == name).unwrap_or(first);
+    finish((served.run)(cli))
+}
+
+/// The exit code of a parse failure; `--help` and `--version` are "errors" that print to
+/// stdout and exit 0.
+fn usage(error: clap::Error) -> ExitCode {
+    let _ = error.print();
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(EXIT_ERROR))
+}
+
+/// The exit code of a command, printing its error as one line.
+fn finish(outcome: commands::Outcome) -> ExitCode {
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("error: {}", message.replace(['\n', '\r'], " "));
