@@ -10,7 +10,9 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use sea_query::{Expr, ExprTrait, Query};
 
-use super::{RereadStmt, Target, Write, append_returning, names, placeholder, render, select};
+use super::{
+    RereadStmt, Stmt, Target, Write, append_returning, names, placeholder, render, select,
+};
 use crate::error::{Error, Result};
 use crate::schema::{Column, IdStrategy, Table};
 use crate::sql::driver::Source;
@@ -21,6 +23,10 @@ use crate::value::{Value, to_millis};
 pub(crate) struct Insert {
     /// The statement, and how its row comes back.
     pub write: Write,
+    /// The same INSERT without `RETURNING` (or, on MySQL 8, without the read back), when
+    /// every column's value is a parameter: the row as stored is then the row as sent, and
+    /// reading it back would cost a round trip on MySQL 8 and the decoding everywhere.
+    pub plain: Option<Stmt>,
     table: &'static Table,
     /// Columns whose values are generated here (UUIDs, application functions), replacing
     /// the model's value.
@@ -53,13 +59,22 @@ impl Insert {
             .filter(|(i, _)| Some(*i) != omitted)
             .map(|(_, c)| c)
             .collect();
-        let mut query = Query::insert();
-        query
-            .into_table(table.name)
-            .columns(inserted.iter().map(|c| c.name))
-            .values(inserted.iter().map(|_| placeholder()))
-            .map_err(|e| Error::Schema(format!("cannot insert into `{}`: {e}", table.name)))?
-            .returning(Query::returning().columns(names(table)));
+        // Built twice: sea-query's builders are not `Clone`.
+        let base = || -> Result<_> {
+            let mut query = Query::insert();
+            query
+                .into_table(table.name)
+                .columns(inserted.iter().map(|c| c.name))
+                .values(inserted.iter().map(|_| placeholder()))
+                .map_err(|e| Error::Schema(format!("cannot insert into `{}`: {e}", table.name)))?;
+            Ok(query)
+        };
+        let plain = omitted
+            .is_none()
+            .then(|| base().map(|query| render(target.dialect, &query, inserted.clone())))
+            .transpose()?;
+        let mut query = base()?;
+        query.returning(Query::returning().columns(names(table)));
         let mut stmt = render(target.dialect, &query, inserted.clone());
         let reread = if target.returning.insert {
             append_returning(target.dialect, &mut stmt, table);
@@ -83,6 +98,7 @@ impl Insert {
         };
         Ok(Insert {
             write: Write { stmt, reread },
+            plain,
             table,
             generated,
             omitted,
