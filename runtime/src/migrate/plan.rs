@@ -107,7 +107,7 @@ impl Planner<'_> {
             let expected = expected_type(plan, column, dialect);
             let problem = match found.column(dialect, column.name) {
                 None => "is missing".to_owned(),
-                Some(live) if !same_type(dialect, &expected, &live.sql_type) => {
+                Some(live) if !same_type(dialect, column.ty, &expected, &live.sql_type) => {
                     format!("is `{}`, not `{expected}`", live.sql_type)
                 }
                 Some(_) => continue,
@@ -128,7 +128,7 @@ impl Planner<'_> {
                     added.push(column);
                 }
                 Some(live) => {
-                    if !same_type(dialect, &expected, &live.sql_type) {
+                    if !same_type(dialect, column.ty, &expected, &live.sql_type) {
                         self.drift.push(Drift::ColumnType {
                             table: table.name.to_owned(),
                             column: column.name.to_owned(),

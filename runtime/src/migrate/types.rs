@@ -3,22 +3,55 @@
 //! Entry point: `same_type`. Each catalog prints types its own way (`character varying(255)`
 //! for `varchar(255)`, `int(11)` for `int`, MariaDB's `longtext` for `json`), so both sides are
 //! normalized before they are compared. On SQLite, whose declared types are free text, two
-//! types match when they have the same affinity (a `DATETIME` column is not a `text` one: it
-//! holds numbers).
+//! types match when they have the same affinity, or when the found affinity keeps the
+//! column's values as they are (ISO text instants in a `DATETIME` column; never text in a
+//! `NUMERIC` one, which would turn "12345" into a number).
 
 use crate::dialect::Dialect;
+use crate::schema::ColumnType;
 
-/// Whether the live type `found` is the declared type `expected` on `dialect`.
-pub(crate) fn same_type(dialect: Dialect, expected: &str, found: &str) -> bool {
+/// Whether the live type `found` is the declared type `expected` on `dialect`, or another
+/// type that stores the column's values (of type `ty`) the same way: what tables made by
+/// other tools use for the same data (Prisma's `DATETIME` on SQLite, `timestamp(3)` on
+/// PostgreSQL) is not drift.
+pub(crate) fn same_type(dialect: Dialect, ty: ColumnType, expected: &str, found: &str) -> bool {
     let (expected, found) = (normalize(dialect, expected), normalize(dialect, found));
     if expected == found {
         return true;
     }
+    let base = found.split('(').next().unwrap_or_default();
     match dialect {
-        Dialect::Sqlite => affinity(&expected) == affinity(&found),
-        // MariaDB's `json` is an alias of `longtext` (with a `json_valid` check).
-        Dialect::MySql => expected == "json" && found == "longtext",
-        Dialect::Postgres => false,
+        Dialect::Sqlite => {
+            let (expected, found) = (affinity(&expected), affinity(&found));
+            expected == found
+                // NUMERIC affinity turns numeric-looking text into numbers: safe for values
+                // that are numbers already, and for instants stored as ISO text, which never
+                // look numeric; never for text or UUIDs ("12345" would become 12345).
+                || (found == "NUMERIC"
+                    && matches!(
+                        ty,
+                        ColumnType::Timestamp
+                            | ColumnType::EpochMillis
+                            | ColumnType::Bool
+                            | ColumnType::Int32
+                            | ColumnType::Int64
+                            | ColumnType::Float64
+                    ))
+        }
+        // MariaDB's `json` is an alias of `longtext` (with a `json_valid` check). Instants
+        // in `timestamp` columns read and write the same in the adapter's UTC session.
+        // (`timestamp` keeps the precision asked for, so the fraction digits must agree.)
+        Dialect::MySql => {
+            (expected == "json" && found == "longtext")
+                || (ty == ColumnType::Timestamp
+                    && matches!(base, "timestamp" | "datetime")
+                    && split_args(&found).1 == split_args(&expected).1)
+        }
+        // The adapter's sessions run in UTC, so a `timestamp` (without time zone) column
+        // holds the same instants as `timestamptz`.
+        Dialect::Postgres => {
+            ty == ColumnType::Timestamp && matches!(base, "timestamp" | "timestamptz")
+        }
     }
 }
 
@@ -120,6 +153,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn other_tools_types_for_the_same_values_are_not_drift() {
+        // Prisma and Drizzle on SQLite, PostgreSQL and MySQL.
+        assert!(same_type(
+            Dialect::Sqlite,
+            ColumnType::Timestamp,
+            "text",
+            "DATETIME"
+        ));
+        assert!(same_type(
+            Dialect::Sqlite,
+            ColumnType::Bool,
+            "integer",
+            "BOOLEAN"
+        ));
+        assert!(!same_type(
+            Dialect::Sqlite,
+            ColumnType::Text,
+            "text",
+            "DATETIME"
+        ));
+        assert!(!same_type(
+            Dialect::Sqlite,
+            ColumnType::Uuid,
+            "text",
+            "NUMERIC"
+        ));
+        assert!(same_type(
+            Dialect::Postgres,
+            ColumnType::Timestamp,
+            "timestamptz",
+            "timestamp(3) without time zone"
+        ));
+        assert!(!same_type(
+            Dialect::Postgres,
+            ColumnType::Text,
+            "text",
+            "timestamp"
+        ));
+        assert!(same_type(
+            Dialect::MySql,
+            ColumnType::Timestamp,
+            "datetime(3)",
+            "timestamp(3)"
+        ));
+    }
+
+    #[test]
     fn postgres_catalog_spellings_match_the_ddl() {
         for (expected, found) in [
             ("varchar(255)", "character varying(255)"),
@@ -128,40 +208,110 @@ mod tests {
             ("double precision", "double precision"),
             ("boolean", "boolean"),
         ] {
-            assert!(same_type(Dialect::Postgres, expected, found), "{found}");
+            assert!(
+                same_type(Dialect::Postgres, ColumnType::Text, expected, found),
+                "{found}"
+            );
         }
         assert!(!same_type(
             Dialect::Postgres,
+            ColumnType::Text,
             "timestamptz",
             "timestamp without time zone"
         ));
         assert!(!same_type(
             Dialect::Postgres,
+            ColumnType::Text,
             "varchar(255)",
             "character varying(191)"
         ));
-        assert!(!same_type(Dialect::Postgres, "uuid", "text"));
+        assert!(!same_type(
+            Dialect::Postgres,
+            ColumnType::Uuid,
+            "uuid",
+            "text"
+        ));
     }
 
     #[test]
     fn mysql_display_widths_and_aliases_are_ignored() {
-        assert!(same_type(Dialect::MySql, "int", "int(11)"));
-        assert!(same_type(Dialect::MySql, "bigint", "bigint(20)"));
-        assert!(same_type(Dialect::MySql, "boolean", "tinyint(1)"));
-        assert!(same_type(Dialect::MySql, "json", "longtext"));
-        assert!(same_type(Dialect::MySql, "datetime(3)", "DATETIME(3)"));
-        assert!(!same_type(Dialect::MySql, "datetime(3)", "datetime"));
-        assert!(!same_type(Dialect::MySql, "char(36)", "binary(16)"));
-        assert!(!same_type(Dialect::MySql, "boolean", "tinyint(4)"));
+        assert!(same_type(
+            Dialect::MySql,
+            ColumnType::Int32,
+            "int",
+            "int(11)"
+        ));
+        assert!(same_type(
+            Dialect::MySql,
+            ColumnType::Int64,
+            "bigint",
+            "bigint(20)"
+        ));
+        assert!(same_type(
+            Dialect::MySql,
+            ColumnType::Bool,
+            "boolean",
+            "tinyint(1)"
+        ));
+        assert!(same_type(
+            Dialect::MySql,
+            ColumnType::Json,
+            "json",
+            "longtext"
+        ));
+        assert!(same_type(
+            Dialect::MySql,
+            ColumnType::Timestamp,
+            "datetime(3)",
+            "DATETIME(3)"
+        ));
+        assert!(!same_type(
+            Dialect::MySql,
+            ColumnType::Timestamp,
+            "datetime(3)",
+            "datetime"
+        ));
+        assert!(!same_type(
+            Dialect::MySql,
+            ColumnType::Uuid,
+            "char(36)",
+            "binary(16)"
+        ));
+        assert!(!same_type(
+            Dialect::MySql,
+            ColumnType::Bool,
+            "boolean",
+            "tinyint(4)"
+        ));
     }
 
     #[test]
     fn sqlite_compares_affinity() {
-        assert!(same_type(Dialect::Sqlite, "text", "TEXT"));
-        assert!(same_type(Dialect::Sqlite, "text", "varchar(255)"));
-        assert!(same_type(Dialect::Sqlite, "integer", "BIGINT"));
-        assert!(!same_type(Dialect::Sqlite, "text", "DATETIME"));
-        assert!(!same_type(Dialect::Sqlite, "integer", "text"));
+        assert!(same_type(Dialect::Sqlite, ColumnType::Text, "text", "TEXT"));
+        assert!(same_type(
+            Dialect::Sqlite,
+            ColumnType::Text,
+            "text",
+            "varchar(255)"
+        ));
+        assert!(same_type(
+            Dialect::Sqlite,
+            ColumnType::Int64,
+            "integer",
+            "BIGINT"
+        ));
+        assert!(!same_type(
+            Dialect::Sqlite,
+            ColumnType::Text,
+            "text",
+            "DATETIME"
+        ));
+        assert!(!same_type(
+            Dialect::Sqlite,
+            ColumnType::Int64,
+            "integer",
+            "text"
+        ));
     }
 
     #[test]
