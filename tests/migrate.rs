@@ -185,7 +185,7 @@ async fn story(url: &str) {
         .expect("drop");
     let retype = match dialect {
         Dialect::Sqlite => None,
-        Dialect::Postgres => Some("ALTER TABLE sessions ALTER COLUMN expires TYPE timestamp"),
+        Dialect::Postgres => Some("ALTER TABLE sessions ALTER COLUMN expires TYPE text"),
         Dialect::MySql => Some("ALTER TABLE sessions MODIFY expires datetime NOT NULL"),
     };
     if let Some(retype) = retype {

@@ -49,8 +49,16 @@ pub(crate) fn same_type(dialect: Dialect, ty: ColumnType, expected: &str, found:
         }
         // The adapter's sessions run in UTC, so a `timestamp` (without time zone) column
         // holds the same instants as `timestamptz`.
+        // (A precision under 3 would drop the milliseconds every dialect keeps.)
         Dialect::Postgres => {
-            ty == ColumnType::Timestamp && matches!(base, "timestamp" | "timestamptz")
+            let precision = split_args(&found)
+                .1
+                .trim_matches(|c| c == '(' || c == ')')
+                .parse::<u32>()
+                .unwrap_or(6);
+            ty == ColumnType::Timestamp
+                && matches!(base, "timestamp" | "timestamptz")
+                && precision >= 3
         }
     }
 }
