@@ -10,7 +10,7 @@ use serde_json::Map;
 
 use crate::error::{Error, Result};
 use crate::model::AccountModel;
-use crate::schema::{Column, IdStrategy, RoleField};
+use crate::schema::{Column, IdStrategy, RoleField, camel_case};
 use crate::value::Value;
 
 /// Builds an account model from a JSON object: the provider's token response merged with the
@@ -99,7 +99,7 @@ pub fn from_json<A: AccountModel>(json: serde_json::Value) -> Result<A> {
 /// Takes the key for `column`: its Auth.js name, field name, column name, or the field's
 /// camelCase form.
 fn take(object: &mut Map<String, serde_json::Value>, column: &Column) -> Option<serde_json::Value> {
-    let camel = to_camel(column.field);
+    let camel = camel_case(column.field);
     let authjs = column.role.map(RoleField::authjs_name);
     authjs
         .into_iter()
@@ -134,22 +134,6 @@ fn missing(column: &Column) -> Result<Value> {
         "the account has no `{name}` (field `{}`)",
         column.field
     )))
-}
-
-fn to_camel(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -130,6 +130,24 @@ impl RoleField {
     }
 }
 
+/// A snake_case name in camelCase (`provider_account_id` -> `providerAccountId`), as
+/// Auth.js spells its fields.
+pub(crate) fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        match c {
+            '_' if !out.is_empty() => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The storage type of a column, before any dialect chooses its SQL spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColumnType {

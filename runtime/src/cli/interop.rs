@@ -11,7 +11,9 @@ use serde::Serialize;
 use crate::ddl::{self, TablePlan, column_type};
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::schema::{Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table};
+use crate::schema::{
+    Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table, camel_case,
+};
 
 /// An ER diagram: tables with typed, keyed columns, and who references whom.
 #[derive(Debug, Serialize)]
@@ -347,58 +349,10 @@ fn prisma_default(column: &Column) -> Option<String> {
 /// `@auth/prisma-adapter` finds every field under the name it uses (`providerAccountId`,
 /// `refresh_token`, `credentialID`), else its Rust field in camelCase.
 fn field_name(column: &Column) -> String {
-    if let Some(role) = column.role
-        && let Some(name) = authjs_name(role)
-    {
-        return name.to_owned();
+    match column.role {
+        Some(role) if role != RoleField::AccountExtra => role.authjs_name().to_owned(),
+        _ => camel_case(column.field.strip_prefix("r#").unwrap_or(column.field)),
     }
-    let field = column.field.strip_prefix("r#").unwrap_or(column.field);
-    let mut out = String::with_capacity(field.len());
-    let mut upper = false;
-    for c in field.chars() {
-        match c {
-            '_' if !out.is_empty() => upper = true,
-            c if upper => {
-                out.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn authjs_name(role: RoleField) -> Option<&'static str> {
-    use RoleField::*;
-    Some(match role {
-        UserId | AccountId | SessionId | AuthenticatorId => "id",
-        UserEmail => "email",
-        UserEmailVerified => "emailVerified",
-        UserName => "name",
-        UserImage => "image",
-        AccountUserId | SessionUserId | AuthenticatorUserId => "userId",
-        AccountType => "type",
-        AccountProvider => "provider",
-        AccountProviderAccountId | AuthenticatorProviderAccountId => "providerAccountId",
-        AccountRefreshToken => "refresh_token",
-        AccountAccessToken => "access_token",
-        AccountExpiresAt => "expires_at",
-        AccountTokenType => "token_type",
-        AccountScope => "scope",
-        AccountIdToken => "id_token",
-        AccountSessionState => "session_state",
-        SessionToken => "sessionToken",
-        SessionExpires | VerificationExpires => "expires",
-        VerificationIdentifier => "identifier",
-        VerificationToken => "token",
-        AuthenticatorCredentialId => "credentialID",
-        AuthenticatorCredentialPublicKey => "credentialPublicKey",
-        AuthenticatorCounter => "counter",
-        AuthenticatorCredentialDeviceType => "credentialDeviceType",
-        AuthenticatorCredentialBackedUp => "credentialBackedUp",
-        AuthenticatorTransports => "transports",
-        AccountExtra => return None,
-    })
 }
 
 /// The Prisma model of a role: the names `@auth/prisma-adapter` calls (`prisma.account`).
