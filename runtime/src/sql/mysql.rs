@@ -80,47 +80,8 @@ impl Executor {
         &self.counter
     }
 
-    /// Runs `call`; returns its first row.
-    pub async fn fetch_optional(
-        &self,
-        _access: Access,
-        call: Call<'_>,
-    ) -> Result<Option<Vec<Value>>> {
-        let arguments = arguments(&call)?;
-        self.counter.add(1);
-        let row = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
-            .persistent(call.cached)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| map_error(e, call.tables))?;
-        row.map(|row| decode_row(&row, call.tables)).transpose()
-    }
-
-    /// Runs `call`; returns every row.
-    pub async fn fetch_all(&self, _access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
-        let arguments = arguments(&call)?;
-        self.counter.add(1);
-        let rows = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
-            .persistent(call.cached)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| map_error(e, call.tables))?;
-        rows.iter()
-            .map(|row| decode_row(row, call.tables))
-            .collect()
-    }
-
-    /// Runs a statement without rows; returns the rows changed.
-    pub async fn execute(&self, call: Call<'_>) -> Result<u64> {
-        let arguments = arguments(&call)?;
-        self.counter.add(1);
-        let done = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
-            .persistent(call.cached)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| map_error(e, call.tables))?;
-        Ok(done.rows_affected())
-    }
+    // fetch_optional, fetch_all, execute: the same on every sqlx server.
+    super::server::pool_statements!();
 
     /// Runs DDL one statement at a time: MySQL commits each DDL statement on its own, so a
     /// transaction would change nothing.
