@@ -13,7 +13,7 @@ use crate::value::Value;
 
 use super::SqlAdapter;
 use super::driver::{Access, Call};
-use super::statements::{Insert, Statements, Stmt, Updates, Write};
+use super::statements::{Insert, Keys, Statements, Stmt, Updates, Write};
 
 impl<S: Schema> SqlAdapter<S> {
     fn statements(&self) -> &Statements {
@@ -95,6 +95,15 @@ fn key(column: &Column, id: &str) -> Option<Value> {
     Value::parse_id(column.ty, id)
 }
 
+/// The (provider, provider account id) key of the three account lookups; `None` when either
+/// cannot be a value of its column.
+fn account_key(keys: &Keys, provider: &str, provider_account_id: &str) -> Option<[Value; 2]> {
+    Some([
+        key(keys.account_provider, provider)?,
+        key(keys.account_provider_account_id, provider_account_id)?,
+    ])
+}
+
 impl<S: Schema> Adapter<S> for SqlAdapter<S> {
     fn create_user(&self, user: S::User) -> BoxFuture<'_, Result<S::User>> {
         Box::pin(async move { self.insert(&self.statements().insert_user, user).await })
@@ -127,15 +136,10 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
     ) -> BoxFuture<'a, Result<Option<S::User>>> {
         Box::pin(async move {
             let statements = self.statements();
-            let keys = &statements.keys;
-            let (Some(provider), Some(account)) = (
-                key(keys.account_provider, provider),
-                key(keys.account_provider_account_id, provider_account_id),
-            ) else {
+            let Some(account) = account_key(&statements.keys, provider, provider_account_id) else {
                 return Ok(None);
             };
-            self.one(&statements.user_by_account, &[provider, account])
-                .await
+            self.one(&statements.user_by_account, &account).await
         })
     }
 
@@ -199,15 +203,10 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
     ) -> BoxFuture<'a, Result<Option<S::Account>>> {
         Box::pin(async move {
             let statements = self.statements();
-            let keys = &statements.keys;
-            let (Some(provider), Some(account)) = (
-                key(keys.account_provider, provider),
-                key(keys.account_provider_account_id, provider_account_id),
-            ) else {
+            let Some(account) = account_key(&statements.keys, provider, provider_account_id) else {
                 return Ok(None);
             };
-            self.write(&statements.unlink_account, &[provider, account])
-                .await
+            self.write(&statements.unlink_account, &account).await
         })
     }
 
@@ -218,14 +217,10 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
     ) -> BoxFuture<'a, Result<Option<S::Account>>> {
         Box::pin(async move {
             let statements = self.statements();
-            let keys = &statements.keys;
-            let (Some(provider), Some(account)) = (
-                key(keys.account_provider, provider),
-                key(keys.account_provider_account_id, provider_account_id),
-            ) else {
+            let Some(account) = account_key(&statements.keys, provider, provider_account_id) else {
                 return Ok(None);
             };
-            self.one(&statements.account, &[provider, account]).await
+            self.one(&statements.account, &account).await
         })
     }
 
