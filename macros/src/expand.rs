@@ -2,7 +2,7 @@
 //! role trait, the spanned type checks, and the patch type.
 //!
 //! Entry point: [`derive`]. Everything emitted names the runtime by absolute path through
-//! `__private`, inside `const _: () = { ... };` except the patch type, which users name.
+//! `__private_0_1`, inside `const _: () = { ... };` except the patch type, which users name.
 //! Column positions are const expressions, so a flattened model's width is the embedded
 //! model's own column count, known only to the compiler.
 
@@ -63,7 +63,7 @@ impl Layout {
 
 fn expand(model: &Model) -> TokenStream {
     let krate = &model.krate;
-    let p = quote!(#krate::__private);
+    let p = quote!(#krate::__private_0_1);
     let ident = &model.original.ident;
     let vis = &model.original.vis;
     let type_name = ident.to_string();
@@ -482,7 +482,7 @@ fn stub(input: &DeriveInput) -> TokenStream {
     let ident = &input.ident;
     let vis = &input.vis;
     let patch = format_ident!("{}Patch", ident);
-    let p = quote!(::authmodel::__private);
+    let p = quote!(::authmodel::__private_0_1);
     quote! {
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
         #vis struct #patch {}

@@ -27,7 +27,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::authmodel));
     let ident = &attrs.ident;
-    let p = quote!(#krate::__private);
+    let p = quote!(#krate::__private_0_1);
     let slot = |given: &Option<syn::Type>, default: &str| -> TokenStream {
         match given {
             // Spanned on the user's type: "`X` is not a user model" points at `X`.

@@ -68,7 +68,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         .krate
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::authmodel));
-    let p = quote!(#krate::__private);
+    let p = quote!(#krate::__private_0_1);
     let ident = &attrs.ident;
     let type_name = ident.to_string();
     let to_text = texts.iter().map(|(v, t)| quote!(#ident::#v => #t));

@@ -2,7 +2,7 @@
 //! role fields, the primary-key strategies by type, and field decoding.
 //!
 //! Entry points: the [`role_types`] traits (one per contract field, implemented for the types
-//! that field accepts), [`IdType`] and [`decode`]. Reached through `authmodel::__private`.
+//! that field accepts), [`IdType`] and [`decode`]. Reached through `authmodel::__private_0_1`.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

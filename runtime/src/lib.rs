@@ -49,7 +49,7 @@ pub use value::{ColumnValue, Value};
 
 /// What the derives' output names. Not a public API: it may change in any release.
 #[doc(hidden)]
-pub mod __private {
+pub mod __private_0_1 {
     pub use crate::derive_support::{
         IdType, STUB_TABLE, decode, encode, has_column, has_primary_key, references_user_key,
         role_types, same_role, share_column, text_of,
