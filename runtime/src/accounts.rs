@@ -8,9 +8,9 @@
 
 use serde_json::Map;
 
+use crate::descriptor::{Column, IdStrategy, RoleField, camel_case};
 use crate::error::{Error, Result};
-use crate::model::AccountModel;
-use crate::schema::{Column, IdStrategy, RoleField, camel_case};
+use crate::traits::AccountModel;
 use crate::value::Value;
 
 /// Builds an account model from a JSON object: the provider's token response merged with the
@@ -121,8 +121,10 @@ fn missing(column: &Column) -> Result<Value> {
     );
     if generated {
         return Ok(match column.ty {
-            crate::schema::ColumnType::Uuid => Value::Uuid(uuid::Uuid::nil()),
-            crate::schema::ColumnType::Int32 | crate::schema::ColumnType::Int64 => Value::Int(0),
+            crate::descriptor::ColumnType::Uuid => Value::Uuid(uuid::Uuid::nil()),
+            crate::descriptor::ColumnType::Int32 | crate::descriptor::ColumnType::Int64 => {
+                Value::Int(0)
+            }
             _ => Value::Text(String::new()),
         });
     }

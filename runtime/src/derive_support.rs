@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::descriptor::{Column, IdStrategy, Role, Table};
 use crate::error::Error;
-use crate::schema::{Column, IdStrategy, Role, Table};
 use crate::value::{ColumnValue, Value, ValueError};
 
 /// A type that can be a primary key, and how its values are produced by default.
@@ -171,7 +171,7 @@ pub const STUB_TABLE: Table = Table {
     type_name: "",
     role: Role::User,
     columns: &[],
-    key_naming: crate::schema::KeyNaming::Postgres,
+    key_naming: crate::descriptor::KeyNaming::Postgres,
 };
 
 /// One trait per contract field, implemented for the Rust types the field may have. The

@@ -5,7 +5,6 @@
 //! (`update_user`, `update_authenticator_counter`).
 
 use crate::dialect::Dialect;
-use crate::value::ValueError;
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -66,7 +65,7 @@ pub enum Error {
     /// default for a table that has rows, a table that was not created from these models).
     /// Raised before any statement runs.
     #[error("migration refused: {0}")]
-    Migration(#[from] crate::migrate::Refusal),
+    Migration(#[from] Refusal),
     /// Any other failure reported by the database or its driver.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -81,5 +80,119 @@ impl Error {
     /// Whether this is a unique-key conflict.
     pub fn is_conflict(&self) -> bool {
         matches!(self, Error::Conflict { .. })
+    }
+}
+
+/// Why a [`Value`] could not become a field's Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// The value is of another kind than the field's type.
+    #[error("expected {expected}, found {found}")]
+    Mismatch {
+        /// The kind the field needs.
+        expected: &'static str,
+        /// The kind that arrived.
+        found: &'static str,
+    },
+    /// `NULL` arrived for a field that is not an `Option`.
+    #[error("unexpected null")]
+    UnexpectedNull,
+    /// An integer does not fit the field's type.
+    #[error("integer {0} out of range")]
+    OutOfRange(i64),
+    /// The value is of the right kind but malformed (bad JSON for a typed JSON field, say).
+    #[error("{0}")]
+    Invalid(String),
+    /// `Patch::set` was given a position that is not a patchable column (out of range, or the
+    /// primary key).
+    #[error("no patchable column at position {0}")]
+    NotPatchable(usize),
+}
+
+/// Why a plan cannot be applied as it is. Returned as [`Error::Migration`] by [`Plan::check`],
+/// [`apply`] and [`migrate`], before any statement runs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// A `NOT NULL` column without a default cannot be added to a table that has rows, nor on
+    /// SQLite at all.
+    #[error(
+        "cannot add `{table}.{column}`: it is NOT NULL without a default and {reason}; give the \
+         field a default (`#[auth(default = ...)]`), make it an `Option`, or add and fill it in \
+         a migration of your own"
+    )]
+    RequiredColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// `` `t` has rows `` or `SQLite cannot add one to an existing table`.
+        reason: String,
+    },
+    /// An existing table lacks a column of the models' primary key, or has it with another
+    /// type: it was not created from these models.
+    #[error(
+        "table `{table}` exists but its primary key column `{column}` {problem}: it was not \
+         created from these models; point --database-url at the right database, or rename \
+         the table or the model"
+    )]
+    ForeignTable {
+        /// The table.
+        table: String,
+        /// The primary key column.
+        column: String,
+        /// `is missing`, or `is \`integer\`, not \`uuid\``.
+        problem: String,
+    },
+    /// A view (or another relation) holds the name of a model's table.
+    #[error("`{name}` is a view, not a table: drop it or rename the model's table")]
+    NotATable {
+        /// The view's name.
+        name: String,
+    },
+    /// MySQL cannot index a `text` or `blob` column without a prefix length.
+    #[error(
+        "cannot create index `{index}`: `{table}.{column}` is `{found}`, which MySQL cannot \
+         index; change the column to a bounded varchar first"
+    )]
+    Unindexable {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The index the models need.
+        index: String,
+        /// The column's type in the database.
+        found: String,
+    },
+    /// An index name the plan needs is taken by another index or relation.
+    #[error("cannot create index `{name}` on `{table}`: the name is taken by {taken_by}")]
+    NameTaken {
+        /// The table.
+        table: String,
+        /// The index name.
+        name: String,
+        /// What holds it: `` an index on `t` (a, b) `` or `` the table `t` ``.
+        taken_by: String,
+    },
+    /// A unique column added with one default to a table with two or more rows: every row
+    /// would hold the same value, so the unique index would fail.
+    #[error(
+        "cannot add unique column `{table}.{column}` with a default: the rows of `{table}` \
+         would all hold the default and collide in `{index}`; make the field an `Option`"
+    )]
+    SharedDefault {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The unique index.
+        index: String,
+    },
+}
+
+impl From<crate::dialect::UnknownDialect> for Error {
+    fn from(e: crate::dialect::UnknownDialect) -> Error {
+        Error::InvalidInput(e.to_string())
     }
 }

@@ -14,24 +14,33 @@
 // where the default models are declared with the same derive.
 extern crate self as authmodel;
 
+// The ground floor: descriptors, values, the model traits, one error type, the dialects.
 pub mod accounts;
+mod derive_support;
+pub mod descriptor;
+pub mod dialect;
+pub mod error;
+pub mod traits;
+pub mod value;
+
+// The layers, each a folder; data flows down, never back up (docs/ARCHITECTURE.md).
 pub mod adapter;
 #[cfg(feature = "cli")]
 pub mod cli;
-pub mod compat;
-pub mod ddl;
-mod derive_support;
-pub mod dialect;
-pub mod error;
-pub mod memory;
 pub mod migrate;
-pub mod model;
 pub mod models;
-pub mod schema;
-pub mod sql;
+pub mod statements;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod value;
+
+// The paths the crate had before its layers were folders, kept so that no user's `use` breaks.
+pub use adapter::{memory, sql};
+#[doc(hidden)]
+pub use descriptor as schema;
+pub use models::compat;
+pub use statements::ddl;
+#[doc(hidden)]
+pub use traits as model;
 
 pub use adapter::{Adapter, BoxFuture};
 pub use authmodel_macros::AuthEnum;
@@ -42,10 +51,25 @@ pub use ddl::CreateOptions;
 pub use dialect::Dialect;
 pub use error::{Error, Result};
 pub use memory::MemoryAdapter;
-pub use model::{Model, Patch, Schema};
 pub use models::DefaultSchema;
-pub use sql::{Options, SqlAdapter, Synchronous, connect};
+pub use sql::{Options, SqlAdapter, Synchronous};
+pub use traits::{Model, Patch, Schema};
 pub use value::{ColumnValue, Value};
+
+/// Connects to the database `url` names with the default models, creating their tables when
+/// missing: `SqlAdapter::<DefaultSchema>::connect(url, Options::default().synchronize(true))`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> authmodel::Result<()> {
+/// let auth = authmodel::connect("sqlite::memory:").await?;
+/// # let _ = auth;
+/// # Ok(())
+/// # }
+/// ```
+pub async fn connect(url: &str) -> Result<SqlAdapter<DefaultSchema>> {
+    SqlAdapter::connect(url, Options::default().synchronize(true)).await
+}
 
 /// What the derives' output names. Not a public API: it may change in any release.
 #[doc(hidden)]
@@ -54,13 +78,13 @@ pub mod __private_0_1 {
         IdType, STUB_TABLE, decode, encode, has_column, has_primary_key, references_user_key,
         role_types, same_role, share_column, text_of,
     };
+    pub use crate::descriptor::{
+        Column, ColumnType, DefaultValue, IdStrategy, KeyNaming, Role, RoleField, Table,
+    };
     pub use crate::error::Error;
-    pub use crate::model::{
+    pub use crate::traits::{
         AccountModel, AuthenticatorModel, Model, Patch, PatchOf, Schema, SessionModel, UserModel,
         VerificationTokenModel,
-    };
-    pub use crate::schema::{
-        Column, ColumnType, DefaultValue, IdStrategy, KeyNaming, Role, RoleField, Table,
     };
     pub use crate::value::{ColumnValue, Value, ValueError};
     pub use ::core;

@@ -6,7 +6,8 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
-use crate::schema::ColumnType;
+use crate::descriptor::{ColumnType, IdStrategy};
+pub use crate::error::ValueError;
 
 /// One column's value, independent of the database that stores it.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,32 +137,6 @@ impl Value {
             _ => None,
         }
     }
-}
-
-/// Why a [`Value`] could not become a field's Rust type.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ValueError {
-    /// The value is of another kind than the field's type.
-    #[error("expected {expected}, found {found}")]
-    Mismatch {
-        /// The kind the field needs.
-        expected: &'static str,
-        /// The kind that arrived.
-        found: &'static str,
-    },
-    /// `NULL` arrived for a field that is not an `Option`.
-    #[error("unexpected null")]
-    UnexpectedNull,
-    /// An integer does not fit the field's type.
-    #[error("integer {0} out of range")]
-    OutOfRange(i64),
-    /// The value is of the right kind but malformed (bad JSON for a typed JSON field, say).
-    #[error("{0}")]
-    Invalid(String),
-    /// `Patch::set` was given a position that is not a patchable column (out of range, or the
-    /// primary key).
-    #[error("no patchable column at position {0}")]
-    NotPatchable(usize),
 }
 
 /// A Rust type that can be a model field: how it is declared, stored and read back.
@@ -409,6 +384,26 @@ impl ColumnValue for time::OffsetDateTime {
 /// precision everywhere makes a value read back equal to the value written.
 pub fn to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(3)
+}
+
+// Id generation yields a `Value`, so it lives with the values, not with the descriptors
+// that name the strategy (descriptors sit below values).
+impl IdStrategy {
+    /// The id a new row gets in a column of type `ty`, or `None` when the database assigns
+    /// it (autoincrement) or the application's value is kept (provided). A UUID strategy on a
+    /// text column yields the hyphenated text.
+    pub fn generate(self, ty: ColumnType) -> Option<Value> {
+        let uuid = match self {
+            IdStrategy::UuidV4 => uuid::Uuid::new_v4(),
+            IdStrategy::UuidV7 => uuid::Uuid::now_v7(),
+            IdStrategy::Generated(generate) => return Some(Value::Text(generate())),
+            IdStrategy::AutoIncrement | IdStrategy::Provided => return None,
+        };
+        Some(match ty {
+            ColumnType::Uuid => Value::Uuid(uuid),
+            _ => Value::Text(uuid.hyphenated().to_string()),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::ddl::{self, CreateOptions};
+use crate::adapter::sql::{Options, SqlAdapter};
 use crate::dialect::Dialect;
 use crate::error::Error;
 use crate::migrate::{self, LiveSchema, Plan, Step};
-use crate::model::Schema;
-use crate::sql::{Options, SqlAdapter};
+use crate::statements::ddl::{self, CreateOptions};
+use crate::traits::Schema;
 
 use super::templates::{Template, Templates};
 use super::{

@@ -8,12 +8,12 @@
 
 use serde::Serialize;
 
-use crate::ddl::{self, TablePlan, column_type};
-use crate::dialect::Dialect;
-use crate::error::Result;
-use crate::schema::{
+use crate::descriptor::{
     Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table, camel_case,
 };
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::statements::ddl::{self, TablePlan, column_type};
 
 /// An ER diagram: tables with typed, keyed columns, and who references whom.
 #[derive(Debug, Serialize)]

@@ -34,7 +34,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::dialect::Dialect;
-use crate::model::Schema;
+use crate::traits::Schema;
 
 /// The exit code of an error: the same as a usage error's, as clap exits.
 pub const EXIT_ERROR: u8 = 2;
@@ -81,7 +81,7 @@ impl Served {
 
 /// Like [`main`], for a binary that serves several schemas: a global `--schema NAME` (or
 /// `AUTHMODEL_SCHEMA`) picks one, the first by default. The shipped `authmodel` binary serves
-/// the default models and the Auth.js-compatible layouts of [`crate::compat`] this way.
+/// the default models and the Auth.js-compatible layouts of [`crate::models::compat`] this way.
 pub fn main_with_schemas(schemas: &[Served]) -> ExitCode {
     run_with_schemas(schemas, std::env::args_os())
 }

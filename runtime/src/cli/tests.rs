@@ -4,8 +4,8 @@
 use super::interop;
 use super::templates::{Template, Templates};
 use crate::dialect::Dialect;
-use crate::model::Schema;
 use crate::models::DefaultSchema;
+use crate::traits::Schema;
 
 #[derive(serde::Serialize)]
 struct Empty {

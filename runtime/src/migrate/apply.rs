@@ -7,10 +7,10 @@
 //! leaves the statements before it applied; the error says how many, and a new diff plans only
 //! what is still missing.
 
+use crate::adapter::sql::SqlAdapter;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::model::Schema;
-use crate::sql::SqlAdapter;
+use crate::traits::Schema;
 
 use super::Plan;
 

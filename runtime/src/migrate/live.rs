@@ -10,13 +10,13 @@
 //! or a rusqlite version other than ours; and it decodes catalog rows with panicking getters.
 //! The queries here are few, return text only, and run through the adapter's own driver.
 
+use crate::adapter::sql::SqlAdapter;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::model::Schema;
-use crate::sql::SqlAdapter;
+use crate::traits::Schema;
 use crate::value::Value;
 
-use super::catalog::{self, Query};
+use crate::statements::catalog::{self, Query};
 
 /// What a database holds, as far as a diff needs to know.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -123,7 +123,7 @@ pub(crate) fn same_name(dialect: Dialect, a: &str, b: &str, table: bool) -> bool
 /// [`Error::InvalidInput`] for a MySQL connection that names no database.
 pub async fn read_schema<S: Schema>(adapter: &SqlAdapter<S>) -> Result<LiveSchema> {
     let dialect = adapter.dialect();
-    if dialect == Dialect::MySql {
+    if dialect.catalog_needs_current_database() {
         let rows = fetch(adapter, catalog::current_database(dialect), Vec::new()).await?;
         if rows
             .first()
@@ -280,7 +280,7 @@ fn assemble(
             }
             None => t.indexes.push(LiveIndex {
                 primary: truthy(primary.as_deref())
-                    || (dialect == Dialect::MySql && name == "PRIMARY"),
+                    || dialect.primary_key_name() == Some(name.as_str()),
                 name,
                 columns: vec![column],
                 unique: truthy(unique.as_deref()),

@@ -35,10 +35,8 @@
 //! ```
 
 mod apply;
-mod catalog;
 mod live;
 mod plan;
-mod sql;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -48,11 +46,13 @@ use std::fmt;
 pub use self::apply::apply;
 pub use self::live::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable, read_schema};
 pub use self::plan::plan;
+pub use crate::error::Refusal;
 
+use crate::adapter::sql::SqlAdapter;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::model::Schema;
-use crate::sql::SqlAdapter;
+use crate::statements::alter;
+use crate::traits::Schema;
 
 /// What it takes to bring a database to the models: steps, drift and refusals.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,88 +189,6 @@ pub enum Drift {
     },
 }
 
-/// Why a plan cannot be applied as it is. Returned as [`Error::Migration`] by [`Plan::check`],
-/// [`apply`] and [`migrate`], before any statement runs.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Refusal {
-    /// A `NOT NULL` column without a default cannot be added to a table that has rows, nor on
-    /// SQLite at all.
-    #[error(
-        "cannot add `{table}.{column}`: it is NOT NULL without a default and {reason}; give the \
-         field a default (`#[auth(default = ...)]`), make it an `Option`, or add and fill it in \
-         a migration of your own"
-    )]
-    RequiredColumn {
-        /// The table.
-        table: String,
-        /// The column.
-        column: String,
-        /// `` `t` has rows `` or `SQLite cannot add one to an existing table`.
-        reason: String,
-    },
-    /// An existing table lacks a column of the models' primary key, or has it with another
-    /// type: it was not created from these models.
-    #[error(
-        "table `{table}` exists but its primary key column `{column}` {problem}: it was not \
-         created from these models; point --database-url at the right database, or rename \
-         the table or the model"
-    )]
-    ForeignTable {
-        /// The table.
-        table: String,
-        /// The primary key column.
-        column: String,
-        /// `is missing`, or `is \`integer\`, not \`uuid\``.
-        problem: String,
-    },
-    /// A view (or another relation) holds the name of a model's table.
-    #[error("`{name}` is a view, not a table: drop it or rename the model's table")]
-    NotATable {
-        /// The view's name.
-        name: String,
-    },
-    /// MySQL cannot index a `text` or `blob` column without a prefix length.
-    #[error(
-        "cannot create index `{index}`: `{table}.{column}` is `{found}`, which MySQL cannot \
-         index; change the column to a bounded varchar first"
-    )]
-    Unindexable {
-        /// The table.
-        table: String,
-        /// The column.
-        column: String,
-        /// The index the models need.
-        index: String,
-        /// The column's type in the database.
-        found: String,
-    },
-    /// An index name the plan needs is taken by another index or relation.
-    #[error("cannot create index `{name}` on `{table}`: the name is taken by {taken_by}")]
-    NameTaken {
-        /// The table.
-        table: String,
-        /// The index name.
-        name: String,
-        /// What holds it: `` an index on `t` (a, b) `` or `` the table `t` ``.
-        taken_by: String,
-    },
-    /// A unique column added with one default to a table with two or more rows: every row
-    /// would hold the same value, so the unique index would fail.
-    #[error(
-        "cannot add unique column `{table}.{column}` with a default: the rows of `{table}` \
-         would all hold the default and collide in `{index}`; make the field an `Option`"
-    )]
-    SharedDefault {
-        /// The table.
-        table: String,
-        /// The column.
-        column: String,
-        /// The unique index.
-        index: String,
-    },
-}
-
 impl Plan {
     /// Whether there is nothing to do: no step (drift may remain).
     pub fn is_empty(&self) -> bool {
@@ -315,7 +233,7 @@ impl Plan {
                 Change::CreateIndex { table, .. } => !created(table),
                 _ => true,
             })
-            .filter_map(|step| sql::revert(self.dialect, &step.change))
+            .filter_map(|step| revert(self.dialect, &step.change))
             .collect()
     }
 
@@ -480,4 +398,44 @@ pub async fn migrate<S: Schema>(adapter: &SqlAdapter<S>) -> Result<Plan> {
     let plan = diff(adapter).await?;
     apply(adapter, &plan).await?;
     Ok(plan)
+}
+
+/// The step that undoes `change`, if it can be undone.
+fn revert(dialect: Dialect, change: &Change) -> Option<Step> {
+    let (change, safety, statement) = match change {
+        Change::CreateTable { table } => (
+            Change::DropTable {
+                table: table.clone(),
+            },
+            Safety::Destructive,
+            alter::drop_table(table, dialect),
+        ),
+        Change::AddColumn { table, column, .. } => (
+            Change::DropColumn {
+                table: table.clone(),
+                column: column.clone(),
+            },
+            Safety::Destructive,
+            alter::drop_column(table, column, dialect),
+        ),
+        Change::CreateIndex { table, name, .. } => {
+            (
+                Change::DropIndex {
+                    table: table.clone(),
+                    name: name.clone(),
+                },
+                // An index holds no data of its own.
+                Safety::Safe,
+                alter::drop_index(table, name, dialect),
+            )
+        }
+        Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropIndex { .. } => {
+            return None;
+        }
+    };
+    Some(Step {
+        change,
+        safety,
+        statements: vec![statement],
+    })
 }

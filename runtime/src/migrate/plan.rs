@@ -6,14 +6,15 @@
 //! under any name (a unique key needs a unique index on the same columns; a plain index is
 //! served by any full index that starts with its columns).
 
-use crate::ddl::{self, CreateOptions, TablePlan, column_type};
+use crate::descriptor::{Column, IdStrategy, Key, Table};
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::schema::{Column, IdStrategy, Key, Table};
+use crate::statements::ddl::{self, CreateOptions, TablePlan, column_type};
 
 use super::live::{LiveIndex, LiveSchema, LiveTable, same_name};
 use super::types::{mysql_indexable, same_type};
-use super::{Change, Drift, Plan, Refusal, Safety, Step, sql};
+use super::{Change, Drift, Plan, Refusal, Safety, Step};
+use crate::statements::alter;
 
 /// Plans what `tables` still need in the database `live` describes, on `dialect`.
 ///
@@ -23,7 +24,7 @@ use super::{Change, Drift, Plan, Refusal, Safety, Step, sql};
 /// [`apply`](super::apply).
 pub fn plan(tables: &[&'static Table], dialect: Dialect, live: &LiveSchema) -> Result<Plan> {
     let plans = ddl::plan(tables)?;
-    if dialect == Dialect::MySql {
+    if dialect.key_byte_budget().is_some() {
         ddl::check_mysql(&plans)?;
     }
     let creates = ddl::create_tables(tables, dialect, CreateOptions::default())?;
@@ -83,7 +84,8 @@ impl Planner<'_> {
             safety: Safety::Safe,
             statements: vec![create],
         });
-        if self.dialect == Dialect::MySql {
+        // Where indexes are part of `CREATE TABLE`, the step above made them.
+        if self.dialect.indexes_inside_create_table() {
             return;
         }
         for key in plan.unique.iter().chain(&plan.indexes) {
@@ -188,7 +190,7 @@ impl Planner<'_> {
             && column.default.is_none()
             && column.id != Some(IdStrategy::AutoIncrement);
         if required {
-            let reason = if self.dialect == Dialect::Sqlite {
+            let reason = if !self.dialect.can_add_required_column() {
                 Some("SQLite cannot add one to an existing table".to_owned())
             } else if found.rows > 0 {
                 Some(format!("`{table}` has rows"))
@@ -214,7 +216,7 @@ impl Planner<'_> {
             } else {
                 Safety::Safe
             },
-            statements: vec![sql::add_column(plan, column, self.dialect)],
+            statements: vec![alter::add_column(plan, column, self.dialect)],
         });
     }
 
@@ -242,7 +244,7 @@ impl Planner<'_> {
         }
         for column in &key.columns {
             let is_new = added.iter().any(|c| c.name == column.name);
-            if dialect == Dialect::MySql
+            if dialect.indexes_need_bounded_text()
                 && !is_new
                 && let Some(live) = found.column(dialect, column.name)
                 && !mysql_indexable(&live.sql_type)
@@ -272,11 +274,12 @@ impl Planner<'_> {
     /// PostgreSQL, where they share one namespace).
     fn name_taken(&self, table: Option<&LiveTable>, name: &str) -> Option<String> {
         let dialect = self.dialect;
-        let scope: Vec<&LiveTable> = match dialect {
-            Dialect::MySql => table.into_iter().collect(),
-            _ => self.live.tables.iter().collect(),
+        let scope: Vec<&LiveTable> = if dialect.index_names_per_table() {
+            table.into_iter().collect()
+        } else {
+            self.live.tables.iter().collect()
         };
-        if dialect != Dialect::MySql
+        if !dialect.index_names_per_table()
             && let Some(relation) = scope
                 .iter()
                 .find(|t| same_name(dialect, &t.name, name, true))
@@ -332,6 +335,6 @@ fn index_step(table: &Table, key: &Key, dialect: Dialect) -> Step {
             unique: key.unique,
         },
         safety: Safety::Safe,
-        statements: vec![sql::create_index(table, key, dialect)],
+        statements: vec![alter::create_index(table, key, dialect)],
     }
 }

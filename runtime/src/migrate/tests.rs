@@ -2,10 +2,10 @@
 //! dialect, without a database.
 
 use super::*;
-use crate::ddl::{CreateOptions, create_statements};
-use crate::model::{Model, Schema};
+use crate::descriptor::{Column, ColumnType, DefaultValue, Role, Table};
 use crate::models::{DefaultSchema, User};
-use crate::schema::{Column, ColumnType, DefaultValue, Role, Table};
+use crate::statements::ddl::{CreateOptions, create_statements};
+use crate::traits::{Model, Schema};
 
 fn default_tables() -> [&'static Table; 5] {
     DefaultSchema::tables()
@@ -13,7 +13,7 @@ fn default_tables() -> [&'static Table; 5] {
 
 /// The live form of `table` as `ddl` would create it on `dialect`, with `rows` rows.
 fn live_table(table: &'static Table, dialect: Dialect, rows: u8) -> LiveTable {
-    let plans = crate::ddl::plan(&default_tables()).expect("default schema plans");
+    let plans = crate::statements::ddl::plan(&default_tables()).expect("default schema plans");
     let plan = plans
         .iter()
         .find(|p| p.table.name == table.name)
@@ -49,7 +49,11 @@ fn live_table(table: &'static Table, dialect: Dialect, rows: u8) -> LiveTable {
             .iter()
             .map(|c| LiveColumn {
                 name: c.name.to_owned(),
-                sql_type: crate::ddl::column_type(&plan.effective(c), dialect, plan.is_keyed(c)),
+                sql_type: crate::statements::ddl::column_type(
+                    &plan.effective(c),
+                    dialect,
+                    plan.is_keyed(c),
+                ),
                 nullable: c.nullable,
                 has_default: c.default.is_some(),
             })
@@ -140,7 +144,7 @@ static EXTENDED_USER: Table = Table {
     type_name: "ExtendedUser",
     role: Role::User,
     columns: &EXTENDED_COLUMNS,
-    key_naming: crate::schema::KeyNaming::Postgres,
+    key_naming: crate::descriptor::KeyNaming::Postgres,
 };
 
 static EXTENDED_COLUMNS: [Column; 8] = {

@@ -7,8 +7,8 @@
 //! column's values as they are (ISO text instants in a `DATETIME` column; never text in a
 //! `NUMERIC` one, which would turn "12345" into a number).
 
+use crate::descriptor::ColumnType;
 use crate::dialect::Dialect;
-use crate::schema::ColumnType;
 
 /// Whether the live type `found` is the declared type `expected` on `dialect`, or another
 /// type that stores the column's values (of type `ty`) the same way: what tables made by

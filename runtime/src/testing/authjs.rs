@@ -11,8 +11,8 @@ use super::fixtures::{self, Clock, get, hash_token, id_of, id_value, position, p
 use super::suite::Suite;
 use super::{RawReads, SuiteOptions};
 use crate::adapter::Adapter;
-use crate::model::{Model, Patch, Schema};
-use crate::schema::{RoleField, Table};
+use crate::descriptor::{RoleField, Table};
+use crate::traits::{Model, Patch, Schema};
 use crate::value::Value;
 
 /// The identifier of the verification tokens of cases 13 and 14.

@@ -5,9 +5,9 @@
 
 use std::fmt;
 
+use crate::descriptor::Table;
 use crate::error::Error;
-use crate::model::Model;
-use crate::schema::Table;
+use crate::traits::Model;
 use crate::value::{Value, to_millis};
 
 /// A check that did not hold, before [`super::Suite`] names the case it belongs to.

@@ -21,9 +21,9 @@ use super::fixtures::{
 use super::suite::Suite;
 use super::webauthn::authenticators;
 use crate::adapter::{Adapter, BoxFuture};
+use crate::descriptor::{RoleField, Table};
 use crate::error::Error;
-use crate::model::{Model, Schema};
-use crate::schema::{RoleField, Table};
+use crate::traits::{Model, Schema};
 use crate::value::{Value, to_millis};
 
 /// How many `useVerificationToken` calls race in case 29.

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::SuiteOptions;
 use super::check::{Check, Plain};
-use crate::model::Model;
-use crate::schema::{Column, ColumnType, DefaultValue, RoleField, Table};
+use crate::descriptor::{Column, ColumnType, DefaultValue, RoleField, Table};
+use crate::traits::Model;
 use crate::value::{Value, to_millis};
 
 /// How Auth.js's test suite hashes a verification token: the SHA-256 hex digest of the
@@ -168,7 +168,7 @@ pub(crate) fn row<M: Model>(
                 table.type_name,
                 if column.role.is_some() {
                     "(this role field is one the suite sets: report it)"
-                } else if table.role == crate::schema::Role::User {
+                } else if table.role == crate::descriptor::Role::User {
                     "with_user_extra"
                 } else {
                     "with_extra"

@@ -48,8 +48,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::adapter::Adapter;
-use crate::model::Schema;
-use crate::schema::Role;
+use crate::descriptor::Role;
+use crate::traits::Schema;
 use crate::value::{ColumnValue, Value};
 
 mod authjs;

@@ -1,15 +1,15 @@
 //! Reads that bypass the adapter under test: how the suite sees what was really stored.
 //!
 //! Entry point: [`RawReads`], implemented here for [`MemoryAdapter`] (its own tables) and
-//! [`SqlAdapter`] (hand-written `SELECT`s through [`SqlAdapter::raw_select`]).
+//! [`SqlAdapter`] (the statements layer's `SELECT` by key, run through [`SqlAdapter::raw_select`]).
 
 use crate::adapter::BoxFuture;
-use crate::dialect::Dialect;
+use crate::adapter::memory::MemoryAdapter;
+use crate::adapter::sql::SqlAdapter;
+use crate::descriptor::RoleField;
 use crate::error::Result;
-use crate::memory::MemoryAdapter;
-use crate::model::{Model, Schema};
-use crate::schema::{RoleField, Table};
-use crate::sql::SqlAdapter;
+use crate::statements::contract;
+use crate::traits::{Model, Schema};
 use crate::value::Value;
 
 /// One read per model, by its natural key, that does not go through the adapter under test
@@ -101,13 +101,12 @@ impl<S: Schema> RawReads<S> for MemoryAdapter<S> {
 }
 
 impl<S: Schema> SqlAdapter<S> {
-    /// Reads the first row of `M`'s table whose key columns equal `values`, with a
-    /// hand-written `SELECT` of every column in descriptor order.
+    /// Reads the first row of `M`'s table whose key columns equal `values`, with the
+    /// statements layer's `SELECT` by key run as raw SQL: not through the contract's code.
     async fn raw_one<M: Model>(&self, fields: &[RoleField], values: &[&str]) -> Result<Option<M>> {
         let table = M::TABLE;
-        let dialect = self.dialect();
         let mut params = Vec::with_capacity(fields.len());
-        let mut conditions = Vec::with_capacity(fields.len());
+        let mut key = Vec::with_capacity(fields.len());
         for (field, text) in fields.iter().zip(values) {
             let Some(column) = table.column(*field) else {
                 return Err(crate::Error::Schema(format!(
@@ -120,42 +119,15 @@ impl<S: Schema> SqlAdapter<S> {
                 return Ok(None);
             };
             params.push(value);
-            let placeholder = match dialect {
-                Dialect::Postgres => format!("${}", params.len()),
-                Dialect::Sqlite | Dialect::MySql => "?".to_owned(),
-            };
-            conditions.push(format!("{} = {placeholder}", quote(dialect, column.name)));
+            key.push(column);
         }
-        let sql = select_sql(dialect, table, &conditions);
-        self.raw_select(&sql, params, table)
+        let select = contract::select(self.dialect(), table, &key, false);
+        self.raw_select(&select.sql, params, table)
             .await?
             .into_iter()
             .next()
             .map(M::from_values)
             .transpose()
-    }
-}
-
-/// `SELECT <every column> FROM <table> WHERE <conditions>`, identifiers quoted per dialect.
-fn select_sql(dialect: Dialect, table: &Table, conditions: &[String]) -> String {
-    let columns: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| quote(dialect, c.name))
-        .collect();
-    format!(
-        "SELECT {} FROM {} WHERE {}",
-        columns.join(", "),
-        quote(dialect, table.name),
-        conditions.join(" AND ")
-    )
-}
-
-/// An identifier from a descriptor, quoted for the dialect (a quote inside is doubled).
-fn quote(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::MySql => format!("`{}`", name.replace('`', "``")),
-        Dialect::Sqlite | Dialect::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
     }
 }
 
@@ -192,25 +164,5 @@ impl<S: Schema> RawReads<S> for SqlAdapter<S> {
         credential_id: &'a str,
     ) -> BoxFuture<'a, Result<Option<S::Authenticator>>> {
         Box::pin(async move { self.raw_one(AUTHENTICATOR, &[credential_id]).await })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::models::{Account, VerificationToken};
-
-    #[test]
-    fn raw_selects_quote_every_identifier_per_dialect() {
-        let table = <VerificationToken as Model>::TABLE;
-        let sql = select_sql(Dialect::Postgres, table, &["\"token\" = $1".to_owned()]);
-        assert_eq!(
-            sql,
-            "SELECT \"identifier\", \"token\", \"expires\" FROM \"verification_tokens\" WHERE \"token\" = $1"
-        );
-        let table = <Account as Model>::TABLE;
-        let sql = select_sql(Dialect::MySql, table, &["`provider` = ?".to_owned()]);
-        assert!(sql.contains("`type`"), "{sql}");
-        assert_eq!(quote(Dialect::Sqlite, "a\"b"), "\"a\"\"b\"");
     }
 }

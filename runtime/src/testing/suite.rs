@@ -9,7 +9,7 @@ use super::check::{CaseResult, Check};
 use super::fixtures::Clock;
 use super::{CASES, CaseReport, Failure, Outcome, RawReads, Report, SuiteOptions};
 use crate::adapter::Adapter;
-use crate::model::Schema;
+use crate::traits::Schema;
 use crate::value::Value;
 
 /// One run of the suite: the adapter, its raw reads, and the state Auth.js's tests thread

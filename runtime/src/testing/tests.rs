@@ -4,12 +4,12 @@
 use chrono::Duration;
 
 use super::{Failure, SuiteOptions, run};
+use crate::adapter::memory::MemoryAdapter;
 use crate::adapter::{Adapter, BoxFuture, SessionPatch, UserPatch};
+use crate::descriptor::Role;
 use crate::error::{Error, Result};
-use crate::memory::MemoryAdapter;
-use crate::model::Schema;
 use crate::models::{Account, Authenticator, DefaultSchema, Session, User, VerificationToken};
-use crate::schema::Role;
+use crate::traits::Schema;
 
 type S = DefaultSchema;
 
@@ -241,8 +241,11 @@ impl Adapter<S> for Faulty {
                 let rows = self.inner.find_rows(
                     Role::VerificationToken,
                     &[
-                        (crate::schema::RoleField::VerificationIdentifier, identifier),
-                        (crate::schema::RoleField::VerificationToken, token),
+                        (
+                            crate::descriptor::RoleField::VerificationIdentifier,
+                            identifier,
+                        ),
+                        (crate::descriptor::RoleField::VerificationToken, token),
                     ],
                 )?;
                 rows.into_iter()

@@ -12,9 +12,9 @@ use super::check::{
 use super::fixtures::{self, id_of, id_value, position, put, random_int, uuid};
 use super::suite::Suite;
 use crate::adapter::Adapter;
+use crate::descriptor::{RoleField, Table};
 use crate::error::Error;
-use crate::model::{Model, Schema};
-use crate::schema::{RoleField, Table};
+use crate::traits::{Model, Schema};
 use crate::value::Value;
 
 impl<S, A, R> Suite<'_, S, A, R>

@@ -1,0 +1,143 @@
+//! The Auth.js adapter contract, as one object-safe trait.
+//!
+//! Entry points: [`Adapter`] (every operation of the contract) and [`BoxFuture`]. The
+//! implementations are [`crate::SqlAdapter`] (SQLite, PostgreSQL, MySQL) and
+//! [`crate::MemoryAdapter`]; an application may write its own for any storage and prove it
+//! with [`crate::testing`].
+//!
+//! Ids are strings at this boundary, as in Auth.js: an id that cannot be one of the schema's
+//! (a UUID where ids are integers) is not found, `Ok(None)`, never an error.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::error::Result;
+use crate::traits::{Model, Schema};
+
+pub mod memory;
+pub mod sql;
+
+/// A boxed `Send` future: what every operation returns, so `Arc<dyn Adapter<S>>` works.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The patch type of schema `S`'s user model.
+pub type UserPatch<S> = <<S as Schema>::User as Model>::Patch;
+/// A session with its user, as `get_session_and_user` returns them.
+pub type SessionAndUser<S> = (<S as Schema>::Session, <S as Schema>::User);
+/// The patch type of schema `S`'s session model.
+pub type SessionPatch<S> = <<S as Schema>::Session as Model>::Patch;
+
+/// Every operation of the Auth.js adapter contract, for the models of schema `S`.
+///
+/// Lookups return `Ok(None)` when nothing matches. Writes that break a unique key return
+/// [`Error::Conflict`](crate::Error::Conflict).
+pub trait Adapter<S: Schema>: Send + Sync {
+    /// Stores a new user and returns it as stored. A generated id (UUID, autoincrement)
+    /// replaces whatever the struct held.
+    fn create_user(&self, user: S::User) -> BoxFuture<'_, Result<S::User>>;
+
+    /// The user with this id.
+    fn get_user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<S::User>>>;
+
+    /// The user with this email.
+    fn get_user_by_email<'a>(&'a self, email: &'a str) -> BoxFuture<'a, Result<Option<S::User>>>;
+
+    /// The user linked to this provider account.
+    fn get_user_by_account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::User>>>;
+
+    /// Applies a partial update and returns the whole user;
+    /// [`Error::NotFound`](crate::Error::NotFound) when there is no such user.
+    fn update_user<'a>(
+        &'a self,
+        id: &'a str,
+        patch: UserPatch<S>,
+    ) -> BoxFuture<'a, Result<S::User>>;
+
+    /// Deletes the user with their sessions, accounts and authenticators; returns the
+    /// deleted user.
+    fn delete_user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<S::User>>>;
+
+    /// Links a provider account to a user.
+    fn link_account(&self, account: S::Account) -> BoxFuture<'_, Result<S::Account>>;
+
+    /// Removes a provider account link; returns the removed account.
+    fn unlink_account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>>;
+
+    /// The account for this provider account. (Auth.js passes the provider account id first;
+    /// here both account lookups take the provider first.)
+    fn get_account<'a>(
+        &'a self,
+        provider: &'a str,
+        provider_account_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>>;
+
+    /// Stores a new session.
+    fn create_session(&self, session: S::Session) -> BoxFuture<'_, Result<S::Session>>;
+
+    /// The session with this token and its user, read in one statement.
+    fn get_session_and_user<'a>(
+        &'a self,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SessionAndUser<S>>>>;
+
+    /// Applies a partial update to the session with this token; `None` when there is none.
+    fn update_session<'a>(
+        &'a self,
+        session_token: &'a str,
+        patch: SessionPatch<S>,
+    ) -> BoxFuture<'a, Result<Option<S::Session>>>;
+
+    /// Deletes the session with this token and returns it.
+    fn delete_session<'a>(
+        &'a self,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Session>>>;
+
+    /// Stores a verification token.
+    fn create_verification_token(
+        &self,
+        token: S::VerificationToken,
+    ) -> BoxFuture<'_, Result<S::VerificationToken>>;
+
+    /// Returns the token matching both identifier and token and deletes it, atomically: of
+    /// any number of concurrent calls, exactly one gets it.
+    fn use_verification_token<'a>(
+        &'a self,
+        identifier: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::VerificationToken>>>;
+
+    /// Stores a WebAuthn authenticator.
+    fn create_authenticator(
+        &self,
+        authenticator: S::Authenticator,
+    ) -> BoxFuture<'_, Result<S::Authenticator>>;
+
+    /// The authenticator with this credential id.
+    fn get_authenticator<'a>(
+        &'a self,
+        credential_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Authenticator>>>;
+
+    /// Every authenticator of a user (empty for an unknown user).
+    fn list_authenticators_by_user_id<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<S::Authenticator>>>;
+
+    /// Sets an authenticator's signature counter and returns it;
+    /// [`Error::NotFound`](crate::Error::NotFound) when the credential is unknown.
+    fn update_authenticator_counter<'a>(
+        &'a self,
+        credential_id: &'a str,
+        counter: i64,
+    ) -> BoxFuture<'a, Result<S::Authenticator>>;
+}

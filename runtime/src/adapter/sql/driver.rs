@@ -1,0 +1,101 @@
+//! The driver that was connected: one variant per executor compiled in.
+//!
+//! Entry point: [`Driver`]. Each method matches on the variant and calls its
+//! [`Executor`] directly (static dispatch: no trait object, no boxed future).
+
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::value::Value;
+
+use super::executor::{Access, Call, Executor, Reread, Returning};
+#[cfg(feature = "mysql")]
+use super::mysql::MySqlExecutor;
+#[cfg(feature = "postgres")]
+use super::postgres::PgExecutor;
+#[cfg(feature = "sqlite")]
+use super::sqlite::SqliteExecutor;
+
+/// A connected database driver.
+pub(crate) enum Driver {
+    /// SQLite, in process.
+    #[cfg(feature = "sqlite")]
+    Sqlite(SqliteExecutor),
+    /// PostgreSQL, through a sqlx pool.
+    #[cfg(feature = "postgres")]
+    Postgres(PgExecutor),
+    /// MySQL or MariaDB, through a sqlx pool.
+    #[cfg(feature = "mysql")]
+    MySql(MySqlExecutor),
+}
+
+/// Expands to `$body` with `$executor` bound to the driver's executor, whatever its variant.
+macro_rules! each {
+    ($driver:expr, $executor:ident => $body:expr) => {
+        match *$driver {
+            #[cfg(feature = "sqlite")]
+            Driver::Sqlite(ref $executor) => $body,
+            #[cfg(feature = "postgres")]
+            Driver::Postgres(ref $executor) => $body,
+            #[cfg(feature = "mysql")]
+            Driver::MySql(ref $executor) => $body,
+        }
+    };
+}
+
+impl Driver {
+    /// The dialect this driver speaks.
+    pub fn dialect(&self) -> Dialect {
+        fn of<E: Executor>(_: &E) -> Dialect {
+            E::DIALECT
+        }
+        each!(self, executor => of(executor))
+    }
+
+    /// Which statements have a `RETURNING` clause on this database.
+    pub fn returning(&self) -> Returning {
+        each!(self, executor => executor.returning())
+    }
+
+    /// The statements sent so far (see [`Counter`]).
+    pub fn statements_executed(&self) -> u64 {
+        each!(self, executor => executor.counter().get())
+    }
+
+    /// Runs `call` and returns its first row, if any.
+    pub async fn fetch_optional(
+        &self,
+        access: Access,
+        call: Call<'_>,
+    ) -> Result<Option<Vec<Value>>> {
+        each!(self, executor => executor.fetch_optional(access, call).await)
+    }
+
+    /// Runs `call` and returns every row.
+    pub async fn fetch_all(&self, access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
+        each!(self, executor => executor.fetch_all(access, call).await)
+    }
+
+    /// Runs a write and returns the row it wrote or deleted: the statement's own `RETURNING`
+    /// row when `reread` is `None`, else the row `reread` reads in the same transaction.
+    pub async fn write(
+        &self,
+        call: Call<'_>,
+        reread: Option<Reread<'_>>,
+    ) -> Result<Option<Vec<Value>>> {
+        let Some(reread) = reread else {
+            return self.fetch_optional(Access::Write, call).await;
+        };
+        each!(self, executor => executor.write_and_reread(call, reread).await)
+    }
+
+    /// Runs a statement that returns no rows on the writer; returns the number of rows changed.
+    pub async fn execute(&self, call: Call<'_>) -> Result<u64> {
+        each!(self, executor => executor.execute(call).await)
+    }
+
+    /// Runs parameterless statements (DDL), in one transaction where the dialect has
+    /// transactional DDL (SQLite, PostgreSQL; MySQL commits each one).
+    pub async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
+        each!(self, executor => executor.execute_batch(statements).await)
+    }
+}

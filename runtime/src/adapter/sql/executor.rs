@@ -1,0 +1,161 @@
+//! The executor seam: the few things the SQL adapter asks of a database driver.
+//!
+//! Entry points: [`Executor`] (the trait each driver implements: SQLite through rusqlite,
+//! PostgreSQL and MySQL/MariaDB through sqlx), [`Call`] (a statement, its parameters and the
+//! shape of its rows), [`Reread`] (how a write without `RETURNING` gets its row back),
+//! [`Access`], [`Returning`] and [`Counter`]. A driver binds [`Value`]s positionally (typed by
+//! the parameters' columns when the call names them), decodes each row per the `tables`'
+//! column types into one `Vec<Value>`, maps its errors to [`crate::Error`], and counts the
+//! statements it sends. `driver` dispatches to the one compiled in, statically.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::descriptor::{Column, Table};
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::statements::contract::{RereadStmt, Source};
+use crate::value::Value;
+
+pub(crate) use crate::statements::contract::Returning;
+
+/// What a database driver does for the SQL adapter. Implemented by one executor per driver;
+/// [`Driver`](super::driver::Driver) holds whichever was connected and calls it without
+/// dynamic dispatch.
+pub(crate) trait Executor: Send + Sync {
+    /// The dialect the driver speaks.
+    const DIALECT: Dialect;
+
+    /// The statements sent so far (see [`Counter`]).
+    fn counter(&self) -> &Counter;
+
+    /// Which writes end with `RETURNING` on this database: every one, unless the driver says
+    /// otherwise (MySQL 8 has none, MariaDB none on `UPDATE`).
+    fn returning(&self) -> Returning {
+        Returning::ALL
+    }
+
+    /// Runs `call`; returns its first row.
+    fn fetch_optional(
+        &self,
+        access: Access,
+        call: Call<'_>,
+    ) -> impl Future<Output = Result<Option<Vec<Value>>>> + Send;
+
+    /// Runs `call`; returns every row.
+    fn fetch_all(
+        &self,
+        access: Access,
+        call: Call<'_>,
+    ) -> impl Future<Output = Result<Vec<Vec<Value>>>> + Send;
+
+    /// Runs a statement without rows on the writer; returns the rows changed.
+    fn execute(&self, call: Call<'_>) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Runs parameterless statements (DDL), in one transaction where the dialect has
+    /// transactional DDL (SQLite, PostgreSQL; MySQL commits each one).
+    fn execute_batch(&self, statements: Vec<String>) -> impl Future<Output = Result<()>> + Send;
+
+    /// Runs the write `call` and the read `reread` in one transaction; returns the row read.
+    /// Only a driver whose [`returning`](Executor::returning) lacks a write needs it.
+    fn write_and_reread(
+        &self,
+        call: Call<'_>,
+        reread: Reread<'_>,
+    ) -> impl Future<Output = Result<Option<Vec<Value>>>> + Send {
+        let _ = (call, reread);
+        async {
+            Err(Error::Unsupported {
+                dialect: Self::DIALECT,
+                what: "a write without RETURNING".to_owned(),
+            })
+        }
+    }
+}
+
+/// Whether a statement only reads (any read connection will do) or writes (the writer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// A SELECT.
+    Read,
+    /// An INSERT, UPDATE or DELETE (with RETURNING), or any raw statement that may write.
+    Write,
+}
+
+/// One statement to run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Call<'a> {
+    /// The SQL, with the dialect's placeholders.
+    pub sql: &'a str,
+    /// One value per placeholder, in order.
+    pub params: &'a [Value],
+    /// The column each parameter is compared with or stored in, in order: the type a server
+    /// driver binds it as (a `NULL` for a `uuid` column is a `uuid` NULL on PostgreSQL). Empty
+    /// for hand-written SQL, whose parameters are bound by their value's kind.
+    pub columns: &'a [&'static Column],
+    /// The row shape: the columns of these tables, in order (also where a conflict's key name
+    /// is looked up).
+    pub tables: &'a [&'static Table],
+    /// Whether to keep the prepared statement in the connection's cache (the contract's
+    /// statements; not hand-written raw SQL, which would evict them).
+    pub cached: bool,
+}
+
+impl Call<'_> {
+    /// The number of values in one row.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    pub fn width(&self) -> usize {
+        self.tables.iter().map(|t| t.columns.len()).sum()
+    }
+
+    /// The column of parameter `index`, when the call names them.
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+    pub fn column(&self, index: usize) -> Option<&'static Column> {
+        self.columns.get(index).copied()
+    }
+}
+
+/// How a write gets its row back where the dialect has no `RETURNING` for it (MySQL 8; the
+/// UPDATEs of MariaDB): a `SELECT` by key in the same transaction, before the write (a
+/// locking read, for a DELETE) or after it (an INSERT or UPDATE).
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+pub(crate) struct Reread<'a> {
+    /// The `SELECT` of the row's columns by key (`... FOR UPDATE` when it runs before).
+    pub sql: &'a str,
+    /// Where each of its parameters comes from.
+    pub params: &'a [Source],
+    /// The key columns the parameters are compared with.
+    pub columns: &'a [&'static Column],
+    /// Whether it runs before the write (and locks the row) or after it.
+    pub before: bool,
+}
+
+impl<'a> Reread<'a> {
+    /// The reread a contract statement asks for, as a driver takes it.
+    pub fn of(stmt: &'a RereadStmt) -> Reread<'a> {
+        Reread {
+            sql: &stmt.stmt.sql,
+            params: &stmt.sources,
+            columns: &stmt.stmt.columns,
+            before: stmt.before,
+        }
+    }
+}
+
+/// How many statements a driver has sent: a diagnostic (see
+/// [`SqlAdapter::statements_executed`](super::SqlAdapter::statements_executed)).
+#[derive(Debug, Default)]
+pub(crate) struct Counter(AtomicU64);
+
+impl Counter {
+    /// Counts `n` more statements.
+    pub fn add(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The statements counted so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,269 @@
+//! The SQL adapter: the whole Auth.js contract on SQL databases, for any schema.
+//!
+//! Entry points: [`connect`] (a URL, the default models, tables created when missing),
+//! [`SqlAdapter::connect`] (any schema of derived models, with [`Options`]),
+//! [`SqlAdapter::raw_select`] / [`SqlAdapter::raw_execute`] (hand-written SQL for tests and
+//! tools). [`SqlAdapter`] implements [`Adapter`](crate::Adapter).
+//!
+//! Inside: `statements` builds every statement of the contract once per dialect from the
+//! descriptors (sea-query, SQL text only; values always bound); `driver` is the small seam
+//! each database driver fills (`sqlite`: rusqlite, in the calling task; `postgres` and
+//! `mysql`: sqlx pools); `contract` implements the trait over both.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> authmodel::Result<()> {
+//! use authmodel::Adapter;
+//! use authmodel::models::DefaultSchema;
+//! use authmodel::sql::{Options, SqlAdapter};
+//!
+//! let auth = SqlAdapter::<DefaultSchema>::connect(
+//!     "sqlite::memory:",
+//!     Options::default().synchronize(true),
+//! )
+//! .await?;
+//! assert!(auth.get_user_by_email("nobody@example.com").await?.is_none());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## SQLite
+//!
+//! URLs: `sqlite::memory:`, `sqlite://relative/or/abs.db` (`sqlite:///abs.db` for an absolute
+//! path), `sqlite:file.db`, each with an optional `?mode=rwc` (the default: create when
+//! missing), `rw` or `ro`. A file database runs in WAL mode with foreign keys on and
+//! `synchronous = NORMAL` unless [`Options::synchronous`] says `Full`: a commit survives an
+//! application crash, but the last commits before a power failure can be lost. Writes from
+//! one adapter (and its clones) queue on one writer connection; reads run on a few read
+//! connections beside it, in the calling task. A lock held by another process is waited for
+//! on a blocking thread, up to [`Options::busy_timeout`].
+//!
+//! ## PostgreSQL (feature `postgres`)
+//!
+//! URLs: `postgres://user:password@host:port/database` (or `postgresql://`), with sqlx's
+//! parameters (`?sslmode=...`, `?host=/socket/dir`...). PostgreSQL 13 or newer. Values are
+//! stored as `uuid`, `timestamptz`, `boolean`, `jsonb` and `bytea`; every contract operation
+//! is one statement (`RETURNING` on every write). [`Options::synchronize`] creates the tables
+//! in one transaction, under an advisory lock so that instances starting together take turns.
+//!
+//! ## MySQL and MariaDB (feature `mysql`)
+//!
+//! URLs: `mysql://user:password@host:port/database` (or `mariadb://`), with sqlx's
+//! parameters (`?socket=...`, `?ssl-mode=...`). MySQL 8 or MariaDB 10.6 and newer, told apart
+//! by the server's version when connecting. UUIDs are stored as `char(36)` text, instants as
+//! `DATETIME(3)` in UTC (the session time zone is `+00:00`), booleans as `tinyint(1)`, JSON as
+//! `json`. Each connection runs with `STRICT_TRANS_TABLES`, so a value too long for its
+//! column is an error ([`Error::InvalidInput`](crate::Error::InvalidInput)), never silently
+//! cut. MariaDB has `RETURNING` on INSERT and DELETE, so those are one statement; its UPDATEs
+//! are followed by a `SELECT` of the row in the same transaction. MySQL 8 has no `RETURNING`:
+//! an INSERT is followed by that `SELECT` (by `LAST_INSERT_ID()` for an autoincrement key), and
+//! a DELETE (so `use_verification_token`) locks the row with `SELECT ... FOR UPDATE` first, in
+//! one transaction, so that of concurrent calls exactly one gets it.
+//!
+//! Both pools hold up to [`Options::max_connections`] connections and do not test a
+//! connection each time they hand it out.
+
+// Without a driver compiled in, the seam has no implementor and its inputs go unread.
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(dead_code, unused_variables)
+)]
+
+mod contract;
+mod driver;
+mod executor;
+#[cfg(feature = "mysql")]
+mod mysql;
+mod options;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod server;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+mod url;
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+pub use self::options::{Options, Synchronous};
+
+use self::driver::Driver;
+use self::executor::{Access, Call, Returning};
+use self::url::Target;
+use crate::descriptor::Table;
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::statements::contract::Statements;
+use crate::statements::ddl::{CreateOptions, create_statements};
+use crate::traits::Schema;
+use crate::value::Value;
+
+/// The Auth.js adapter contract on a SQL database, for the models of schema `S`.
+///
+/// Cheap to clone: clones share the connections (an `Arc` inside). Every statement is built
+/// once, when connecting, from `S`'s descriptors.
+pub struct SqlAdapter<S: Schema> {
+    inner: Arc<Inner>,
+    schema: PhantomData<fn() -> S>,
+}
+
+/// What clones share; independent of the schema type, so it is compiled once.
+struct Inner {
+    driver: Driver,
+    statements: Statements,
+}
+
+impl<S: Schema> Clone for SqlAdapter<S> {
+    fn clone(&self) -> Self {
+        SqlAdapter {
+            inner: Arc::clone(&self.inner),
+            schema: PhantomData,
+        }
+    }
+}
+
+impl<S: Schema> fmt::Debug for SqlAdapter<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqlAdapter")
+            .field("dialect", &self.dialect())
+            .field("schema", &std::any::type_name::<S>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Schema> SqlAdapter<S> {
+    /// Connects to the database `url` names: `sqlite:...` (feature `sqlite`, the default),
+    /// `postgres://...` (feature `postgres`), `mysql://...` or `mariadb://...` (feature
+    /// `mysql`).
+    ///
+    /// Fails with [`Error::Url`](crate::Error::Url) for a malformed URL or an unknown scheme,
+    /// [`Error::Unsupported`](crate::Error::Unsupported) for a database whose feature is not
+    /// enabled (the message names it), [`Error::Schema`](crate::Error::Schema) when a model
+    /// lacks a column the contract needs, and [`Error::Database`](crate::Error::Database) when
+    /// the database cannot be opened or reached or, with [`Options::synchronize`], its tables
+    /// cannot be created.
+    pub async fn connect(url: &str, options: Options) -> Result<Self> {
+        let target = url::parse(url)?;
+        let dialect = target.dialect();
+        // Built before connecting, so a schema the adapter cannot serve fails first. MySQL's
+        // statements depend on the server (MariaDB or MySQL): rebuilt below if need be.
+        let expected = match dialect {
+            Dialect::MySql => Returning::NONE,
+            Dialect::Sqlite | Dialect::Postgres => Returning::ALL,
+        };
+        let mut statements = Statements::new(dialect, expected, S::tables())?;
+        let ddl = match options.synchronize && !target_is_read_only(&target) {
+            true => Some(create_statements::<S>(
+                dialect,
+                CreateOptions {
+                    if_not_exists: true,
+                },
+            )?),
+            false => None,
+        };
+        let driver = open(target, &options).await?;
+        if driver.returning() != expected {
+            statements = Statements::new(dialect, driver.returning(), S::tables())?;
+        }
+        if let Some(ddl) = ddl {
+            driver.execute_batch(ddl).await?;
+        }
+        Ok(SqlAdapter {
+            inner: Arc::new(Inner { driver, statements }),
+            schema: PhantomData,
+        })
+    }
+
+    /// The dialect of the connected database.
+    pub fn dialect(&self) -> Dialect {
+        self.inner.driver.dialect()
+    }
+
+    /// How many SQL statements this adapter (and its clones) has sent to the database so
+    /// far, a diagnostic: tests use it to check an operation's cost (`get_session_and_user`
+    /// is one statement on every database). Transaction control counts: a MySQL 8
+    /// `use_verification_token` is `BEGIN`, `SELECT ... FOR UPDATE`, `DELETE`, `COMMIT`, four
+    /// statements. Statements a pool runs to set up a new connection do not count.
+    pub fn statements_executed(&self) -> u64 {
+        self.inner.driver.statements_executed()
+    }
+
+    /// Runs a hand-written read and decodes each row's columns as `table`'s columns, in order
+    /// (so select them in [`Table::columns`] order). Values are bound positionally to the
+    /// dialect's placeholders (`?` on SQLite and MySQL, `$1`, `$2`... on PostgreSQL), each as
+    /// its value's kind; a `NULL` is left for PostgreSQL to type from its context.
+    ///
+    /// For tests and tools (the conformance suite's raw reads, an admin script): it bypasses
+    /// the contract's statements. On a SQLite file it runs on a read connection, which refuses
+    /// writes (`PRAGMA query_only`); use [`SqlAdapter::raw_execute`] for those.
+    pub async fn raw_select(
+        &self,
+        sql: &str,
+        params: Vec<Value>,
+        table: &'static Table,
+    ) -> Result<Vec<Vec<Value>>> {
+        let tables = [table];
+        let call = Call {
+            sql,
+            params: &params,
+            columns: &[],
+            tables: &tables,
+            cached: false,
+        };
+        self.inner.driver.fetch_all(Access::Read, call).await
+    }
+
+    /// Runs one hand-written statement that returns no rows (an `INSERT`, an `UPDATE`, DDL) on
+    /// the writer connection and returns the number of rows it changed.
+    ///
+    /// For tests and tools, like [`SqlAdapter::raw_select`]: it bypasses the contract's
+    /// statements and their checks.
+    pub async fn raw_execute(&self, sql: &str, params: Vec<Value>) -> Result<u64> {
+        let call = Call {
+            sql,
+            params: &params,
+            columns: &[],
+            tables: &[],
+            cached: false,
+        };
+        self.inner.driver.execute(call).await
+    }
+}
+
+fn target_is_read_only(target: &Target) -> bool {
+    match target {
+        Target::Sqlite(sqlite) => sqlite.mode == url::Mode::ReadOnly,
+        #[allow(unreachable_patterns)] // servers are never opened read-only
+        _ => false,
+    }
+}
+
+async fn open(target: Target, options: &Options) -> Result<Driver> {
+    match target {
+        #[cfg(feature = "sqlite")]
+        Target::Sqlite(sqlite) => Ok(Driver::Sqlite(
+            sqlite::SqliteExecutor::open(sqlite, options).await?,
+        )),
+        #[cfg(not(feature = "sqlite"))]
+        Target::Sqlite(_) => {
+            let _ = options;
+            Err(crate::error::Error::Unsupported {
+                dialect: Dialect::Sqlite,
+                what: "connecting without authmodel's `sqlite` feature".to_owned(),
+            })
+        }
+        #[cfg(feature = "postgres")]
+        Target::Postgres(url) => Ok(Driver::Postgres(
+            postgres::PgExecutor::open(&url, options).await?,
+        )),
+        #[cfg(feature = "mysql")]
+        Target::MySql(url) => Ok(Driver::MySql(
+            mysql::MySqlExecutor::open(&url, options).await?,
+        )),
+    }
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests;

@@ -1,0 +1,249 @@
+//! The MySQL and MariaDB executor: a sqlx pool, and the transactions that stand in for
+//! `RETURNING` where the server has none.
+//!
+//! Entry point: [`MySqlExecutor`] ([`MySqlExecutor::open`], then the [`super::driver::Driver`] calls,
+//! and [`MySqlExecutor::write_and_reread`]). The server's version, read when connecting, says which
+//! writes have `RETURNING` ([`Returning::MARIADB`] on MariaDB 10.5+, none on MySQL). Each
+//! connection gets `STRICT_TRANS_TABLES` added to its `sql_mode`, so an over-long value fails
+//! instead of being cut; sqlx already sets `time_zone = '+00:00'`, which the `DATETIME(3)` UTC
+//! encoding relies on. Values are bound and rows decoded in [`codec`].
+
+mod codec;
+
+use std::str::FromStr;
+
+use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
+use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySqlConnection};
+
+use self::codec::{arguments, decode_row, map_error};
+use super::executor::{Access, Call, Counter, Executor, Reread, Returning};
+use super::options::Options;
+use super::server::{pool_options, probe, url_error};
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::statements::contract::Source;
+use crate::value::Value;
+
+/// Appended to each new connection's `sql_mode`: see the module docs.
+const STRICT: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')";
+
+/// The connections of one MySQL or MariaDB adapter.
+pub(crate) struct MySqlExecutor {
+    pool: MySqlPool,
+    returning: Returning,
+    counter: Counter,
+}
+
+impl MySqlExecutor {
+    /// Reads the server's version on one direct connection (which shows the server answers),
+    /// then opens a pool on the database `url` names.
+    pub async fn open(url: &str, options: &Options) -> Result<MySqlExecutor> {
+        let connect = MySqlConnectOptions::from_str(url)
+            .map_err(|e| url_error(url, e))?
+            // sqlx's default, insisted on: a `timezone=` in the URL would shift every
+            // `DATETIME(3)` (written as UTC) and every `TIMESTAMP` (converted in the session's
+            // zone).
+            .timezone(Some(String::from("+00:00")));
+        let mut first: MySqlConnection = probe(&connect).await?;
+        let counter = Counter::default();
+        counter.add(1);
+        let version: String = sqlx::query_scalar("SELECT VERSION()")
+            .fetch_one(&mut first)
+            .await
+            .map_err(|e| map_error(e, &[]))?;
+        // Closing is a courtesy to the server; the pool's own connections are what count.
+        let _ = first.close().await;
+        let pool = pool_options(options)
+            .after_connect(|connection: &mut MySqlConnection, _| {
+                Box::pin(async move { connection.execute(STRICT).await.map(|_| ()) })
+            })
+            .connect_with(connect)
+            .await
+            .map_err(Error::database)?;
+        let returning = match returning_of(&version) {
+            _ if options.without_returning => Returning::NONE,
+            returning => returning,
+        };
+        Ok(MySqlExecutor {
+            pool,
+            returning,
+            counter,
+        })
+    }
+
+    async fn in_transaction(
+        &self,
+        connection: &mut MySqlConnection,
+        call: Call<'_>,
+        write_arguments: sqlx::mysql::MySqlArguments,
+        reread: Reread<'_>,
+    ) -> Result<Option<Vec<Value>>> {
+        let map = |e| map_error(e, call.tables);
+        let read = |params: &[Value]| -> Result<_> {
+            let read_call = Call {
+                sql: reread.sql,
+                params,
+                columns: reread.columns,
+                tables: call.tables,
+                cached: call.cached,
+            };
+            arguments(&read_call)
+        };
+        if reread.before {
+            let params = sources(reread.params, call.params, None)?;
+            self.counter.add(1);
+            let row = sqlx::query_with(AssertSqlSafe(reread.sql), read(&params)?)
+                .persistent(call.cached)
+                .fetch_optional(&mut *connection)
+                .await
+                .map_err(map)?;
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let values = decode_row(&row, call.tables)?;
+            self.counter.add(1);
+            let done = sqlx::query_with(AssertSqlSafe(call.sql), write_arguments)
+                .persistent(call.cached)
+                .execute(&mut *connection)
+                .await
+                .map_err(map)?;
+            return Ok((done.rows_affected() > 0).then_some(values));
+        }
+        self.counter.add(2);
+        let done = sqlx::query_with(AssertSqlSafe(call.sql), write_arguments)
+            .persistent(call.cached)
+            .execute(&mut *connection)
+            .await
+            .map_err(map)?;
+        let params = sources(reread.params, call.params, Some(done.last_insert_id()))?;
+        let row = sqlx::query_with(AssertSqlSafe(reread.sql), read(&params)?)
+            .persistent(call.cached)
+            .fetch_optional(&mut *connection)
+            .await
+            .map_err(map)?;
+        row.map(|row| decode_row(&row, call.tables)).transpose()
+    }
+}
+
+impl Executor for MySqlExecutor {
+    const DIALECT: Dialect = Dialect::MySql;
+
+    /// Which writes end with `RETURNING` on this server.
+    fn returning(&self) -> Returning {
+        self.returning
+    }
+
+    /// The statements sent so far: one per call; a transaction's statements with its `BEGIN`
+    /// and `COMMIT` (or `ROLLBACK`); DDL one by one.
+    fn counter(&self) -> &Counter {
+        &self.counter
+    }
+
+    // fetch_optional, fetch_all, execute: the same on every sqlx server.
+    super::server::pool_statements!();
+
+    /// Runs DDL one statement at a time: MySQL commits each DDL statement on its own, so a
+    /// transaction would change nothing.
+    async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
+        for sql in statements {
+            self.counter.add(1);
+            sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&self.pool)
+                .await
+                .map_err(|e| map_error(e, &[]))?;
+        }
+        Ok(())
+    }
+
+    /// Runs the write `call` and the read `reread` (before the write, locking the row, or
+    /// after it) in one transaction; returns the row read, or `None` when there was none (or
+    /// the locked row was not deleted).
+    async fn write_and_reread(
+        &self,
+        call: Call<'_>,
+        reread: Reread<'_>,
+    ) -> Result<Option<Vec<Value>>> {
+        let write_arguments = arguments(&call)?;
+        let map = |e| map_error(e, call.tables);
+        self.counter.add(2);
+        let mut transaction = self.pool.begin().await.map_err(map)?;
+        let result = self
+            .in_transaction(&mut transaction, call, write_arguments, reread)
+            .await;
+        match result {
+            Ok(row) => {
+                transaction.commit().await.map_err(map)?;
+                Ok(row)
+            }
+            Err(error) => {
+                // The statement's error is the one to report; a failed rollback adds nothing
+                // (the pool discards a connection whose transaction it cannot end).
+                let _ = transaction.rollback().await;
+                Err(error)
+            }
+        }
+    }
+}
+
+/// The parameters of a reread, taken from the write's.
+fn sources(sources: &[Source], params: &[Value], inserted: Option<u64>) -> Result<Vec<Value>> {
+    sources
+        .iter()
+        .map(|source| match *source {
+            Source::Param(index) => params.get(index).cloned().ok_or_else(|| {
+                Error::InvalidInput(format!("the write has no parameter {}", index + 1))
+            }),
+            Source::InsertedId => inserted
+                .and_then(|id| i64::try_from(id).ok())
+                .map(Value::Int)
+                .ok_or_else(|| Error::Database("the server assigned no id".into())),
+        })
+        .collect()
+}
+
+/// Which writes have `RETURNING` on the server of this `VERSION()`: INSERT and DELETE on
+/// MariaDB 10.5 and newer (`10.11.19-MariaDB-0+deb12u1`), none on MySQL (`8.0.36`).
+fn returning_of(version: &str) -> Returning {
+    if !version.contains("MariaDB") {
+        return Returning::NONE;
+    }
+    // MariaDB before 11 may report itself as `5.5.5-10.x.y-MariaDB`.
+    let version = version.strip_prefix("5.5.5-").unwrap_or(version);
+    let mut numbers = version
+        .split(|c: char| !c.is_ascii_digit())
+        .map(|n| n.parse::<u32>().unwrap_or(0));
+    let major = numbers.next().unwrap_or(0);
+    let minor = numbers.next().unwrap_or(0);
+    if (major, minor) >= (10, 5) {
+        Returning::MARIADB
+    } else {
+        Returning::NONE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_versions() {
+        assert_eq!(
+            returning_of("10.11.19-MariaDB-0+deb12u1"),
+            Returning::MARIADB
+        );
+        assert_eq!(returning_of("5.5.5-10.6.3-MariaDB"), Returning::MARIADB);
+        assert_eq!(returning_of("11.4.2-MariaDB"), Returning::MARIADB);
+        assert_eq!(returning_of("10.4.30-MariaDB"), Returning::NONE);
+        assert_eq!(returning_of("8.0.36"), Returning::NONE);
+        assert_eq!(returning_of("8.4.0-0ubuntu1"), Returning::NONE);
+    }
+
+    #[test]
+    fn rereads_take_the_writes_parameters() {
+        let params = [Value::Text("a".into()), Value::Int(2)];
+        let taken = sources(&[Source::Param(1), Source::InsertedId], &params, Some(7)).unwrap();
+        assert_eq!(taken, [Value::Int(2), Value::Int(7)]);
+        assert!(sources(&[Source::Param(2)], &params, None).is_err());
+        assert!(sources(&[Source::InsertedId], &params, None).is_err());
+    }
+}

@@ -1,0 +1,145 @@
+//! How [`SqlAdapter::connect`](super::SqlAdapter::connect) opens a database.
+//!
+//! Entry points: [`Options`] (a builder: start from `Options::default()`) and
+//! [`Synchronous`] (SQLite's durability level). Some options concern one kind of database
+//! only (each says which); the others ignore them.
+
+use std::time::Duration;
+
+/// How hard SQLite works to make each commit durable (`PRAGMA synchronous`).
+///
+/// Both levels run in WAL mode and keep the database consistent; they differ only in what a
+/// power failure or an operating-system crash can take with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Synchronous {
+    /// `synchronous = NORMAL`, the default: a commit survives the application crashing, but
+    /// the last commits before a power failure or an OS crash can be lost (never corrupted).
+    /// About one `fsync` per WAL checkpoint instead of one per commit.
+    #[default]
+    Normal,
+    /// `synchronous = FULL`: every commit is on disk before the call returns, at the cost of
+    /// one `fsync` per write.
+    Full,
+}
+
+impl Synchronous {
+    /// The pragma's value as SQLite spells it.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    pub(crate) fn pragma_value(self) -> &'static str {
+        match self {
+            Synchronous::Normal => "NORMAL",
+            Synchronous::Full => "FULL",
+        }
+    }
+}
+
+/// Connection options for [`SqlAdapter::connect`](super::SqlAdapter::connect).
+///
+/// ```
+/// use std::time::Duration;
+/// use authmodel::sql::{Options, Synchronous};
+///
+/// let options = Options::default()
+///     .synchronize(true)
+///     .read_connections(4)
+///     .busy_timeout(Duration::from_secs(5))
+///     .synchronous(Synchronous::Full)
+///     .max_connections(20);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub(crate) synchronize: bool,
+    pub(crate) read_connections: usize,
+    pub(crate) busy_timeout: Duration,
+    pub(crate) synchronous: Synchronous,
+    pub(crate) max_connections: u32,
+    pub(crate) acquire_timeout: Duration,
+    pub(crate) without_returning: bool,
+}
+
+impl Default for Options {
+    /// No synchronize, 4 read connections, a 5 s busy timeout, `synchronous = NORMAL`, pools
+    /// of up to 10 connections waited for up to 30 s.
+    fn default() -> Options {
+        Options {
+            synchronize: false,
+            read_connections: 4,
+            busy_timeout: Duration::from_secs(5),
+            synchronous: Synchronous::Normal,
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(30),
+            without_returning: false,
+        }
+    }
+}
+
+impl Options {
+    /// Creates the schema's missing tables and indexes when connecting (`CREATE ... IF NOT
+    /// EXISTS`; existing tables are left as they are). Off by default; [`crate::connect`]
+    /// turns it on. Ignored for read-only databases (`?mode=ro`).
+    #[must_use]
+    pub fn synchronize(mut self, synchronize: bool) -> Options {
+        self.synchronize = synchronize;
+        self
+    }
+
+    /// How many read connections a SQLite file database opens beside its one writer connection
+    /// (default 4). Reads run on any free one, in the calling task, while a write is in
+    /// progress (WAL). `0` sends reads to the writer connection. An in-memory database always
+    /// has exactly one connection.
+    #[must_use]
+    pub fn read_connections(mut self, read_connections: usize) -> Options {
+        self.read_connections = read_connections;
+        self
+    }
+
+    /// How long a SQLite call waits for a lock another process holds before it fails with
+    /// "database is locked" (default 5 s). The wait happens on a blocking thread
+    /// (`tokio::task::spawn_blocking`), never on an async worker; calls that find the database
+    /// free run in place.
+    #[must_use]
+    pub fn busy_timeout(mut self, busy_timeout: Duration) -> Options {
+        self.busy_timeout = busy_timeout;
+        self
+    }
+
+    /// The durability level of commits (default [`Synchronous::Normal`]). SQLite only.
+    #[must_use]
+    pub fn synchronous(mut self, synchronous: Synchronous) -> Options {
+        self.synchronous = synchronous;
+        self
+    }
+
+    /// The most connections the pool of a PostgreSQL or MySQL adapter (and its clones) opens
+    /// (default 10; `0` counts as 1). A call waits for a free connection when all are in use.
+    /// Connections are not tested each time they are taken from the pool (a round trip that
+    /// cost 17-58% of throughput); a broken one fails its call and is replaced.
+    #[must_use]
+    pub fn max_connections(mut self, max_connections: u32) -> Options {
+        self.max_connections = max_connections;
+        self
+    }
+
+    /// How long a call of a PostgreSQL or MySQL adapter waits for a free connection when all
+    /// [`Options::max_connections`] are in use, or for a lost one to be replaced, before it
+    /// fails with [`Error::Database`](crate::Error::Database) (default 30 s). Connecting
+    /// itself fails at once when the server refuses the first connection.
+    #[must_use]
+    pub fn acquire_timeout(mut self, acquire_timeout: Duration) -> Options {
+        self.acquire_timeout = acquire_timeout;
+        self
+    }
+
+    /// Uses the statement shapes of MySQL 8, which has no `RETURNING`, on MariaDB too: each
+    /// INSERT and UPDATE is followed by a `SELECT` by key, and each DELETE preceded by a
+    /// `SELECT ... FOR UPDATE`, in one transaction. For tests, which run that path on MariaDB
+    /// when no MySQL 8 server is at hand; applications never need it (the server's version
+    /// decides). Ignored by the other databases.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn without_returning(mut self, without_returning: bool) -> Options {
+        self.without_returning = without_returning;
+        self
+    }
+}

@@ -1,0 +1,95 @@
+//! The PostgreSQL executor: a sqlx pool.
+//!
+//! Entry point: [`PgExecutor`] ([`PgExecutor::open`], then the [`super::driver::Driver`] calls).
+//! Every contract statement is one statement here (PostgreSQL has `RETURNING` on every
+//! write), prepared once per connection and cached; hand-written SQL is not cached. Values are
+//! bound and rows decoded in [`codec`]: `uuid`, `timestamptz`, `boolean`, `jsonb`, `bytea`.
+//! Every connection's session runs in UTC (`SET TIME ZONE 'UTC'`), so `timestamp` columns
+//! without a zone hold UTC.
+
+mod codec;
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPool};
+use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
+
+use self::codec::{arguments, decode_row, map_error};
+use super::executor::{Access, Call, Counter, Executor};
+use super::options::Options;
+use super::server::{pool_options, probe, url_error};
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::value::Value;
+
+/// An arbitrary constant: the advisory lock that serializes `synchronize` between adapters
+/// connecting at once (concurrent `CREATE TABLE IF NOT EXISTS` of one table can fail with a
+/// unique violation in PostgreSQL's catalog).
+const SYNCHRONIZE_LOCK: i64 = 0x6175_7468_6d6f_6465; // "authmode"
+
+/// The connections of one PostgreSQL adapter.
+pub(crate) struct PgExecutor {
+    pool: PgPool,
+    counter: Counter,
+}
+
+impl PgExecutor {
+    /// Opens a pool on the database `url` names, after one direct connection that shows the
+    /// server answers.
+    pub async fn open(url: &str, options: &Options) -> Result<PgExecutor> {
+        let connect = PgConnectOptions::from_str(url).map_err(|e| url_error(url, e))?;
+        let first: PgConnection = probe(&connect).await?;
+        // Closing is a courtesy to the server; the pool's own connections are what count.
+        let _ = first.close().await;
+        let pool = pool_options(options)
+            // Every instant is bound as `timestamptz`, and one written to a `timestamp` column
+            // (Prisma's, Drizzle's) is converted in the session's zone: UTC keeps such a column
+            // in UTC, as those clients read it. sqlx asks for `TimeZone=UTC` when it connects
+            // (outranking database and role defaults and a URL's `options`); the rule is stated
+            // here too, so it does not rest on a driver default.
+            .after_connect(|connection: &mut PgConnection, _| {
+                Box::pin(async move { connection.execute("SET TIME ZONE 'UTC'").await.map(|_| ()) })
+            })
+            .connect_with(connect)
+            .await
+            .map_err(Error::database)?;
+        Ok(PgExecutor {
+            pool,
+            counter: Counter::default(),
+        })
+    }
+}
+
+impl Executor for PgExecutor {
+    const DIALECT: Dialect = Dialect::Postgres;
+
+    /// The statements sent so far: one per call, and for a batch its statements plus the
+    /// lock, `BEGIN` and `COMMIT`.
+    fn counter(&self) -> &Counter {
+        &self.counter
+    }
+
+    // fetch_optional, fetch_all, execute: the same on every sqlx server.
+    super::server::pool_statements!();
+
+    /// Runs DDL in one transaction (PostgreSQL's DDL is transactional: all of it or none),
+    /// holding an advisory lock so that adapters synchronizing at once take turns.
+    async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
+        let map = |e| map_error(e, &[]);
+        self.counter.add(statements.len() as u64 + 3);
+        let mut transaction = self.pool.begin().await.map_err(map)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(SYNCHRONIZE_LOCK)
+            .execute(&mut *transaction)
+            .await
+            .map_err(map)?;
+        for sql in statements {
+            // The simple protocol: DDL gains nothing from being prepared.
+            sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut *transaction)
+                .await
+                .map_err(map)?;
+        }
+        transaction.commit().await.map_err(map)
+    }
+}

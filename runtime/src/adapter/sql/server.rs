@@ -1,0 +1,174 @@
+//! What the two sqlx drivers (PostgreSQL and MySQL/MariaDB) share: pool settings, and the
+//! messages of values that cannot be bound or decoded.
+//!
+//! Entry points: [`pool_options`], [`probe`], [`url_error`], [`check_width`], [`check_len`],
+//! [`mismatch`], [`out_of_range`] and [`decode_error`].
+
+use crate::descriptor::{Column, ColumnType, Table};
+use crate::error::Error;
+use crate::value::{Value, ValueError};
+
+use super::options::Options;
+use super::url::redact;
+
+/// The pool settings of both drivers: `max_connections` from [`Options`], and no health
+/// check on acquire (DESIGN.md: it cost 17-58% of throughput; a broken connection fails its
+/// one call and the pool replaces it).
+pub(crate) fn pool_options<DB: sqlx::Database>(options: &Options) -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::new()
+        .max_connections(options.max_connections.max(1))
+        .acquire_timeout(options.acquire_timeout)
+        .test_before_acquire(false)
+}
+
+/// One connection made directly, before the pool: a server that refuses it (down, wrong
+/// password, no such database) fails `connect` at once with its own message, where the pool
+/// would retry until its acquire timeout and report only that it timed out.
+pub(crate) async fn probe<C: sqlx::Connection>(
+    options: &<C as sqlx::Connection>::Options,
+) -> Result<C, Error> {
+    sqlx::ConnectOptions::connect(options)
+        .await
+        .map_err(Error::database)
+}
+
+/// A URL sqlx cannot read, as [`Error::Url`] without its password.
+pub(crate) fn url_error(url: &str, error: sqlx::Error) -> Error {
+    let reason = match error {
+        sqlx::Error::Configuration(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    Error::Url {
+        url: redact(url),
+        reason,
+    }
+}
+
+/// Fails unless a row has as many columns as `tables` have together (a hand-written
+/// `raw_select` that selects too few or too many).
+pub(crate) fn check_width(found: usize, tables: &[&'static Table]) -> Result<(), Error> {
+    let expected: usize = tables.iter().map(|t| t.columns.len()).sum();
+    if found == expected {
+        return Ok(());
+    }
+    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
+    Err(Error::InvalidInput(format!(
+        "the statement returned {found} columns, the columns of `{}` are {expected}",
+        names.join("`, `")
+    )))
+}
+
+/// A parameter whose value cannot be stored in its column (a JSON document for an integer
+/// column, say): a bug in a hand-built patch, reported rather than sent.
+pub(crate) fn mismatch(column: &Column, value: &Value) -> Error {
+    Error::InvalidInput(format!(
+        "column `{}` holds {}, not {}",
+        column.name,
+        expected_kind(column.ty),
+        value.kind()
+    ))
+}
+
+/// Refuses text longer than the column's `max_len` ([`Column::check_len`]).
+pub(crate) fn check_len(column: &Column, text: &str) -> Result<(), Error> {
+    column.check_len(text)
+}
+
+/// An integer too large for a 32-bit column.
+pub(crate) fn out_of_range(column: &Column, value: i64) -> Error {
+    Error::InvalidInput(format!(
+        "{value} does not fit the 32-bit integer column `{}`",
+        column.name
+    ))
+}
+
+/// A value read from `table.column` that does not fit its type.
+pub(crate) fn decode_error(
+    table: &'static Table,
+    column: &'static Column,
+    source: ValueError,
+) -> Error {
+    Error::Decode {
+        table: table.name,
+        column: column.name,
+        source,
+    }
+}
+
+/// A stored value of a type the column's cannot be read from.
+pub(crate) fn stored_mismatch(ty: ColumnType, found: &str) -> ValueError {
+    ValueError::Invalid(format!(
+        "expected {}, found a value of SQL type {found}",
+        expected_kind(ty)
+    ))
+}
+
+/// A driver's decoding error as a [`ValueError`].
+pub(crate) fn invalid(error: impl std::fmt::Display) -> ValueError {
+    ValueError::Invalid(error.to_string())
+}
+
+fn expected_kind(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Text => "text",
+        ColumnType::Uuid => "a uuid",
+        ColumnType::Bool => "a boolean",
+        ColumnType::Int32 | ColumnType::Int64 => "an integer",
+        ColumnType::Float64 => "a float",
+        ColumnType::Timestamp => "a timestamp",
+        ColumnType::EpochMillis => "a timestamp (epoch milliseconds)",
+        ColumnType::Json => "JSON",
+        ColumnType::Bytes => "bytes",
+    }
+}
+
+/// The single-statement methods of a sqlx executor, the same on every server: bind the call's
+/// arguments, count the statement, run it on the pool, map its error and decode its rows,
+/// with the `arguments`, `map_error` and `decode_row` of the module it expands in.
+macro_rules! pool_statements {
+    () => {
+        /// Runs `call`; returns its first row.
+        async fn fetch_optional(
+            &self,
+            _access: Access,
+            call: Call<'_>,
+        ) -> Result<Option<Vec<Value>>> {
+            let arguments = arguments(&call)?;
+            self.counter.add(1);
+            let row = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
+                .persistent(call.cached)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| map_error(e, call.tables))?;
+            row.map(|row| decode_row(&row, call.tables)).transpose()
+        }
+
+        /// Runs `call`; returns every row.
+        async fn fetch_all(&self, _access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
+            let arguments = arguments(&call)?;
+            self.counter.add(1);
+            let rows = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
+                .persistent(call.cached)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| map_error(e, call.tables))?;
+            rows.iter()
+                .map(|row| decode_row(row, call.tables))
+                .collect()
+        }
+
+        /// Runs a statement without rows; returns the rows changed.
+        async fn execute(&self, call: Call<'_>) -> Result<u64> {
+            let arguments = arguments(&call)?;
+            self.counter.add(1);
+            let done = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
+                .persistent(call.cached)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| map_error(e, call.tables))?;
+            Ok(done.rows_affected())
+        }
+    };
+}
+
+pub(crate) use pool_statements;

@@ -1,0 +1,421 @@
+//! The SQLite executor: rusqlite connections, in the calling task.
+//!
+//! Entry point: [`SqliteExecutor`] ([`SqliteExecutor::open`], then the [`super::driver::Driver`] calls).
+//!
+//! Why this shape (see DESIGN.md "Versions and traps"): an indexed lookup costs ~3 µs in
+//! process and 35-70 µs through any thread hop, so statements run on the async worker that
+//! calls them. A file database has one writer connection, behind an async lock that queues
+//! in-process writers, and a few read connections that WAL lets run beside it (a reader takes
+//! any free one with `try_lock`). An in-memory database lives as long as its one connection,
+//! so readers and the writer share it. Connections run with `busy_timeout = 0`: a statement
+//! that meets a lock held by another process fails at once with `SQLITE_BUSY`, and only then is
+//! retried on a blocking thread (`spawn_blocking`) with the configured busy timeout, so no
+//! async worker is ever parked for seconds.
+
+mod codec;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, PoisonError, TryLockError};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Statement};
+
+use self::codec::{Failure, bind, decode_row, map_error};
+use super::executor::{Access, Call, Counter, Executor};
+use super::options::Options;
+use super::url::{Location, Mode, SqliteTarget};
+use crate::descriptor::{Column, Table};
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::value::Value;
+
+/// Prepared statements kept per connection: the contract's ~20 plus partial-update variants.
+const STATEMENT_CACHE: usize = 128;
+
+/// A unit of work on one connection. A plain `fn` so it can be sent to a blocking thread.
+type Work<T> = fn(&Connection, &Call<'_>) -> Result<T, Failure>;
+
+/// The SQLite connections of one adapter.
+pub(crate) struct SqliteExecutor {
+    /// The one connection that writes (and, for an in-memory database, also reads).
+    writer: Arc<tokio::sync::Mutex<Connection>>,
+    /// Read connections; empty for an in-memory database or `read_connections(0)`.
+    readers: Box<[Arc<std::sync::Mutex<Connection>>]>,
+    /// Where the next reader search starts (round robin).
+    next_reader: AtomicUsize,
+    /// How long a retried call waits for another process's lock.
+    busy_timeout: Duration,
+    /// The statements run (a diagnostic).
+    counter: Counter,
+}
+
+impl SqliteExecutor {
+    /// Opens the connections `target` names, configured (WAL, `synchronous`, foreign keys on).
+    /// Opening may wait for another process's lock, so it happens on a blocking thread.
+    pub async fn open(target: SqliteTarget, options: &Options) -> Result<SqliteExecutor> {
+        let busy_timeout = options.busy_timeout;
+        let options = options.clone();
+        let (writer, readers) = blocking(move || open_connections(&target, &options)).await?;
+        Ok(SqliteExecutor {
+            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            readers: readers
+                .into_iter()
+                .map(|c| Arc::new(std::sync::Mutex::new(c)))
+                .collect(),
+            next_reader: AtomicUsize::new(0),
+            busy_timeout,
+            counter: Counter::default(),
+        })
+    }
+
+    /// Runs `work` on the writer: in place, or on a blocking thread with the busy timeout if
+    /// another process holds the lock.
+    async fn on_writer<T: Send + 'static>(&self, call: Call<'_>, work: Work<T>) -> Result<T> {
+        self.counter.add(1);
+        let writer = Arc::clone(&self.writer).lock_owned().await;
+        match work(&writer, &call) {
+            Ok(done) => Ok(done),
+            Err(Failure::Error(e)) => Err(e),
+            Err(Failure::Busy(_)) => {
+                let owned = OwnedCall::from(call);
+                let timeout = self.busy_timeout;
+                blocking(move || waiting(&writer, timeout, || work(&writer, &owned.call()))).await
+            }
+        }
+    }
+
+    /// Runs `work` on a free read connection in place; if none is free (after one yield) or
+    /// the database is busy, waits for one on a blocking thread.
+    async fn on_reader<T: Send + 'static>(&self, call: Call<'_>, work: Work<T>) -> Result<T> {
+        if self.readers.is_empty() {
+            return self.on_writer(call, work).await;
+        }
+        self.counter.add(1);
+        let mut yielded = false;
+        loop {
+            match self.try_read_in_place(&call, work) {
+                Some(Ok(done)) => return Ok(done),
+                Some(Err(Failure::Error(e))) => return Err(e),
+                Some(Err(Failure::Busy(_))) => break,
+                // Readers are held for microseconds; another task likely frees one at once.
+                None if !yielded => {
+                    yielded = true;
+                    tokio::task::yield_now().await;
+                }
+                None => break,
+            }
+        }
+        let index = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        let reader = Arc::clone(&self.readers[index]);
+        let owned = OwnedCall::from(call);
+        let timeout = self.busy_timeout;
+        blocking(move || {
+            let reader = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            waiting(&reader, timeout, || work(&reader, &owned.call()))
+        })
+        .await
+    }
+
+    /// `None` when every read connection is in use.
+    ///
+    /// Takes the first free reader, not the next in turn: the bundled SQLite shares one page
+    /// cache among a process's connections, sized for about one connection's hot pages, and
+    /// a WAL commit makes each reader re-validate its cache. Rotating over every reader kept
+    /// all of them cold (a read from disk on about a third of the calls, 1.36x the time of one
+    /// connection, measured with benches/sqlite.rs); the others serve only concurrent reads.
+    fn try_read_in_place<T>(&self, call: &Call<'_>, work: Work<T>) -> Option<Result<T, Failure>> {
+        for reader in self.readers.iter() {
+            let connection = match reader.try_lock() {
+                Ok(guard) => guard,
+                // A panic elsewhere cannot leave a connection half-used: a statement resets
+                // when dropped. Keep using it.
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => continue,
+            };
+            return Some(work(&connection, call));
+        }
+        None
+    }
+}
+
+impl Executor for SqliteExecutor {
+    const DIALECT: Dialect = Dialect::Sqlite;
+
+    /// The statements run so far: one per call, and for a batch its statements plus `BEGIN`
+    /// and `COMMIT`.
+    fn counter(&self) -> &Counter {
+        &self.counter
+    }
+
+    /// Runs `call`; returns its first row.
+    async fn fetch_optional(&self, access: Access, call: Call<'_>) -> Result<Option<Vec<Value>>> {
+        match access {
+            Access::Read => self.on_reader(call, first_row).await,
+            Access::Write => self.on_writer(call, returning_row).await,
+        }
+    }
+
+    /// Runs `call`; returns every row.
+    async fn fetch_all(&self, access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
+        match access {
+            Access::Read => self.on_reader(call, all_rows).await,
+            Access::Write => self.on_writer(call, all_rows).await,
+        }
+    }
+
+    /// Runs a statement without rows on the writer; returns the rows changed.
+    async fn execute(&self, call: Call<'_>) -> Result<u64> {
+        self.on_writer(call, execute).await
+    }
+
+    /// Runs DDL in one `BEGIN IMMEDIATE` transaction on the writer. Done once at connect, on
+    /// a blocking thread, with the busy timeout.
+    async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
+        let writer = Arc::clone(&self.writer).lock_owned().await;
+        let timeout = self.busy_timeout;
+        self.counter.add(statements.len() as u64 + 2);
+        blocking(move || {
+            waiting(&writer, timeout, || {
+                writer
+                    .execute_batch("BEGIN IMMEDIATE")
+                    .map_err(|e| map_error(e, &[]))?;
+                let applied = statements
+                    .iter()
+                    .try_for_each(|sql| writer.execute_batch(sql));
+                let finished = match applied {
+                    Ok(()) => writer.execute_batch("COMMIT"),
+                    Err(e) => {
+                        // The DDL error is the one worth reporting; a failed rollback adds
+                        // nothing (the connection rolls back when it is next used).
+                        let _ = writer.execute_batch("ROLLBACK");
+                        Err(e)
+                    }
+                };
+                finished.map_err(|e| map_error(e, &[]))
+            })
+        })
+        .await
+    }
+}
+
+/// A [`Call`] that owns its parts, to move to a blocking thread.
+struct OwnedCall {
+    sql: String,
+    params: Vec<Value>,
+    columns: Vec<&'static Column>,
+    tables: Vec<&'static Table>,
+    cached: bool,
+}
+
+impl From<Call<'_>> for OwnedCall {
+    fn from(call: Call<'_>) -> OwnedCall {
+        OwnedCall {
+            sql: call.sql.to_owned(),
+            params: call.params.to_vec(),
+            columns: call.columns.to_vec(),
+            tables: call.tables.to_vec(),
+            cached: call.cached,
+        }
+    }
+}
+
+impl OwnedCall {
+    fn call(&self) -> Call<'_> {
+        Call {
+            sql: &self.sql,
+            params: &self.params,
+            columns: &self.columns,
+            tables: &self.tables,
+            cached: self.cached,
+        }
+    }
+}
+
+/// Runs `f` on a blocking thread.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(Error::database)?
+}
+
+/// Runs `f` with the busy timeout set (on a blocking thread), then turns it off again.
+fn waiting<T>(
+    connection: &Connection,
+    timeout: Duration,
+    f: impl FnOnce() -> Result<T, Failure>,
+) -> Result<T> {
+    // A busy COMMIT outside WAL can leave the implicit transaction open: start clean.
+    if !connection.is_autocommit() {
+        connection
+            .execute_batch("ROLLBACK")
+            .map_err(Error::database)?;
+    }
+    connection.busy_timeout(timeout).map_err(Error::database)?;
+    let result = f();
+    let reset = connection.busy_timeout(Duration::ZERO);
+    let done = result.map_err(Failure::into_error)?;
+    reset.map_err(Error::database)?;
+    Ok(done)
+}
+
+/// Prepares `call` (from the connection's cache for the contract's statements), binds its
+/// parameters and hands the statement to `f`.
+fn with_statement<T>(
+    connection: &Connection,
+    call: &Call<'_>,
+    f: impl FnOnce(&mut Statement<'_>) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let prepared = |e| map_error(e, call.tables);
+    if call.cached {
+        let mut statement = connection.prepare_cached(call.sql).map_err(prepared)?;
+        bind(&mut statement, call.params, call.columns)?;
+        f(&mut statement)
+    } else {
+        let mut statement = connection.prepare(call.sql).map_err(prepared)?;
+        bind(&mut statement, call.params, call.columns)?;
+        f(&mut statement)
+    }
+}
+
+/// A read's first row; the rest are not stepped through.
+fn first_row(connection: &Connection, call: &Call<'_>) -> Result<Option<Vec<Value>>, Failure> {
+    with_statement(connection, call, |statement| {
+        let mut rows = statement.raw_query();
+        match rows.next().map_err(|e| map_error(e, call.tables))? {
+            Some(row) => {
+                let mut values = Vec::with_capacity(call.width());
+                decode_row(row, call.tables, &mut values)?;
+                Ok(Some(values))
+            }
+            None => Ok(None),
+        }
+    })
+}
+
+/// A write's returned row. The statement is stepped to its end: an autocommit write commits
+/// on its last step and reports a failed commit there (a reset would swallow it).
+fn returning_row(connection: &Connection, call: &Call<'_>) -> Result<Option<Vec<Value>>, Failure> {
+    with_statement(connection, call, |statement| {
+        let mut rows = statement.raw_query();
+        let mut first = None;
+        while let Some(row) = rows.next().map_err(|e| map_error(e, call.tables))? {
+            if first.is_none() {
+                let mut values = Vec::with_capacity(call.width());
+                first = Some(decode_row(row, call.tables, &mut values).map(|()| values));
+            }
+        }
+        first.transpose()
+    })
+}
+
+/// Every row; stepped to the end even past a row that fails to decode (see [`returning_row`]).
+fn all_rows(connection: &Connection, call: &Call<'_>) -> Result<Vec<Vec<Value>>, Failure> {
+    with_statement(connection, call, |statement| {
+        let mut rows = statement.raw_query();
+        let mut all = Vec::new();
+        let mut failed = None;
+        while let Some(row) = rows.next().map_err(|e| map_error(e, call.tables))? {
+            if failed.is_some() {
+                continue;
+            }
+            let mut values = Vec::with_capacity(call.width());
+            match decode_row(row, call.tables, &mut values) {
+                Ok(()) => all.push(values),
+                Err(e) => failed = Some(e),
+            }
+        }
+        failed.map_or(Ok(all), Err)
+    })
+}
+
+fn execute(connection: &Connection, call: &Call<'_>) -> Result<u64, Failure> {
+    with_statement(connection, call, |statement| {
+        statement
+            .raw_execute()
+            .map(|changed| changed as u64)
+            .map_err(|e| map_error(e, call.tables))
+    })
+}
+
+/// Opens and configures the writer and the readers.
+fn open_connections(
+    target: &SqliteTarget,
+    options: &Options,
+) -> Result<(Connection, Vec<Connection>)> {
+    let path = match &target.location {
+        Location::Memory => {
+            let memory = Connection::open_in_memory().map_err(Error::database)?;
+            configure(&memory, options.busy_timeout, "PRAGMA foreign_keys = ON;")?;
+            return Ok((memory, Vec::new()));
+        }
+        Location::File(path) => path,
+    };
+    let writer = open_file(path, target.mode)?;
+    if target.mode == Mode::ReadOnly {
+        configure(&writer, options.busy_timeout, "PRAGMA foreign_keys = ON;")?;
+    } else {
+        configure(
+            &writer,
+            options.busy_timeout,
+            &format!(
+                "PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",
+                options.synchronous.pragma_value()
+            ),
+        )?;
+        // Persistent in the file; other processes' connections follow it too. A filesystem
+        // without shared memory keeps the old mode: everything still works, with more
+        // busy retries.
+        writer
+            .query_row("PRAGMA journal_mode = WAL", [], |row| {
+                row.get::<_, String>(0)
+            })
+            .map_err(Error::database)?;
+    }
+    // Readers never write: `query_only` makes a stray write fail instead of bypassing the
+    // writer's queue.
+    let readers = (0..options.read_connections)
+        .map(|_| {
+            let mode = match target.mode {
+                Mode::ReadOnly => Mode::ReadOnly,
+                _ => Mode::Write,
+            };
+            let reader = open_file(path, mode)?;
+            configure(
+                &reader,
+                options.busy_timeout,
+                "PRAGMA foreign_keys = ON; PRAGMA query_only = ON;",
+            )?;
+            Ok(reader)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for connection in std::iter::once(&writer).chain(&readers) {
+        connection
+            .busy_timeout(Duration::ZERO)
+            .map_err(Error::database)?;
+    }
+    Ok((writer, readers))
+}
+
+fn open_file(path: &Path, mode: Mode) -> Result<Connection> {
+    // No SQLITE_OPEN_URI: a path is a path, even one starting with `file:`. No SQLite mutex:
+    // each connection is used by one thread at a time, behind our own locks.
+    let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | match mode {
+            Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            Mode::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
+            Mode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+        };
+    Connection::open_with_flags(path, flags).map_err(|e| {
+        Error::Database(format!("cannot open SQLite database `{}`: {e}", path.display()).into())
+    })
+}
+
+/// Statement cache size, the busy timeout used while connecting, and `pragmas`.
+fn configure(connection: &Connection, busy_timeout: Duration, pragmas: &str) -> Result<()> {
+    connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    connection
+        .busy_timeout(busy_timeout)
+        .map_err(Error::database)?;
+    connection.execute_batch(pragmas).map_err(Error::database)
+}

@@ -1,0 +1,55 @@
+//! Ready-made model sets for tables a Next.js app with Auth.js already owns: point a Rust
+//! service at the same database and it reads and writes the same rows, in the same encodings.
+//!
+//! Entry points: one module per layout, each with the models `User`, `Account`, `Session`,
+//! `VerificationToken` (and `Authenticator` where the layout has one) and the `Schema`
+//! binding them, for [`SqlAdapter`](crate::SqlAdapter):
+//!
+//! | module | Auth.js adapter | dialects | ids | instants stored as |
+//! |---|---|---|---|---|
+//! | [`prisma`] | `@auth/prisma-adapter` | PostgreSQL, MySQL, SQLite | text (`cuid()`; UUIDs written here) | `timestamp(3)`, `datetime(3)`, ISO 8601 text (Prisma 7) |
+//! | [`prisma::epoch_ms`] | the same, Prisma ≤ 6 on SQLite | SQLite | text | integer milliseconds |
+//! | [`drizzle::pg`] | `@auth/drizzle-adapter` | PostgreSQL | text UUIDs | `timestamp` |
+//! | [`drizzle::mysql`] | `@auth/drizzle-adapter` | MySQL, MariaDB | text UUIDs | `timestamp(3)` / `timestamp` |
+//! | [`drizzle::sqlite`] | `@auth/drizzle-adapter` | SQLite | text UUIDs | integer milliseconds |
+//! | [`pg`] | `@auth/pg-adapter` | PostgreSQL | `SERIAL` integers | `timestamptz` |
+//! | [`kysely`] | `@auth/kysely-adapter` | PostgreSQL, MySQL, SQLite | UUIDs | `timestamptz`, `DATETIME(3)`, ISO 8601 text |
+//!
+//! ```no_run
+//! use authmodel::compat::prisma;
+//! use authmodel::{Adapter, Options, SqlAdapter};
+//!
+//! # async fn run() -> authmodel::Result<()> {
+//! // The tables `prisma migrate` created; nothing is created or altered here.
+//! let auth = SqlAdapter::<prisma::Schema>::connect(
+//!     "postgres://app@localhost/app",
+//!     Options::default(),
+//! )
+//! .await?;
+//! let user: Option<prisma::User> = auth.get_user_by_email("ada@example.com").await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every model set passes the conformance suite ([`crate::testing`]) on tables created with
+//! its adapter's own DDL (`tests/compat.rs`), but for the cases its layout cannot hold, which
+//! each module names. What all of them share:
+//! - `expires_at` is whole seconds, `emailVerified` keeps milliseconds where the column does;
+//! - verification tokens are stored as given (Auth.js hashes them before the adapter sees
+//!   them);
+//! - a `timestamp` column without time zone (Prisma, Drizzle on PostgreSQL) holds UTC: the
+//!   adapter's PostgreSQL sessions run in UTC, and MySQL's `TIMESTAMP` is converted in the
+//!   session zone `+00:00`;
+//! - keys carry the names the layout's tool gives them
+//!   ([`KeyNaming`](crate::descriptor::KeyNaming)), so an [`Error::Conflict`](crate::Error::Conflict)
+//!   names the constraint in the database (on MySQL, a unique key created without a name is
+//!   reported by the name the model gives it).
+//!
+//! The DDL [`crate::statements::ddl`] writes for these schemas creates equivalent tables in this crate's
+//! own types (`timestamptz`, `datetime(3)`): use it for a new database, and the layout's own
+//! tool for one the Next.js app manages.
+
+pub mod drizzle;
+pub mod kysely;
+pub mod pg;
+pub mod prisma;

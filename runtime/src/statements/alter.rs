@@ -1,0 +1,57 @@
+//! The statements a plan adds to `ddl`'s: `ALTER TABLE ... ADD COLUMN`, `CREATE [UNIQUE]
+//! INDEX` on an existing table, and the drops of a `down` migration, built with sea-query from
+//! the same column and index definitions as `ddl`'s.
+//!
+//! Entry points: `add_column`, `create_index`, `drop_table`, `drop_column`, `drop_index`. sea-query's SQLite backend panics
+//! on an `ALTER TABLE` with no option, several options, or a column modification or foreign
+//! key change; every alter here is built by `alter_one` with exactly one `ADD COLUMN` or
+//! `DROP COLUMN`, the two shapes SQLite accepts, so that panic cannot be reached.
+
+use sea_query::{Alias, Index, Table as SqlTable, TableAlterStatement};
+
+use crate::descriptor::{Column, Key, Table};
+use crate::dialect::Dialect;
+use crate::statements::ddl::{TablePlan, column_def, index_statement};
+
+/// `ALTER TABLE <table> ADD COLUMN ...` with the definition the column has in `CREATE TABLE`
+/// (one builder for both: `ddl::column_def`). Never `UNIQUE` (unique keys are separate
+/// indexes) nor `PRIMARY KEY` (a missing primary key is a refusal, never an added column), two
+/// things SQLite refuses in an `ADD COLUMN`.
+pub(crate) fn add_column(plan: &TablePlan, column: &Column, dialect: Dialect) -> String {
+    let mut alter = alter_one(plan.table.name);
+    alter.add_column(column_def(plan, column, dialect));
+    dialect.render_schema(&alter)
+}
+
+/// `CREATE [UNIQUE] INDEX <name> ON <table> (<columns>)`: the statement `ddl` writes for the
+/// key on SQLite and PostgreSQL, and valid on MySQL too.
+pub(crate) fn create_index(table: &Table, key: &Key, dialect: Dialect) -> String {
+    dialect.render_schema(&index_statement(table, key))
+}
+
+/// `DROP TABLE IF EXISTS <table>`: undoes a created table.
+pub(crate) fn drop_table(table: &str, dialect: Dialect) -> String {
+    let drop = SqlTable::drop()
+        .table(Alias::new(table))
+        .if_exists()
+        .to_owned();
+    dialect.render_schema(&drop)
+}
+
+/// `ALTER TABLE <table> DROP COLUMN <column>`: undoes an added column.
+pub(crate) fn drop_column(table: &str, column: &str, dialect: Dialect) -> String {
+    let mut alter = alter_one(table);
+    alter.drop_column(Alias::new(column));
+    dialect.render_schema(&alter)
+}
+
+/// `DROP INDEX <name>` (`ON <table>` where the dialect scopes index names by table).
+pub(crate) fn drop_index(table: &str, name: &str, dialect: Dialect) -> String {
+    let drop = Index::drop().name(name).table(Alias::new(table)).to_owned();
+    dialect.render_schema(&drop)
+}
+
+/// An `ALTER TABLE` on `table` for the caller to give exactly one option.
+fn alter_one(table: &str) -> TableAlterStatement {
+    SqlTable::alter().table(Alias::new(table)).to_owned()
+}

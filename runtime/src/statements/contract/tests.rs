@@ -1,0 +1,175 @@
+//! The statements as rendered per dialect and per `RETURNING` flavour.
+
+use chrono::{Duration, TimeZone, Utc};
+use uuid::Uuid;
+
+use super::*;
+use crate::models::{DefaultSchema, User};
+use crate::traits::{Model, Schema};
+use crate::value::Value;
+
+fn user() -> User {
+    User {
+        id: Uuid::nil(),
+        name: None,
+        email: "a@example.com".into(),
+        email_verified: Some(instant()),
+        image: None,
+    }
+}
+
+fn instant() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2030, 5, 6, 7, 8, 9).unwrap() + Duration::nanoseconds(123_456_789)
+}
+
+fn statements(dialect: Dialect, returning: Returning) -> Statements {
+    Statements::new(dialect, returning, DefaultSchema::tables()).unwrap()
+}
+
+#[test]
+fn statements_render_per_dialect() {
+    let sqlite = statements(Dialect::Sqlite, Returning::ALL);
+    assert_eq!(
+        &*sqlite.use_verification_token.stmt.sql,
+        r#"DELETE FROM "verification_tokens" WHERE "verification_tokens"."identifier" = ? AND "verification_tokens"."token" = ? RETURNING "identifier", "token", "expires""#
+    );
+    assert!(sqlite.use_verification_token.reread.is_none());
+    assert_eq!(sqlite.session_and_user.columns.len(), 1);
+    let postgres = statements(Dialect::Postgres, Returning::ALL);
+    assert_eq!(
+        &*postgres.update_authenticator_counter.stmt.sql,
+        r#"UPDATE "authenticators" SET "counter" = $1 WHERE "credential_id" = $2 RETURNING "credential_id", "user_id", "provider_account_id", "credential_public_key", "counter", "credential_device_type", "credential_backed_up", "transports""#
+    );
+    let names: Vec<&str> = postgres
+        .update_authenticator_counter
+        .stmt
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["counter", "credential_id"]);
+}
+
+#[test]
+fn mariadb_appends_returning_to_inserts_and_deletes() {
+    let mariadb = statements(Dialect::MySql, Returning::MARIADB);
+    assert_eq!(
+        &*mariadb.use_verification_token.stmt.sql,
+        "DELETE FROM `verification_tokens` WHERE `verification_tokens`.`identifier` = ? AND `verification_tokens`.`token` = ? RETURNING `identifier`, `token`, `expires`"
+    );
+    assert!(mariadb.use_verification_token.reread.is_none());
+    let insert = &mariadb.insert_session.write;
+    assert_eq!(
+        &*insert.stmt.sql,
+        "INSERT INTO `sessions` (`id`, `session_token`, `user_id`, `expires`) VALUES (?, ?, ?, ?) RETURNING `id`, `session_token`, `user_id`, `expires`"
+    );
+    assert!(insert.reread.is_none());
+    // No UPDATE ... RETURNING on MariaDB: read back by key.
+    let counter = &mariadb.update_authenticator_counter;
+    assert_eq!(
+        &*counter.stmt.sql,
+        "UPDATE `authenticators` SET `counter` = ? WHERE `credential_id` = ?"
+    );
+    let reread = counter.reread.as_ref().unwrap();
+    assert!(
+        reread
+            .stmt
+            .sql
+            .ends_with("WHERE `authenticators`.`credential_id` = ?")
+    );
+    assert_eq!(&*reread.sources, &[Source::Param(1)]);
+    assert!(!reread.before);
+}
+
+#[test]
+fn mysql_reads_back_inserts_and_locks_before_deletes() {
+    let mysql = statements(Dialect::MySql, Returning::NONE);
+    let delete = &mysql.use_verification_token;
+    assert!(
+        !delete.stmt.sql.contains("RETURNING"),
+        "{}",
+        delete.stmt.sql
+    );
+    let lock = delete.reread.as_ref().unwrap();
+    assert_eq!(
+        &*lock.stmt.sql,
+        "SELECT `verification_tokens`.`identifier`, `verification_tokens`.`token`, `verification_tokens`.`expires` FROM `verification_tokens` WHERE `verification_tokens`.`identifier` = ? AND `verification_tokens`.`token` = ? FOR UPDATE"
+    );
+    assert!(lock.before);
+    assert_eq!(&*lock.sources, &[Source::Param(0), Source::Param(1)]);
+    // Verification tokens are read back by their (identifier, token) primary key.
+    let insert = mysql
+        .insert_verification_token
+        .write
+        .reread
+        .as_ref()
+        .unwrap();
+    assert_eq!(&*insert.sources, &[Source::Param(0), Source::Param(1)]);
+    assert!(!insert.before);
+    for stmt in [&mysql.insert_user.write.stmt, &mysql.delete_user.stmt] {
+        assert!(!stmt.sql.contains("RETURNING"), "{}", stmt.sql);
+    }
+}
+
+#[test]
+fn update_sql_is_built_once_per_column_set() {
+    let statements = statements(Dialect::Sqlite, Returning::ALL);
+    let updates = &statements.update_user;
+    let mut name = vec![(1, Value::Text("a".into()))];
+    let first = updates.get(&mut name).unwrap();
+    let again = updates.get(&mut [(1, Value::Null)]).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again));
+    assert_eq!(
+        &*first.stmt.sql,
+        r#"UPDATE "users" SET "name" = ? WHERE "id" = ? RETURNING "id", "name", "email", "email_verified", "image""#
+    );
+    // Out of order in, column order out (values follow their columns).
+    let mut two = vec![(4, Value::Null), (2, Value::Text("e".into()))];
+    let write = updates.get(&mut two).unwrap();
+    assert!(
+        write.stmt.sql.contains(r#"SET "email" = ?, "image" = ?"#),
+        "{}",
+        write.stmt.sql
+    );
+    let columns: Vec<&str> = write.stmt.columns.iter().map(|c| c.name).collect();
+    assert_eq!(columns, ["email", "image", "id"]);
+    assert_eq!(two[0].0, 2);
+    assert!(updates.get(&mut [(9, Value::Null)]).is_err());
+    assert!(
+        updates
+            .get(&mut [(1, Value::Null), (1, Value::Null)])
+            .is_err()
+    );
+}
+
+#[test]
+fn an_update_of_the_key_is_read_back_by_its_new_value() {
+    let mysql = statements(Dialect::MySql, Returning::NONE);
+    // Session columns: id, session_token, user_id, expires; the key is the token.
+    let mut assignments = vec![(3, Value::Null), (1, Value::Text("new".into()))];
+    let write = mysql.update_session.get(&mut assignments).unwrap();
+    assert_eq!(
+        &*write.reread.as_ref().unwrap().sources,
+        &[Source::Param(0)]
+    );
+    let write = mysql.update_session.get(&mut [(3, Value::Null)]).unwrap();
+    assert_eq!(
+        &*write.reread.as_ref().unwrap().sources,
+        &[Source::Param(1)]
+    );
+}
+
+#[test]
+fn inserts_generate_ids_and_truncate_timestamps() {
+    let statements = statements(Dialect::Sqlite, Returning::ALL);
+    let params = statements
+        .insert_user
+        .params(user().to_values().unwrap())
+        .unwrap();
+    assert!(matches!(params[0], Value::Uuid(id) if id != Uuid::nil()));
+    assert_eq!(
+        params[3],
+        Value::Timestamp(crate::value::to_millis(instant()))
+    );
+    assert!(statements.insert_user.params(vec![Value::Null]).is_err());
+}

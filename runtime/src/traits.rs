@@ -1,0 +1,115 @@
+//! What `#[derive(AuthModel)]` implements: a model's table, its row conversions and its patch.
+//!
+//! Entry points: [`Model`] (every model), [`Patch`] (the partial-update type the derive
+//! generates), the role traits ([`UserModel`] and its siblings) that say which contract role a
+//! model plays, and [`Schema`], which binds one model per role.
+
+use crate::descriptor::Table;
+use crate::error::Error;
+use crate::value::{Value, ValueError};
+
+/// A struct stored as one row of one table. Implemented by `#[derive(AuthModel)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an authmodel model",
+    label = "not a model",
+    note = "models are structs with `#[derive(AuthModel)]`"
+)]
+pub trait Model: Sized + Send + Sync + 'static {
+    /// The table descriptor: columns in field order, with their roles and constraints.
+    const TABLE: &'static Table;
+    /// The partial-update type: one optional slot per persisted field.
+    type Patch: Patch;
+    /// The row's values, one per column of [`Model::TABLE`], in order. Fails only when a
+    /// typed JSON field cannot be serialized.
+    fn to_values(&self) -> Result<Vec<Value>, Error>;
+    /// Builds the model from one value per column, in order.
+    fn from_values(values: Vec<Value>) -> Result<Self, Error>;
+}
+
+/// A partial update: fields left `None` stay unchanged. For a nullable field, `Some(None)`
+/// sets the column to `NULL`, which is distinct from leaving it alone.
+pub trait Patch: Default + Send + Sync + 'static {
+    /// The assignments the patch makes, as (column position, new value), in column order.
+    fn into_assignments(self) -> Result<Vec<(usize, Value)>, Error>;
+    /// Sets the field at column `position` from a neutral value: how generic code (the
+    /// conformance suite, a custom adapter) builds a patch without knowing the model.
+    fn set(&mut self, position: usize, value: Value) -> Result<(), ValueError>;
+}
+
+/// A model playing the user role (`#[auth(role = "user")]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a user model",
+    note = "derive `AuthModel` with `#[auth(role = \"user\")]`"
+)]
+pub trait UserModel: Model {}
+/// A model playing the account role (`#[auth(role = "account")]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an account model",
+    note = "derive `AuthModel` with `#[auth(role = \"account\")]`"
+)]
+pub trait AccountModel: Model {}
+/// A model playing the session role (`#[auth(role = "session")]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a session model",
+    note = "derive `AuthModel` with `#[auth(role = \"session\")]`"
+)]
+pub trait SessionModel: Model {}
+/// A model playing the verification token role (`#[auth(role = "verification_token")]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a verification token model",
+    note = "derive `AuthModel` with `#[auth(role = \"verification_token\")]`"
+)]
+pub trait VerificationTokenModel: Model {}
+/// A model playing the authenticator role (`#[auth(role = "authenticator")]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an authenticator model",
+    note = "derive `AuthModel` with `#[auth(role = \"authenticator\")]`"
+)]
+pub trait AuthenticatorModel: Model {}
+
+/// One model per contract role: what an adapter stores. Implemented by `#[derive(AuthSchema)]`.
+pub trait Schema: Send + Sync + 'static {
+    /// The user model.
+    type User: UserModel;
+    /// The account model.
+    type Account: AccountModel;
+    /// The session model.
+    type Session: SessionModel;
+    /// The verification token model.
+    type VerificationToken: VerificationTokenModel;
+    /// The authenticator model.
+    type Authenticator: AuthenticatorModel;
+
+    /// Whether the database has a table for [`Schema::Authenticator`]. `false` for the
+    /// Auth.js layouts that have none (`@auth/pg-adapter`, `@auth/kysely-adapter`,
+    /// `#[auth(no_authenticator_table)]` on `#[derive(AuthSchema)]`): the DDL and
+    /// `synchronize` then leave that table out and `delete_user` does not touch it; the
+    /// authenticator operations fail with the database's own error unless the application
+    /// adds the table itself.
+    const AUTHENTICATOR_TABLE: bool = true;
+
+    /// The five tables, users first (the others reference it).
+    fn tables() -> [&'static Table; 5] {
+        [
+            <Self::User as Model>::TABLE,
+            <Self::Account as Model>::TABLE,
+            <Self::Session as Model>::TABLE,
+            <Self::VerificationToken as Model>::TABLE,
+            <Self::Authenticator as Model>::TABLE,
+        ]
+    }
+
+    /// The tables the database holds: [`Schema::tables`], without the authenticator's when
+    /// [`Schema::AUTHENTICATOR_TABLE`] is `false`.
+    fn stored_tables() -> Vec<&'static Table> {
+        Self::tables()
+            .into_iter()
+            .filter(|t| {
+                Self::AUTHENTICATOR_TABLE || t.role != crate::descriptor::Role::Authenticator
+            })
+            .collect()
+    }
+}
+
+/// The patch type of a model: what `update_user` and `update_session` take.
+pub type PatchOf<M> = <M as Model>::Patch;
