@@ -88,6 +88,10 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 pub use self::options::{Options, Synchronous};
+// `authmodel::sql::connect` was this function's first home; the facade owns it now, because it
+// names the default models, which sit above this layer.
+#[doc(no_inline)]
+pub use crate::connect;
 
 use self::driver::Driver;
 use self::executor::{Access, Call, Returning};

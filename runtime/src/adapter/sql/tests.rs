@@ -4,7 +4,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
-use super::{SqlAdapter, connect};
+use super::SqlAdapter;
+use crate::connect;
 use crate::adapter::Adapter;
 use crate::dialect::Dialect;
 use crate::error::Error;

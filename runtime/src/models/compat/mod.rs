@@ -53,3 +53,42 @@ pub mod drizzle;
 pub mod kysely;
 pub mod pg;
 pub mod prisma;
+
+#[cfg(test)]
+mod tests {
+    use super::{drizzle, prisma};
+    use crate::traits::Model;
+
+    #[test]
+    fn keys_are_named_as_the_layouts_tool_names_them() {
+        let account = <drizzle::pg::Account as Model>::TABLE;
+        assert_eq!(
+            account.primary_key_name(),
+            "account_provider_providerAccountId_pk"
+        );
+        // A single-column key is declared inline by drizzle-kit: PostgreSQL names it.
+        let session = <drizzle::pg::Session as Model>::TABLE;
+        assert_eq!(session.primary_key_name(), "session_pkey");
+        let user = <drizzle::pg::User as Model>::TABLE;
+        let names: Vec<String> = user.unique_keys().into_iter().map(|k| k.name).collect();
+        assert_eq!(names, ["user_email_unique"]);
+        let column = account.references_user().expect("userId");
+        let key = &user.columns[0];
+        assert_eq!(
+            account.foreign_key_name(column, user, key),
+            "account_userId_user_id_fk"
+        );
+
+        let account = <prisma::Account as Model>::TABLE;
+        assert_eq!(account.primary_key_name(), "Account_pkey");
+        let user = <prisma::User as Model>::TABLE;
+        let column = account.references_user().expect("userId");
+        assert_eq!(
+            account.foreign_key_name(column, user, &user.columns[0]),
+            "Account_userId_fkey"
+        );
+        let tokens = <prisma::VerificationToken as Model>::TABLE;
+        let names: Vec<String> = tokens.unique_keys().into_iter().map(|k| k.name).collect();
+        assert_eq!(names, ["VerificationToken_token_key"]);
+    }
+}
