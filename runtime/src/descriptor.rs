@@ -278,6 +278,18 @@ impl Column {
         )))
     }
 
+    /// Refuses an integer the column cannot hold (beyond 32 bits in an `Int32` column), naming
+    /// the column: the one range rule of every adapter, checked before anything is written.
+    pub fn check_int(&self, value: i64) -> crate::error::Result<()> {
+        if self.ty == ColumnType::Int32 && i32::try_from(value).is_err() {
+            return Err(crate::error::Error::InvalidInput(format!(
+                "{value} does not fit the 32-bit integer column `{}`",
+                self.name
+            )));
+        }
+        Ok(())
+    }
+
     /// A column with no constraints: the starting point of every descriptor.
     pub const fn new(name: &'static str, field: &'static str, ty: ColumnType) -> Column {
         Column {

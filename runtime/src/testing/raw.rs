@@ -1,7 +1,7 @@
 //! Reads that bypass the adapter under test: how the suite sees what was really stored.
 //!
 //! Entry point: [`RawReads`], implemented here for [`MemoryAdapter`] (its own tables) and
-//! [`SqlAdapter`] (the statements layer's `SELECT` by key, run through [`SqlAdapter::raw_select`]).
+//! [`SqlAdapter`] (the statements layer's `SELECT` by key, run directly).
 
 use crate::adapter::BoxFuture;
 use crate::adapter::memory::MemoryAdapter;
@@ -102,7 +102,7 @@ impl<S: Schema> RawReads<S> for MemoryAdapter<S> {
 
 impl<S: Schema> SqlAdapter<S> {
     /// Reads the first row of `M`'s table whose key columns equal `values`, with the
-    /// statements layer's `SELECT` by key run as raw SQL: not through the contract's code.
+    /// statements layer's `SELECT` by key, run directly: not through the contract's code.
     async fn raw_one<M: Model>(&self, fields: &[RoleField], values: &[&str]) -> Result<Option<M>> {
         let table = M::TABLE;
         let mut params = Vec::with_capacity(fields.len());
@@ -122,7 +122,7 @@ impl<S: Schema> SqlAdapter<S> {
             key.push(column);
         }
         let select = contract::select(self.dialect(), table, &key, false);
-        self.raw_select(&select.sql, params, table)
+        self.select_stmt(&select, params, table)
             .await?
             .into_iter()
             .next()

@@ -404,12 +404,7 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
         Box::pin(async move {
             let table = <S::Authenticator as Model>::TABLE;
             let position = required(table, RoleField::AuthenticatorCounter)?;
-            if table.columns[position].ty == ColumnType::Int32 && i32::try_from(counter).is_err() {
-                return Err(Error::InvalidInput(format!(
-                    "counter {counter} does not fit `{}.{}` (32-bit)",
-                    table.name, table.columns[position].name
-                )));
-            }
+            table.columns[position].check_int(counter)?;
             self.update_one(
                 &[(RoleField::AuthenticatorCredentialId, credential_id)],
                 vec![(position, Value::Int(counter))],

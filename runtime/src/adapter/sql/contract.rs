@@ -390,13 +390,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                 what: "authenticator",
             };
             let id = key(keys.authenticator_credential_id, credential_id).ok_or_else(not_found)?;
-            if keys.authenticator_counter.ty == ColumnType::Int32 && i32::try_from(counter).is_err()
-            {
-                return Err(Error::InvalidInput(format!(
-                    "counter {counter} does not fit the 32-bit `{}` column",
-                    keys.authenticator_counter.name
-                )));
-            }
+            keys.authenticator_counter.check_int(counter)?;
             self.write(
                 &statements.update_authenticator_counter,
                 &[Value::Int(counter), id],

@@ -219,6 +219,27 @@ impl<S: Schema> SqlAdapter<S> {
         self.inner.driver.fetch_all(Access::Read, call).await
     }
 
+    /// Runs a statement of the statements layer that reads rows of `table`, its parameters
+    /// bound as their columns' types (as the contract binds them; the same SQL text may be
+    /// a cached contract statement on the connection, prepared for those types).
+    #[cfg(feature = "testing")]
+    pub(crate) async fn select_stmt(
+        &self,
+        stmt: &crate::statements::contract::Stmt,
+        params: Vec<Value>,
+        table: &'static Table,
+    ) -> Result<Vec<Vec<Value>>> {
+        let tables = [table];
+        let call = Call {
+            sql: &stmt.sql,
+            params: &params,
+            columns: &stmt.columns,
+            tables: &tables,
+            cached: false,
+        };
+        self.inner.driver.fetch_all(Access::Read, call).await
+    }
+
     /// Runs one hand-written statement that returns no rows (an `INSERT`, an `UPDATE`, DDL) on
     /// the writer connection and returns the number of rows it changed.
     ///

@@ -2,7 +2,7 @@
 //! messages of values that cannot be bound or decoded.
 //!
 //! Entry points: [`pool_options`], [`probe`], [`url_error`], [`check_width`], [`check_len`],
-//! [`mismatch`], [`out_of_range`] and [`decode_error`].
+//! [`mismatch`] and [`decode_error`].
 
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::error::Error;
@@ -12,7 +12,7 @@ use super::options::Options;
 use super::url::redact;
 
 /// The pool settings of both drivers: `max_connections` from [`Options`], and no health
-/// check on acquire (DESIGN.md: it cost 17-58% of throughput; a broken connection fails its
+/// check on acquire (docs/ARCHITECTURE.md, "Drivers": it cost 17-58% of throughput; a broken connection fails its
 /// one call and the pool replaces it).
 pub(crate) fn pool_options<DB: sqlx::Database>(options: &Options) -> sqlx::pool::PoolOptions<DB> {
     sqlx::pool::PoolOptions::new()
@@ -72,14 +72,6 @@ pub(crate) fn mismatch(column: &Column, value: &Value) -> Error {
 /// Refuses text longer than the column's `max_len` ([`Column::check_len`]).
 pub(crate) fn check_len(column: &Column, text: &str) -> Result<(), Error> {
     column.check_len(text)
-}
-
-/// An integer too large for a 32-bit column.
-pub(crate) fn out_of_range(column: &Column, value: i64) -> Error {
-    Error::InvalidInput(format!(
-        "{value} does not fit the 32-bit integer column `{}`",
-        column.name
-    ))
 }
 
 /// A value read from `table.column` that does not fit its type.

@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::SqlAdapter;
-use crate::connect;
 use crate::adapter::Adapter;
+use crate::connect;
 use crate::dialect::Dialect;
 use crate::error::Error;
 use crate::models::{

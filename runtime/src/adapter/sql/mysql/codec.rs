@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::adapter::sql::executor::Call;
 use crate::adapter::sql::server::{
-    check_len, check_width, decode_error, invalid, mismatch, out_of_range, stored_mismatch,
+    check_len, check_width, decode_error, invalid, mismatch, stored_mismatch,
 };
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::error::{Error, Result};
@@ -53,10 +53,7 @@ fn check(column: &Column, value: &Value) -> Result<()> {
         | (ColumnType::Float64, Value::Float(_) | Value::Int(_))
         | (ColumnType::Json, Value::Json(_) | Value::Text(_))
         | (ColumnType::Bytes, Value::Bytes(_)) => Ok(()),
-        (ColumnType::Int32, Value::Int(i)) => match i32::try_from(*i) {
-            Ok(_) => Ok(()),
-            Err(_) => Err(out_of_range(column, *i)),
-        },
+        (ColumnType::Int32, Value::Int(i)) => column.check_int(*i),
         (ColumnType::EpochMillis, Value::Timestamp(_) | Value::Int(_)) => Ok(()),
         (ColumnType::Timestamp, Value::Timestamp(t)) => match t.year() {
             // DATETIME's years; outside them sqlx's encoding would wrap around.

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::adapter::sql::executor::Call;
 use crate::adapter::sql::server::{
-    check_len, check_width, decode_error, invalid, mismatch, out_of_range, stored_mismatch,
+    check_len, check_width, decode_error, invalid, mismatch, stored_mismatch,
 };
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::error::{Error, Result};
@@ -59,7 +59,9 @@ fn bind_typed(
         (ColumnType::Bool, Value::Int(i)) => arguments.add(*i != 0),
         (ColumnType::Bool, Value::Null) => arguments.add(None::<bool>),
         (ColumnType::Int32, Value::Int(i)) => {
-            arguments.add(i32::try_from(*i).map_err(|_| out_of_range(column, *i))?)
+            column.check_int(*i)?;
+            // In range: `check_int` has just said so.
+            arguments.add(*i as i32)
         }
         (ColumnType::Int32, Value::Null) => arguments.add(None::<i32>),
         (ColumnType::Int64, Value::Int(i)) => arguments.add(*i),

@@ -2,7 +2,7 @@
 //!
 //! Entry point: [`SqliteExecutor`] ([`SqliteExecutor::open`], then the [`super::driver::Driver`] calls).
 //!
-//! Why this shape (see DESIGN.md "Versions and traps"): an indexed lookup costs ~3 µs in
+//! Why this shape (docs/ARCHITECTURE.md, "Drivers"): an indexed lookup costs ~3 µs in
 //! process and 35-70 µs through any thread hop, so statements run on the async worker that
 //! calls them. A file database has one writer connection, behind an async lock that queues
 //! in-process writers, and a few read connections that WAL lets run beside it (a reader takes
