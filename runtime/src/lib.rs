@@ -16,8 +16,6 @@ extern crate self as authmodel;
 
 pub mod accounts;
 pub mod adapter;
-#[cfg(feature = "cli")]
-pub mod cli;
 pub mod compat;
 pub mod ddl;
 mod derive_support;

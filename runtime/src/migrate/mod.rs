@@ -38,6 +38,7 @@ mod apply;
 mod catalog;
 mod live;
 mod plan;
+mod render;
 mod sql;
 #[cfg(test)]
 mod tests;
