@@ -140,7 +140,10 @@ fn command() -> clap::Command {
     command.mut_subcommands(|sub| {
         sub.mut_args(|arg| {
             if arg.get_id() == "database_url" {
-                arg.default_value(url.clone()).hide_default_value(true)
+                // A default does not satisfy clap's `required`: the URL is no longer missing.
+                arg.default_value(url.clone())
+                    .hide_default_value(true)
+                    .required(false)
             } else {
                 arg
             }
