@@ -2,10 +2,10 @@
 //! SQL adapters (`authmodel --help`; `--schema` picks the models).
 //!
 //! An application with models of its own builds the same command line for its schema with a
-//! binary of three lines; see `authmodel::cli`.
+//! binary of three lines; see the library of this crate (`authmodel_cli::main`).
 
-use authmodel::cli::{Served, main_with_schemas};
 use authmodel::compat::{drizzle, kysely, pg, prisma};
+use authmodel_cli::{Served, main_with_schemas};
 
 fn main() -> std::process::ExitCode {
     main_with_schemas(&[

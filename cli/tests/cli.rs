@@ -516,14 +516,14 @@ fn init_writes_the_starter_models_once() {
     let run = authmodel(dir.path(), &["init"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let written = std::fs::read_to_string(dir.path().join("src/auth_models.rs")).unwrap();
-    let template = include_str!("../../templates/models.rs.jinja");
+    let template = include_str!("../templates/models.rs.jinja");
     assert_eq!(
         written, template,
         "the built-in template has no placeholders"
     );
     assert!(
         run.stdout
-            .contains("authmodel::cli::main::<your_crate::auth_models::AppAuth>()")
+            .contains("authmodel_cli::main::<your_crate::auth_models::AppAuth>()")
     );
     let again = authmodel(dir.path(), &["init"]);
     assert_error(&again, "exists: pass --force to replace it");

@@ -2,7 +2,7 @@
 //! Rust, compiled here as a module of this test.
 
 #[allow(dead_code)]
-#[path = "../../templates/models.rs.jinja"]
+#[path = "../templates/models.rs.jinja"]
 mod starter;
 
 use authmodel::{Adapter, Options, SqlAdapter};

@@ -25,8 +25,6 @@ pub mod value;
 
 // The layers, each a folder; data flows down, never back up (docs/ARCHITECTURE.md).
 pub mod adapter;
-#[cfg(feature = "cli")]
-pub mod cli;
 pub mod migrate;
 pub mod models;
 pub mod statements;

@@ -37,6 +37,7 @@
 mod apply;
 mod live;
 mod plan;
+mod render;
 #[cfg(test)]
 mod tests;
 mod types;

@@ -25,7 +25,7 @@ use std::marker::PhantomData;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::adapter::{Adapter, BoxFuture, SessionPatch, UserPatch};
-use crate::descriptor::{ColumnType, Role, RoleField, Table};
+use crate::descriptor::{Role, RoleField, Table};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
 use crate::value::Value;

@@ -6,7 +6,7 @@
 //! matching nothing, as the contract says.
 
 use crate::adapter::{Adapter, BoxFuture, SessionPatch, UserPatch};
-use crate::descriptor::{Column, ColumnType, Role};
+use crate::descriptor::{Column, Role};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
 use crate::value::Value;

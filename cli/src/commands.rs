@@ -4,23 +4,21 @@
 //! command renders all of its output before it writes any of it, so a template that fails to
 //! render or a plan that is refused leaves no file behind and applies nothing.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
+use authmodel::ddl::{self, CreateOptions};
+use authmodel::migrate::{self, LiveSchema, Plan, Step};
+use authmodel::{Dialect, Error, Schema};
 use serde::Serialize;
 
-use crate::adapter::sql::{Options, SqlAdapter};
-use crate::dialect::Dialect;
-use crate::error::Error;
-use crate::migrate::{self, LiveSchema, Plan, Step};
-use crate::statements::ddl::{self, CreateOptions};
-use crate::traits::Schema;
-
-use super::templates::{Template, Templates};
-use super::{
-    CheckArgs, Cli, Command, DatabaseArgs, DiffArgs, DiffFormat, EXIT_DIFFERS, GenerateArgs,
-    GenerateFormat, InitArgs, MigrateArgs, MigrationArgs, interop,
+use crate::database::{connect, dialect_of, read_plan};
+use crate::diagram::Diagram;
+use crate::output::{emit, print, write_file};
+use crate::prisma::PrismaSchema;
+use crate::templates::{Template, Templates};
+use crate::{
+    CheckArgs, Cli, Command, DiffArgs, DiffFormat, EXIT_DIFFERS, GenerateArgs, GenerateFormat,
+    InitArgs, MigrateArgs, MigrationArgs,
 };
 
 pub(crate) type Outcome = Result<u8, String>;
@@ -120,11 +118,11 @@ fn generate<S: Schema>(args: GenerateArgs) -> Outcome {
             templates.render(Template::Script, &context)?
         }
         GenerateFormat::Mermaid => {
-            let diagram = interop::diagram(&tables, dialect).map_err(text)?;
+            let diagram = Diagram::from_tables(&tables, dialect).map_err(text)?;
             templates.render(Template::Diagram, &with_common::<S, _>(dialect, &diagram))?
         }
         GenerateFormat::Prisma => {
-            let schema = interop::prisma(&tables, dialect).map_err(text)?;
+            let schema = PrismaSchema::from_tables(&tables, dialect).map_err(text)?;
             templates.render(Template::Prisma, &with_common::<S, _>(dialect, &schema))?
         }
         GenerateFormat::Sqlx => {
@@ -132,7 +130,8 @@ fn generate<S: Schema>(args: GenerateArgs) -> Outcome {
             return write_migration::<S>(&plan, &templates, &args.migration, args.out);
         }
     };
-    emit(&single, args.out.as_deref())
+    emit(&single, args.out.as_deref())?;
+    Ok(0)
 }
 
 /// A context of `value`'s fields beside the common ones.
@@ -155,20 +154,21 @@ async fn diff<S: Schema>(args: DiffArgs) -> Outcome {
     let templates = templates(args.migration.templates.as_deref())?;
     match args.format {
         DiffFormat::Text => {
-            print!("{}", describe(&plan));
+            print(&plan.to_string())?;
             Ok(0)
         }
         DiffFormat::Sql => {
             refuse_to_write(&plan)?;
             let context = ScriptContext {
                 common: common::<S>(plan.dialect),
-                summary: capitalize(&plan.summary()),
+                summary: plan.headline(),
                 statements: plan.statements().into_iter().map(str::to_owned).collect(),
             };
             emit(
                 &templates.render(Template::Script, &context)?,
                 args.out.as_deref(),
-            )
+            )?;
+            Ok(0)
         }
         DiffFormat::Sqlx => {
             refuse_to_write(&plan)?;
@@ -183,7 +183,7 @@ async fn diff<S: Schema>(args: DiffArgs) -> Outcome {
 
 async fn migrate<S: Schema>(args: MigrateArgs) -> Outcome {
     if args.dry_run {
-        print!("{}", describe(&read_plan::<S>(&args.database).await?));
+        print(&read_plan::<S>(&args.database).await?.to_string())?;
         return Ok(0);
     }
     let adapter = connect::<S>(&args.database, false).await?;
@@ -193,22 +193,23 @@ async fn migrate<S: Schema>(args: MigrateArgs) -> Outcome {
         eprintln!("warning: {drift}");
     }
     if plan.steps.is_empty() {
-        println!("Nothing to apply: the database has every table, column and index.");
+        print("Nothing to apply: the database has every table, column and index.\n")?;
         return Ok(0);
     }
     let count = migrate::apply(&adapter, &plan)
         .await
         .map_err(|e| e.to_string())?;
-    println!("Applied: {} ({count} statements).", plan.summary());
+    let mut applied = format!("Applied: {} ({count} statements).\n", plan.summary());
     for step in &plan.steps {
-        println!("  {:<15} {}", step.safety.to_string(), step.change);
+        applied.push_str(&format!("  {step}\n"));
     }
+    print(&applied)?;
     Ok(0)
 }
 
 async fn check<S: Schema>(args: CheckArgs) -> Outcome {
     let plan = read_plan::<S>(&args.database).await?;
-    print!("{}", describe(&plan));
+    print(&plan.to_string())?;
     if plan.is_in_sync() {
         Ok(0)
     } else {
@@ -236,54 +237,49 @@ fn init<S: Schema>(args: InitArgs) -> Outcome {
         ));
     }
     write_file(&args.out, &text)?;
-    println!(
+    let krate = crate_name(Path::new("Cargo.toml"));
+    print(&format!(
         "Wrote {}. Next:\n  1. add `pub mod auth_models;` to src/lib.rs, and to Cargo.toml: \
-         authmodel (feature \"cli\"), chrono and uuid;\n  2. add the binary \
+         authmodel, authmodel-cli, chrono and uuid;\n  2. add the binary \
          src/bin/authmodel.rs:\n       fn main() -> std::process::ExitCode {{\n           \
-         authmodel::cli::main::<your_crate::auth_models::AppAuth>()\n       }}\n  3. run \
-         `cargo run --bin authmodel -- migrate --database-url sqlite://auth.db`.",
+         authmodel_cli::main::<{krate}::auth_models::AppAuth>()\n       }}\n  3. run \
+         `cargo run --bin authmodel -- migrate --database-url sqlite://auth.db`.\n",
         args.out.display()
-    );
+    ))?;
     Ok(0)
 }
 
-/// The plan for a person: steps with their safety class, then drift, then refusals.
-pub(crate) fn describe(plan: &Plan) -> String {
-    let mut out = String::new();
-    if plan.is_in_sync() {
-        let _ = writeln!(
-            out,
-            "In sync: the database matches the models ({}).",
-            plan.dialect
-        );
-    } else if plan.steps.is_empty() {
-        let _ = writeln!(out, "Nothing to add ({}).", plan.dialect);
-    } else {
-        let _ = writeln!(out, "To {} ({}):", plan.summary(), plan.dialect);
-        for step in &plan.steps {
-            let _ = writeln!(out, "  {:<15} {}", step.safety.to_string(), step.change);
-        }
+/// The name Rust code calls the library of `manifest` by: its `[lib] name`, else its package
+/// name with `-` as `_` (`my-app` is `my_app`); `your_crate` when there is no such manifest or
+/// it has no `[package]`.
+fn crate_name(manifest: &Path) -> String {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        package: Option<Named>,
+        lib: Option<Lib>,
     }
-    let (notes, drift): (Vec<_>, Vec<_>) = plan.drift.iter().partition(|d| d.is_note());
-    if !drift.is_empty() {
-        let _ = writeln!(out, "Differences left alone (fix them by hand):");
-        for d in drift {
-            let _ = writeln!(out, "  {d}");
-        }
+    #[derive(serde::Deserialize)]
+    struct Named {
+        name: String,
     }
-    for note in notes {
-        let _ = writeln!(out, "Note: {note}");
+    #[derive(serde::Deserialize)]
+    struct Lib {
+        name: Option<String>,
     }
-    if !plan.refusals.is_empty() {
-        let _ = writeln!(
-            out,
-            "Refused (migrate applies nothing until these are fixed):"
-        );
-        for refusal in &plan.refusals {
-            let _ = writeln!(out, "  {refusal}");
-        }
-    }
-    out
+    let Some(manifest) = std::fs::read_to_string(manifest)
+        .ok()
+        .and_then(|text| toml::from_str::<Manifest>(&text).ok())
+    else {
+        return "your_crate".to_owned();
+    };
+    let Some(package) = manifest.package else {
+        return "your_crate".to_owned();
+    };
+    manifest
+        .lib
+        .and_then(|lib| lib.name)
+        .unwrap_or(package.name)
+        .replace('-', "_")
 }
 
 fn refuse_to_write(plan: &Plan) -> Result<(), String> {
@@ -364,162 +360,13 @@ fn write_migration<S: Schema>(
         let _ = std::fs::remove_file(&up_path);
         return Err(e);
     }
-    println!("{}", up_path.display());
-    println!("{}", down_path.display());
+    print(&format!("{}\n{}\n", up_path.display(), down_path.display()))?;
     Ok(0)
-}
-
-/// Prints `text`, or writes it to the file `out`.
-fn emit(text: &str, out: Option<&Path>) -> Outcome {
-    match out {
-        None => print!("{text}"),
-        Some(path) if path.is_dir() => {
-            return Err(format!(
-                "`{}` is a directory: name a file, or use --format sqlx for a migrations \
-                 directory",
-                path.display()
-            ));
-        }
-        Some(path) => {
-            write_file(path, text)?;
-            eprintln!("Wrote {}", path.display());
-        }
-    }
-    Ok(0)
-}
-
-fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
-    }
-    std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
 fn templates(dir: Option<&Path>) -> Result<Templates, String> {
     match dir {
         Some(dir) => Templates::load(dir),
         None => Ok(Templates::builtin()),
-    }
-}
-
-/// The plan for the database `args` names, read without writing: a SQLite file is opened
-/// read-only, and one that does not exist yet is an empty database (it is not created).
-async fn read_plan<S: Schema>(args: &DatabaseArgs) -> Result<Plan, String> {
-    if let Some(path) = sqlite_file(args.database_url.trim())
-        && !path.exists()
-    {
-        eprintln!(
-            "note: `{}` does not exist yet: planned as an empty database (`authmodel migrate` \
-             creates it)",
-            path.display()
-        );
-        return migrate::plan(&S::stored_tables(), Dialect::Sqlite, &LiveSchema::default())
-            .map_err(|e| e.to_string());
-    }
-    let adapter = connect::<S>(args, true).await?;
-    migrate::diff(&adapter).await.map_err(|e| e.to_string())
-}
-
-/// The file a plain `sqlite:` URL names; `None` for other URLs, in-memory databases, and
-/// paths with escapes or parameters (those go through the adapter's own parser).
-fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite:")?;
-    let path = rest.strip_prefix("//").unwrap_or(rest);
-    let plain = !path.is_empty() && !path.contains(['?', '%']) && !path.contains(":memory:");
-    plain.then(|| PathBuf::from(path))
-}
-
-/// Connects to `--database-url`; read-only on a SQLite file when `read_only` (a diff must not
-/// change the file it looks at).
-async fn connect<S: Schema>(args: &DatabaseArgs, read_only: bool) -> Result<SqlAdapter<S>, String> {
-    let given = args.database_url.trim();
-    if given.is_empty() {
-        return Err("the database URL is empty: pass --database-url or set DATABASE_URL".into());
-    }
-    let dialect = dialect_of(given)?;
-    let url = match dialect {
-        Dialect::Sqlite if read_only && !given.contains("mode=") && !given.contains(":memory:") => {
-            let separator = if given.contains('?') { '&' } else { '?' };
-            format!("{given}{separator}mode=ro")
-        }
-        _ => given.to_owned(),
-    };
-    let options = Options::default().read_connections(1).max_connections(2);
-    let timeout = Duration::from_secs(args.connect_timeout.max(1));
-    let shown = redact(given);
-    match tokio::time::timeout(timeout, SqlAdapter::<S>::connect(&url, options)).await {
-        Ok(Ok(adapter)) => Ok(adapter),
-        Ok(Err(Error::Database(source))) => Err(format!(
-            "cannot open the database `{shown}`: {source} (check --database-url or DATABASE_URL)"
-        )),
-        Ok(Err(other)) => Err(other.to_string()),
-        Err(_) => Err(format!(
-            "no answer from `{shown}` within {} s: is the server running, and is \
-             --database-url right?",
-            timeout.as_secs()
-        )),
-    }
-}
-
-/// The dialect a URL's scheme names.
-fn dialect_of(url: &str) -> Result<Dialect, String> {
-    let scheme = url
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match scheme.as_str() {
-        "sqlite" => Ok(Dialect::Sqlite),
-        "postgres" | "postgresql" => Ok(Dialect::Postgres),
-        "mysql" | "mariadb" => Ok(Dialect::MySql),
-        _ => Err(format!(
-            "invalid database url `{}`: expected sqlite:, postgres:// or mysql://",
-            redact(url)
-        )),
-    }
-}
-
-/// `url` with the password of its `user:password@` part replaced by `***`.
-fn redact(url: &str) -> String {
-    let Some(start) = url.find("://").map(|i| i + 3) else {
-        return url.to_owned();
-    };
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    let authority = &url[start..end];
-    match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => {
-            format!("{}***{}", &url[..start + colon + 1], &url[start + at..])
-        }
-        _ => url.to_owned(),
-    }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_name_their_dialect_and_passwords_are_hidden() {
-        assert_eq!(dialect_of("sqlite://a.db"), Ok(Dialect::Sqlite));
-        assert_eq!(dialect_of("postgresql://h/db"), Ok(Dialect::Postgres));
-        assert_eq!(dialect_of("MariaDB://h/db"), Ok(Dialect::MySql));
-        let error = dialect_of("redis://u:secret@h").unwrap_err();
-        assert!(
-            error.contains("redis://u:***@h") && !error.contains("secret"),
-            "{error}"
-        );
-        assert_eq!(redact("mysql://root@h:3306/db"), "mysql://root@h:3306/db");
-        assert_eq!(redact("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
     }
 }

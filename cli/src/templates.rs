@@ -1,8 +1,8 @@
 //! The text templates every generated file comes from: built in, or the user's own.
 //!
 //! Entry point: [`Templates`] ([`Templates::builtin`], [`Templates::load`], then
-//! [`Templates::render`]). The built-in templates are the files of the repository's
-//! `templates/` folder, compiled in. A directory given with `--templates` replaces any of them
+//! [`Templates::render`]). The built-in templates are the files of this crate's `templates/`
+//! folder, compiled in (and packaged with the crate). A directory given with `--templates` replaces any of them
 //! by name; the others stay built in. Templates are [MiniJinja](https://docs.rs/minijinja)
 //! (Jinja2) with `trim_blocks` and `lstrip_blocks`, no escaping, and strict undefined values:
 //! a misspelt variable is an error, not an empty string.
@@ -42,7 +42,7 @@ impl Template {
         Template::Models,
     ];
 
-    /// The file name, in `templates/` and in a `--templates` directory.
+    /// The file name, in this crate's `templates/` and in a `--templates` directory.
     pub fn file_name(self) -> &'static str {
         match self {
             Template::Script => "script.sql.jinja",
@@ -56,12 +56,12 @@ impl Template {
 
     fn builtin(self) -> &'static str {
         match self {
-            Template::Script => include_str!("../../../templates/script.sql.jinja"),
-            Template::Up => include_str!("../../../templates/up.sql.jinja"),
-            Template::Down => include_str!("../../../templates/down.sql.jinja"),
-            Template::Diagram => include_str!("../../../templates/diagram.mmd.jinja"),
-            Template::Prisma => include_str!("../../../templates/schema.prisma.jinja"),
-            Template::Models => include_str!("../../../templates/models.rs.jinja"),
+            Template::Script => include_str!("../templates/script.sql.jinja"),
+            Template::Up => include_str!("../templates/up.sql.jinja"),
+            Template::Down => include_str!("../templates/down.sql.jinja"),
+            Template::Diagram => include_str!("../templates/diagram.mmd.jinja"),
+            Template::Prisma => include_str!("../templates/schema.prisma.jinja"),
+            Template::Models => include_str!("../templates/models.rs.jinja"),
         }
     }
 }

@@ -1,11 +1,11 @@
 //! The templates and interop contexts, without a process: each built-in template renders, an
 //! override replaces one by name, and every failure is one line naming the file.
 
-use super::interop;
-use super::templates::{Template, Templates};
-use crate::dialect::Dialect;
-use crate::models::DefaultSchema;
-use crate::traits::Schema;
+use authmodel::{DefaultSchema, Dialect, Schema};
+
+use crate::diagram::Diagram;
+use crate::prisma::PrismaSchema;
+use crate::templates::{Template, Templates};
 
 #[derive(serde::Serialize)]
 struct Empty {
@@ -101,7 +101,7 @@ fn an_override_replaces_its_template_by_name_and_failures_are_one_line() {
 
 #[test]
 fn the_diagram_marks_keys_and_relations() {
-    let diagram = interop::diagram(&DefaultSchema::tables(), Dialect::Postgres).unwrap();
+    let diagram = Diagram::from_tables(&DefaultSchema::tables(), Dialect::Postgres).unwrap();
     let users = &diagram.tables[0];
     assert_eq!(users.name, "users");
     assert_eq!(
@@ -116,7 +116,7 @@ fn the_diagram_marks_keys_and_relations() {
 
 #[test]
 fn prisma_models_follow_the_rust_fields() {
-    let schema = interop::prisma(&DefaultSchema::tables(), Dialect::MySql).unwrap();
+    let schema = PrismaSchema::from_tables(&DefaultSchema::tables(), Dialect::MySql).unwrap();
     assert_eq!(schema.provider, "mysql");
     let account = schema.models.iter().find(|m| m.name == "Account").unwrap();
     let kind = account.fields.iter().find(|f| f.name == "type").unwrap();

@@ -1,40 +1,46 @@
-//! The `authmodel` command line, for any schema (feature `cli`).
+//! The `authmodel` command line, for any schema.
 //!
 //! Entry points: [`main`] (a whole binary in one call) and [`run`] (the same with explicit
-//! arguments, returning the exit code). The shipped `authmodel` binary (crate
-//! `authmodel-cli`) serves [`DefaultSchema`](crate::DefaultSchema); an application with
-//! models of its own gets the same commands for them from a binary of three lines:
+//! arguments, returning the exit code). The shipped `authmodel` binary of this crate serves
+//! [`DefaultSchema`](authmodel::DefaultSchema) and the layouts of Auth.js's own adapters; an
+//! application with models of its own gets the same commands for them from a binary of three
+//! lines:
 //!
 //! ```no_run
 //! # use authmodel::DefaultSchema as AppAuth;
 //! fn main() -> std::process::ExitCode {
-//!     authmodel::cli::main::<AppAuth>()
+//!     authmodel_cli::main::<AppAuth>()
 //! }
 //! ```
 //!
 //! Commands: `generate` (the `CREATE` SQL as a script, an sqlx migration, a Mermaid ER
 //! diagram or a Prisma schema), `diff` (what the database lacks), `migrate` (add it), `check`
 //! (exit 1 when the database and the models differ: a CI gate) and `init` (a starter models
-//! file). Flags follow sqlx-cli: `--database-url` or `DATABASE_URL`, `--dialect`, `--format`,
-//! `--out`. Every file comes from a template of [`templates`], which `--templates DIR`
-//! replaces by name.
+//! file). Flags follow sqlx-cli: `--database-url`, else `DATABASE_URL` from the environment,
+//! else from a `.env` file (the current directory's or the nearest parent's, as sqlx-cli and
+//! diesel read it), `--dialect`, `--format`, `--out`. Every file comes from a template of
+//! [`templates`], which `--templates DIR` replaces by name; [`diagram`] and [`prisma`] are
+//! what the diagram and Prisma templates are given.
 //!
 //! Exit codes: 0 done (or in sync), 1 `check` found differences, 2 an error (one line on
-//! stderr naming what to fix; nothing written or applied).
+//! stderr naming what to fix; nothing written or applied). Output to a closed pipe
+//! (`authmodel generate | head -1`) ends quietly.
 
 mod commands;
-pub mod interop;
+mod database;
+pub mod diagram;
+mod output;
+pub mod prisma;
+mod tables;
 pub mod templates;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use authmodel::{Dialect, Schema};
 use clap::builder::PossibleValuesParser;
-use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-
-use crate::dialect::Dialect;
-use crate::traits::Schema;
+use clap::{Arg, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// The exit code of an error: the same as a usage error's, as clap exits.
 pub const EXIT_ERROR: u8 = 2;
@@ -55,8 +61,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    match Cli::try_parse_from(args) {
-        Ok(cli) => finish(commands::run::<S>(cli)),
+    match parse(command(), args) {
+        Ok((cli, _)) => finish(commands::run::<S>(cli)),
         Err(e) => usage(e),
     }
 }
@@ -81,7 +87,7 @@ impl Served {
 
 /// Like [`main`], for a binary that serves several schemas: a global `--schema NAME` (or
 /// `AUTHMODEL_SCHEMA`) picks one, the first by default. The shipped `authmodel` binary serves
-/// the default models and the Auth.js-compatible layouts of [`crate::models::compat`] this way.
+/// the default models and the Auth.js-compatible layouts of [`authmodel::compat`] this way.
 pub fn main_with_schemas(schemas: &[Served]) -> ExitCode {
     run_with_schemas(schemas, std::env::args_os())
 }
@@ -113,12 +119,8 @@ where
             "Which models the command works with:\n{}",
             listing.join("\n")
         ));
-    let matches = match Cli::command().arg(schema).try_get_matches_from(args) {
-        Ok(matches) => matches,
-        Err(e) => return usage(e),
-    };
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
+    let (cli, matches) = match parse(command().arg(schema), args) {
+        Ok(parsed) => parsed,
         Err(e) => return usage(e),
     };
     let name = matches
@@ -126,6 +128,48 @@ where
         .map_or(first.name, String::as_str);
     let served = schemas.iter().find(|s| s.name == name).unwrap_or(first);
     finish((served.run)(cli))
+}
+
+/// The command line, with `DATABASE_URL` from a `.env` file, when there is one, as the default
+/// of every `--database-url`: the flag and the environment variable come first.
+fn command() -> clap::Command {
+    let command = Cli::command();
+    let Some(url) = dotenv_database_url() else {
+        return command;
+    };
+    command.mut_subcommands(|sub| {
+        sub.mut_args(|arg| {
+            if arg.get_id() == "database_url" {
+                // A default does not satisfy clap's `required`: the URL is no longer missing.
+                arg.default_value(url.clone())
+                    .hide_default_value(true)
+                    .required(false)
+            } else {
+                arg
+            }
+        })
+    })
+}
+
+/// `DATABASE_URL` of the `.env` file sqlx-cli would read: in the current directory or the
+/// nearest parent that has one. The file is read, never loaded into the process environment.
+fn dotenv_database_url() -> Option<String> {
+    // A `.env` that does not parse is ignored, as sqlx-cli and diesel ignore it.
+    dotenvy::dotenv_iter()
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|(key, _)| key == "DATABASE_URL")
+        .last()
+        .map(|(_, value)| value)
+}
+
+fn parse<I, T>(command: clap::Command, args: I) -> Result<(Cli, ArgMatches), clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = command.try_get_matches_from(args)?;
+    Ok((Cli::from_arg_matches(&matches)?, matches))
 }
 
 /// The exit code of a parse failure; `--help` and `--version` are "errors" that print to
@@ -174,7 +218,7 @@ pub(crate) enum Command {
 #[derive(Debug, Args)]
 pub(crate) struct DatabaseArgs {
     /// The database: `sqlite://auth.db`, `postgres://user:pass@host/db`,
-    /// `mysql://user:pass@host/db`.
+    /// `mysql://user:pass@host/db`; default: `DATABASE_URL` of the environment, else of `.env`.
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: String,
     /// Seconds to wait for the server before giving up.
@@ -212,7 +256,8 @@ pub(crate) struct GenerateArgs {
     /// Write `CREATE TABLE IF NOT EXISTS` and `CREATE INDEX IF NOT EXISTS` (sql format).
     #[arg(long)]
     pub if_not_exists: bool,
-    /// Only used to choose the dialect when --dialect is not given.
+    /// Only used to choose the dialect when --dialect is not given (default: `DATABASE_URL`
+    /// of the environment, else of `.env`).
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
     #[command(flatten)]
