@@ -1,7 +1,7 @@
 //! Writes the impls of `#[derive(AuthModel)]`: the table descriptor, the row conversions, the
 //! role trait, the spanned type checks, and the patch type.
 //!
-//! Entry point: [`derive`]. Everything emitted names the runtime by absolute path through
+//! Entry point: [`derive()`]. Everything emitted names the runtime by absolute path through
 //! `__private_0_1`, inside `const _: () = { ... };` except the patch type, which users name.
 //! Column positions are const expressions, so a flattened model's width is the embedded
 //! model's own column count, known only to the compiler.

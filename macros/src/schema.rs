@@ -1,7 +1,7 @@
 //! Writes the impl of `#[derive(AuthSchema)]`: one model type per role, the default model
 //! where a role is left out, and `no_authenticator_table` for layouts without one.
 //!
-//! Entry point: [`derive`]; on error, [`crate::fallback::schema`] stands in.
+//! Entry point: [`derive()`]; on error, [`crate::fallback::schema`] stands in.
 
 use darling::FromDeriveInput;
 use proc_macro2::TokenStream;

@@ -1,7 +1,7 @@
 //! Writes the impl of `#[derive(AuthEnum)]`: a unit-only enum stored as text, one string per
 //! variant.
 //!
-//! Entry point: [`derive`]; on error, [`crate::fallback::text_enum`] stands in.
+//! Entry point: [`derive()`]; on error, [`crate::fallback::text_enum`] stands in.
 
 use darling::{FromDeriveInput, FromVariant};
 use proc_macro2::TokenStream;
