@@ -50,12 +50,12 @@ pub struct ModelAttrs {
     pub krate: Option<syn::Path>,
 }
 
-/// Field-level keys of `#[derive(AuthModel)]`.
-#[derive(Debug, FromField)]
+/// Field-level keys of `#[derive(AuthModel)]`. The field's ident and type are not copied
+/// here: the model borrows them from the input. `Default` is a field without keys, what
+/// validation continues with when a field's `#[auth(...)]` failed to parse.
+#[derive(Debug, Default, FromField)]
 #[darling(attributes(auth))]
 pub struct FieldAttrs {
-    pub ident: Option<syn::Ident>,
-    pub ty: syn::Type,
     /// `column = "name"`: the SQL column, instead of the field's (renamed) name.
     pub column: Option<SpannedValue<String>>,
     /// `field = "email"`: the contract field this field plays, when its name differs.
@@ -82,47 +82,22 @@ pub struct FieldAttrs {
     pub extra: Flag,
 }
 
-impl FieldAttrs {
-    /// A field read without its attributes: what validation continues with when a field's
-    /// `#[auth(...)]` failed to parse, so its error does not hide the others.
-    pub fn bare(field: &syn::Field) -> FieldAttrs {
-        FieldAttrs {
-            ident: field.ident.clone(),
-            ty: field.ty.clone(),
-            column: None,
-            field: None,
-            id: None,
-            id_with: None,
-            unique: Flag::default(),
-            index: Flag::default(),
-            max_len: None,
-            default: None,
-            epoch_ms: Flag::default(),
-            skip: Flag::default(),
-            flatten: Flag::default(),
-            extra: Flag::default(),
-        }
-    }
-}
-
-/// Keys of `#[derive(AuthEnum)]`.
-#[derive(Debug, FromDeriveInput)]
+/// Keys of `#[derive(AuthEnum)]`. The variants' own keys are read one by one
+/// ([`VariantAttrs`]), beside the variants they belong to.
+#[derive(Debug, Default, FromDeriveInput)]
 #[darling(attributes(auth), supports(enum_unit))]
 pub struct EnumAttrs {
-    pub ident: syn::Ident,
-    pub generics: syn::Generics,
-    pub data: darling::ast::Data<VariantAttrs, darling::util::Ignored>,
     /// `rename_all = "snake_case"`: how variant names become stored text.
     pub rename_all: Option<SpannedValue<String>>,
+    /// `crate = path`: where `authmodel` is, for crates that re-export it.
     #[darling(rename = "crate")]
     pub krate: Option<syn::Path>,
 }
 
 /// Keys of one variant of `#[derive(AuthEnum)]`.
-#[derive(Debug, darling::FromVariant)]
+#[derive(Debug, Default, darling::FromVariant)]
 #[darling(attributes(auth))]
 pub struct VariantAttrs {
-    pub ident: syn::Ident,
     /// `rename = "text"`: the stored text of this variant.
     pub rename: Option<String>,
 }
@@ -132,15 +107,20 @@ pub struct VariantAttrs {
 #[derive(Debug, FromDeriveInput)]
 #[darling(attributes(auth), supports(struct_unit))]
 pub struct SchemaAttrs {
-    pub ident: syn::Ident,
-    pub generics: syn::Generics,
+    /// `user = Type`: the user model, instead of `models::User`.
     pub user: Option<syn::Type>,
+    /// `account = Type`: the account model, instead of `models::Account`.
     pub account: Option<syn::Type>,
+    /// `session = Type`: the session model, instead of `models::Session`.
     pub session: Option<syn::Type>,
+    /// `verification_token = Type`: the verification token model, instead of
+    /// `models::VerificationToken`.
     pub verification_token: Option<syn::Type>,
+    /// `authenticator = Type`: the authenticator model, instead of `models::Authenticator`.
     pub authenticator: Option<syn::Type>,
     /// `no_authenticator_table`: the database has no table for the authenticator model.
     pub no_authenticator_table: Flag,
+    /// `crate = path`: where `authmodel` is, for crates that re-export it.
     #[darling(rename = "crate")]
     pub krate: Option<syn::Path>,
 }

@@ -1,7 +1,7 @@
 //! Writes the impls of `#[derive(AuthModel)]`: the table descriptor, the row conversions, the
 //! role trait, the spanned type checks, and the patch type.
 //!
-//! Entry point: [`derive`]. Everything emitted names the runtime by absolute path through
+//! Entry point: [`derive()`]. Everything emitted names the runtime by absolute path through
 //! `__private_0_1`, inside `const _: () = { ... };` except the patch type, which users name.
 //! Column positions are const expressions, so a flattened model's width is the embedded
 //! model's own column count, known only to the compiler.
@@ -21,7 +21,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         Ok(model) => expand(&model),
         Err(errors) => {
             let errors = errors.write_errors();
-            let stub = stub(input);
+            let stub = crate::fallback::model(input);
             quote!(#errors #stub)
         }
     }
@@ -45,7 +45,7 @@ impl Layout {
             match &field.kind {
                 FieldKind::Column(_) => literal += 1,
                 FieldKind::Flatten => {
-                    let ty = &field.ty;
+                    let ty = field.ty;
                     let p = respan(p, ty.span());
                     widths
                         .push(quote_spanned!(ty.span()=> <#ty as #p::Model>::TABLE.columns.len()));
@@ -85,7 +85,7 @@ fn expand(model: &Model) -> TokenStream {
     let mut decoded = Vec::new();
     for (field, at) in model.fields.iter().zip(&layout.starts) {
         let name = &field.ident;
-        let ty = &field.ty;
+        let ty = field.ty;
         match &field.kind {
             // Spanned on the type: an unsupported type is reported there, not on the derive.
             FieldKind::Column(_) => {
@@ -172,7 +172,7 @@ fn columns(
             Some(quote! { __out[__at] = #column; __at += 1; })
         }
         FieldKind::Flatten => {
-            let ty = &f.ty;
+            let ty = f.ty;
             let p = respan(p, ty.span());
             Some(quote_spanned! {ty.span()=>
                 let __inner = <#ty as #p::Model>::TABLE.columns;
@@ -186,7 +186,7 @@ fn columns(
         }
         FieldKind::Skip => None,
     });
-    let checks = embedding_checks(model, p, role_variant);
+    let checks = crate::check::embedded(model, p, role_variant);
     quote! {
         const __COLUMNS: [#p::Column; #count] = {
             let mut __out = [#p::Column::new("", "", #p::ColumnType::Text); #count];
@@ -198,79 +198,9 @@ fn columns(
     }
 }
 
-/// Const checks of a model that embeds others, each failing with a message written here and
-/// spanned on the field at fault: the embedded model plays this model's role, no column is
-/// both this model's and an embedded one's (or two embedded ones'), one primary key in all.
-fn embedding_checks(model: &Model, p: &TokenStream, role_variant: &syn::Ident) -> Vec<TokenStream> {
-    let embedded: Vec<&Field> = model
-        .fields
-        .iter()
-        .filter(|f| matches!(f.kind, FieldKind::Flatten))
-        .collect();
-    let type_name = |f: &Field| {
-        let ty = &f.ty;
-        quote!(#ty).to_string().replace(' ', "")
-    };
-    let check = |span: proc_macro2::Span, condition: TokenStream, message: String| {
-        let condition = respan(&condition, span);
-        quote_spanned! {span=>
-            const _: () = if #condition { ::core::panic!(#message) };
-        }
-    };
-    let mut checks = Vec::new();
-    for (i, inner) in embedded.iter().enumerate() {
-        let ty = &inner.ty;
-        let name = type_name(inner);
-        checks.push(check(
-            ty.span(),
-            quote!(!#p::same_role(<#ty as #p::Model>::TABLE.role, #p::Role::#role_variant)),
-            format!(
-                "the embedded `{name}` plays another role than {}",
-                model.role.article_name()
-            ),
-        ));
-        for own in &model.fields {
-            let FieldKind::Column(column) = &own.kind else {
-                continue;
-            };
-            let column_name = &column.name;
-            checks.push(check(
-                own.ident.span(),
-                quote!(#p::has_column(<#ty as #p::Model>::TABLE.columns, #column_name)),
-                format!("column `{column_name}` is also a column of the embedded `{name}`"),
-            ));
-            if column.primary_key.is_some() {
-                checks.push(check(
-                    own.ident.span(),
-                    quote!(#p::has_primary_key(<#ty as #p::Model>::TABLE.columns)),
-                    format!(
-                        "`{}` is a primary key, and the embedded `{name}` has one: a table has one primary key",
-                        own.ident.unraw()
-                    ),
-                ));
-            }
-        }
-        for other in &embedded[..i] {
-            let other_ty = &other.ty;
-            checks.push(check(
-                ty.span(),
-                quote!(#p::share_column(
-                    <#ty as #p::Model>::TABLE.columns,
-                    <#other_ty as #p::Model>::TABLE.columns,
-                )),
-                format!(
-                    "the embedded `{name}` and `{}` have a column in common",
-                    type_name(other)
-                ),
-            ));
-        }
-    }
-    checks
-}
-
 /// The same tokens, every one spanned at `span`: so a call built from interpolated paths
 /// reports at the user's tokens, not at the derive.
-fn respan(tokens: &TokenStream, span: proc_macro2::Span) -> TokenStream {
+pub fn respan(tokens: &TokenStream, span: proc_macro2::Span) -> TokenStream {
     use proc_macro2::{Group, TokenTree};
     tokens
         .clone()
@@ -290,7 +220,7 @@ fn respan(tokens: &TokenStream, span: proc_macro2::Span) -> TokenStream {
 }
 
 fn column(p: &TokenStream, f: &Field, c: &Column) -> TokenStream {
-    let ty = &f.ty;
+    let ty = f.ty;
     let name = &c.name;
     let field = f.ident.unraw().to_string();
     let none = quote!(::core::option::Option::None);
@@ -302,7 +232,7 @@ fn column(p: &TokenStream, f: &Field, c: &Column) -> TokenStream {
         None => none.clone(),
     };
     let primary_key = c.primary_key.is_some();
-    let id = match &c.primary_key {
+    let id = match c.primary_key.as_ref().map(|k| &k.source) {
         None => none.clone(),
         Some(IdSource::ByType) => {
             quote_spanned!(ty.span()=> ::core::option::Option::Some(<#ty as #p::IdType>::STRATEGY))
@@ -361,7 +291,7 @@ fn column(p: &TokenStream, f: &Field, c: &Column) -> TokenStream {
 /// The spanned type checks of one field: the role field's accepted types, the id strategy's,
 /// and for an embedded model that it is a model at all.
 fn checks(p: &TokenStream, f: &Field) -> Vec<TokenStream> {
-    let ty = &f.ty;
+    let ty = f.ty;
     let bound = |check: TokenStream| {
         let call = quote_spanned!(ty.span()=> __check::<#ty>());
         quote! {
@@ -378,7 +308,7 @@ fn checks(p: &TokenStream, f: &Field) -> Vec<TokenStream> {
                 let check = format_ident!("{}", def.variant);
                 out.push(bound(quote!(#p::role_types::#check)));
             }
-            let id_check = match &c.primary_key {
+            let id_check = match c.primary_key.as_ref().map(|k| &k.source) {
                 Some(IdSource::Explicit(IdArg::UuidV4 | IdArg::UuidV7)) => Some(quote!(UuidId)),
                 Some(IdSource::Explicit(IdArg::Autoincrement)) => Some(quote!(IntegerId)),
                 Some(IdSource::Function(_)) => Some(quote!(StringId)),
@@ -406,7 +336,7 @@ fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident, layout: &Layou
     let mut setters = Vec::new();
     for (f, at) in model.fields.iter().zip(&layout.starts) {
         let name = &f.ident;
-        let ty = &f.ty;
+        let ty = f.ty;
         match &f.kind {
             FieldKind::Column(c) if c.primary_key.is_none() => {
                 let doc = format!("The new `{}`, if it changes.", f.ident.unraw());
@@ -467,43 +397,6 @@ fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident, layout: &Layou
                 ) -> ::core::result::Result<(), #p::ValueError> {
                     #(#setters)*
                     ::core::result::Result::Err(#p::ValueError::NotPatchable(__position))
-                }
-            }
-        };
-    }
-}
-
-/// What is emitted beside errors: enough for the rest of the crate to type-check against,
-/// so the user sees the real mistake and not a cascade of "trait not implemented".
-fn stub(input: &DeriveInput) -> TokenStream {
-    if !input.generics.params.is_empty() {
-        return TokenStream::new();
-    }
-    let ident = &input.ident;
-    let vis = &input.vis;
-    let patch = format_ident!("{}Patch", ident);
-    let p = quote!(::authmodel::__private_0_1);
-    quote! {
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
-        #vis struct #patch {}
-
-        const _: () = {
-            impl #p::Patch for #patch {
-                fn into_assignments(self) -> ::core::result::Result<#p::Vec<(usize, #p::Value)>, #p::Error> {
-                    ::core::unreachable!("stub emitted beside a compile error")
-                }
-                fn set(&mut self, _: usize, _: #p::Value) -> ::core::result::Result<(), #p::ValueError> {
-                    ::core::unreachable!("stub emitted beside a compile error")
-                }
-            }
-            impl #p::Model for #ident {
-                const TABLE: &'static #p::Table = &#p::STUB_TABLE;
-                type Patch = #patch;
-                fn to_values(&self) -> ::core::result::Result<#p::Vec<#p::Value>, #p::Error> {
-                    ::core::unreachable!("stub emitted beside a compile error")
-                }
-                fn from_values(_: #p::Vec<#p::Value>) -> ::core::result::Result<Self, #p::Error> {
-                    ::core::unreachable!("stub emitted beside a compile error")
                 }
             }
         };

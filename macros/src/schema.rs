@@ -1,7 +1,7 @@
 //! Writes the impl of `#[derive(AuthSchema)]`: one model type per role, the default model
 //! where a role is left out, and `no_authenticator_table` for layouts without one.
 //!
-//! Entry point: [`derive`].
+//! Entry point: [`derive()`]; on error, [`crate::fallback::schema`] stands in.
 
 use darling::FromDeriveInput;
 use proc_macro2::TokenStream;
@@ -11,22 +11,30 @@ use syn::spanned::Spanned;
 
 use crate::attr::SchemaAttrs;
 
-/// Expands the derive, or its errors.
+/// Expands the derive, or its errors plus a stub impl that keeps follow-on errors away.
 pub fn derive(input: &DeriveInput) -> TokenStream {
-    let attrs = match SchemaAttrs::from_derive_input(input) {
-        Ok(attrs) => attrs,
-        Err(errors) => return errors.write_errors(),
-    };
-    if let Some(param) = attrs.generics.params.first() {
-        return darling::Error::custom("`#[derive(AuthSchema)]` does not support generic structs")
-            .with_span(&param.span())
-            .write_errors();
+    match expand(input) {
+        Ok(tokens) => tokens,
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let stub = crate::fallback::schema(input);
+            quote!(#errors #stub)
+        }
+    }
+}
+
+fn expand(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
+    let attrs = SchemaAttrs::from_derive_input(input)?;
+    if let Some(param) = input.generics.params.first() {
+        return Err(darling::Error::custom(
+            "`#[derive(AuthSchema)]` does not support generic structs",
+        )
+        .with_span(&param.span()));
     }
     let krate = attrs
         .krate
-        .clone()
         .unwrap_or_else(|| syn::parse_quote!(::authmodel));
-    let ident = &attrs.ident;
+    let ident = &input.ident;
     let p = quote!(#krate::__private_0_1);
     let slot = |given: &Option<syn::Type>, default: &str| -> TokenStream {
         match given {
@@ -84,7 +92,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             const AUTHENTICATOR_TABLE: bool = false;
         )
     });
-    quote! {
+    Ok(quote! {
         const _: () = {
             #(#key_checks)*
 
@@ -98,5 +106,5 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 #no_table
             }
         };
-    }
+    })
 }

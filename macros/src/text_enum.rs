@@ -1,28 +1,45 @@
 //! Writes the impl of `#[derive(AuthEnum)]`: a unit-only enum stored as text, one string per
 //! variant.
 //!
-//! Entry point: [`derive`].
+//! Entry point: [`derive()`]; on error, [`crate::fallback::text_enum`] stands in.
 
-use darling::FromDeriveInput;
+use darling::{FromDeriveInput, FromVariant};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
-use crate::attr::EnumAttrs;
+use crate::attr::{EnumAttrs, VariantAttrs};
 use crate::case::Case;
 
-/// Expands the derive, or its errors.
+/// Expands the derive, or its errors plus a stub impl that keeps follow-on errors away.
 pub fn derive(input: &DeriveInput) -> TokenStream {
-    if let Err(errors) = check_shape(input) {
-        return errors.write_errors();
+    match expand(input) {
+        Ok(tokens) => tokens,
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let stub = crate::fallback::text_enum(input);
+            quote!(#errors #stub)
+        }
     }
-    let attrs = match EnumAttrs::from_derive_input(input) {
-        Ok(attrs) => attrs,
-        Err(errors) => return errors.write_errors(),
-    };
+}
+
+fn expand(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
+    let variants = check_shape(input)?;
+    // Every key of the enum and its variants is read before the first error is returned.
     let mut errors = darling::Error::accumulator();
-    if let Some(param) = attrs.generics.params.first() {
+    let attrs = errors
+        .handle(EnumAttrs::from_derive_input(input))
+        .unwrap_or_default();
+    let parsed: Vec<(&syn::Ident, VariantAttrs)> = variants
+        .iter()
+        .map(|v| {
+            let keys = errors.handle(VariantAttrs::from_variant(v));
+            (&v.ident, keys.unwrap_or_default())
+        })
+        .collect();
+    let mut errors = errors.checkpoint()?;
+    if let Some(param) = input.generics.params.first() {
         errors.push(
             darling::Error::custom("`#[derive(AuthEnum)]` does not support generic enums")
                 .with_span(&param.span()),
@@ -42,40 +59,35 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         }
         case
     });
-    let variants = attrs.data.take_enum().unwrap_or_default();
-    let mut texts: Vec<(syn::Ident, String)> = Vec::new();
-    for variant in variants {
-        let text = variant.rename.clone().unwrap_or_else(|| {
-            let name = variant.ident.to_string();
+    let mut texts: Vec<(&syn::Ident, String)> = Vec::new();
+    for (ident, variant) in parsed {
+        let text = variant.rename.unwrap_or_else(|| {
+            let name = ident.to_string();
             case.map_or(name.clone(), |case| case.apply(&name))
         });
         if let Some((other, _)) = texts.iter().find(|(_, t)| *t == text) {
             errors.push(
                 darling::Error::custom(format!(
-                    "variant `{}` is stored as `{text}` like `{other}`",
-                    variant.ident
+                    "variant `{ident}` is stored as `{text}` like `{other}`"
                 ))
-                .with_span(&variant.ident),
+                .with_span(ident),
             );
         }
-        texts.push((variant.ident, text));
+        texts.push((ident, text));
     }
-    if let Err(errors) = errors.finish() {
-        return errors.write_errors();
-    }
+    errors.finish()?;
 
     let krate = attrs
         .krate
-        .clone()
         .unwrap_or_else(|| syn::parse_quote!(::authmodel));
     let p = quote!(#krate::__private_0_1);
-    let ident = &attrs.ident;
+    let ident = &input.ident;
     let type_name = ident.to_string();
     let to_text = texts.iter().map(|(v, t)| quote!(#ident::#v => #t));
     let from_text = texts.iter().map(|(v, t)| quote!(#t => #ident::#v));
     let expected: Vec<&str> = texts.iter().map(|(_, t)| t.as_str()).collect();
     let expected = expected.join(", ");
-    quote! {
+    Ok(quote! {
         const _: () = {
             #[automatically_derived]
             impl #p::ColumnValue for #ident {
@@ -102,11 +114,14 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 }
             }
         };
-    }
+    })
 }
 
-/// Only unit variants have a text: every variant carrying data is an error of its own.
-fn check_shape(input: &DeriveInput) -> Result<(), darling::Error> {
+/// The enum's variants. Only unit variants have a text: every variant carrying data is an
+/// error of its own.
+fn check_shape(
+    input: &DeriveInput,
+) -> Result<&syn::punctuated::Punctuated<syn::Variant, syn::Token![,]>, darling::Error> {
     let syn::Data::Enum(data) = &input.data else {
         return Err(darling::Error::custom(
             "`#[derive(AuthEnum)]` is for enums whose variants are stored as text",
@@ -125,5 +140,5 @@ fn check_shape(input: &DeriveInput) -> Result<(), darling::Error> {
             );
         }
     }
-    errors.finish()
+    errors.finish_with(&data.variants)
 }

@@ -1,0 +1,337 @@
+//! The rules between fields, after serde's `internals/check.rs`: each one looks at several
+//! fields or at the whole model, and says in its own paragraph why it exists.
+//!
+//! Entry points: [`apply`], which runs [`RULES`] at macro time, every rule pushing into the
+//! one darling accumulator; and [`embedded`], the rules about embedded models
+//! (`#[auth(flatten)]`), which only the compiler can decide since only it knows an embedded
+//! model's columns: they are emitted as const checks, each failing on the field at fault.
+//! The checks that need one field alone are made where it is read, in [`crate::field`].
+
+use darling::Error;
+use darling::error::Accumulator;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+
+use crate::expand::respan;
+use crate::model::{Field, FieldKind, Model};
+
+/// A rule: reports every place the model breaks it, each on its own tokens.
+pub type Rule = fn(&Model, &mut Accumulator);
+
+/// The rules, in the order their errors are reported.
+pub const RULES: &[Rule] = &[
+    one_primary_key,
+    one_field_per_contract_field,
+    distinct_columns,
+    required_contract_fields,
+];
+
+/// Applies every rule to the model: all their errors at once.
+pub fn apply(model: &Model, errors: &mut Accumulator) {
+    for rule in RULES {
+        rule(model, errors);
+    }
+}
+
+/// A table has one primary key, and the contract's `id` is one column: a second
+/// `#[auth(id)]` (or `id_with`) would make a composite key the adapter never queries by, so
+/// each marked field after the first is an error on its key.
+fn one_primary_key(model: &Model, errors: &mut Accumulator) {
+    let keys = model.columns().filter_map(|(_, c)| c.primary_key.as_ref());
+    for key in keys.skip(1) {
+        errors.push(
+            Error::custom("`#[auth(id)]` is allowed on exactly one field").with_span(&key.span),
+        );
+    }
+}
+
+/// The adapter reads and writes a contract field (`email`, `expires`, ...) through exactly
+/// one column: a second field playing it would be a column the contract never fills, or
+/// fills behind the user's back. Reported on the later field, where `field = "..."` or its
+/// name claimed the contract field. The primary key plays `id`, and a second key is already
+/// an error of [`one_primary_key`].
+fn one_field_per_contract_field(model: &Model, errors: &mut Accumulator) {
+    let columns: Vec<_> = model.columns().collect();
+    for (i, (_, column)) in columns.iter().enumerate() {
+        let Some(def) = column.role.filter(|_| column.primary_key.is_none()) else {
+            continue;
+        };
+        let earlier = columns[..i]
+            .iter()
+            .find(|(_, c)| c.role.is_some_and(|r| r.variant == def.variant));
+        if let Some((other, _)) = earlier {
+            errors.push(
+                Error::custom(format!(
+                    "field `{}` already plays the contract's `{}`",
+                    other.ident.unraw(),
+                    def.names[0]
+                ))
+                .with_span(&column.role_span),
+            );
+        }
+    }
+}
+
+/// A table cannot have two columns of one name, and MySQL and SQLite compare column names
+/// without case: `userId` and `userid` are the same column there. Caught here, the mistake is
+/// an error on the second field's name rather than a failed `CREATE TABLE` on one dialect.
+fn distinct_columns(model: &Model, errors: &mut Accumulator) {
+    let columns: Vec<_> = model.columns().collect();
+    for (i, (_, column)) in columns.iter().enumerate() {
+        let taken = columns[..i]
+            .iter()
+            .find(|(_, c)| c.name.eq_ignore_ascii_case(&column.name));
+        if let Some((other, _)) = taken {
+            errors.push(
+                Error::custom(format!(
+                    "column `{}` is already used by field `{}`",
+                    column.name,
+                    other.ident.unraw()
+                ))
+                .with_span(&column.name_span),
+            );
+        }
+    }
+}
+
+/// The contract writes and reads the role's required fields (a user's `email`, a session's
+/// `expires`, ...): a model without one could not serve every operation, so each missing
+/// one is named, with how to declare it. Not checked when a model is embedded, since it
+/// brings the fields its own derive required, nor when a field's contract field or key could
+/// not be resolved, since that is already an error and "missing" would only repeat it.
+fn required_contract_fields(model: &Model, errors: &mut Accumulator) {
+    let embeds = model
+        .fields
+        .iter()
+        .any(|f| matches!(f.kind, FieldKind::Flatten));
+    if model.unresolved || embeds {
+        return;
+    }
+    for def in model.role.fields().iter().filter(|d| d.required) {
+        let present = model
+            .columns()
+            .any(|(_, c)| c.role.is_some_and(|r| r.variant == def.variant));
+        if !present {
+            errors.push(
+                Error::custom(format!(
+                    "{} needs a field `{}`: add `{}`, or mark the field that plays it with `#[auth(field = \"{}\")]`",
+                    model.role.article_name(),
+                    def.names[0],
+                    def.example,
+                    def.names[0],
+                ))
+                .with_span(&model.original.ident),
+            );
+        }
+    }
+}
+
+/// The rules about embedded models, as const checks spanned on the field at fault, each
+/// failing with a message written here:
+///
+/// - the embedded model plays this model's role, since its columns land in this table and
+///   its contract fields become this role's;
+/// - no column is both this model's and an embedded one's, or two embedded ones': the table
+///   would have the column twice;
+/// - one primary key in all: a key of this model beside an embedded model's key would be two.
+pub fn embedded(model: &Model, p: &TokenStream, role_variant: &syn::Ident) -> Vec<TokenStream> {
+    let embedded: Vec<&Field> = model
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Flatten))
+        .collect();
+    let type_name = |f: &Field| {
+        let ty = f.ty;
+        quote!(#ty).to_string().replace(' ', "")
+    };
+    let check = |span: Span, condition: TokenStream, message: String| {
+        let condition = respan(&condition, span);
+        quote_spanned! {span=>
+            const _: () = if #condition { ::core::panic!(#message) };
+        }
+    };
+    let mut checks = Vec::new();
+    for (i, inner) in embedded.iter().enumerate() {
+        let ty = inner.ty;
+        let name = type_name(inner);
+        checks.push(check(
+            ty.span(),
+            quote!(!#p::same_role(<#ty as #p::Model>::TABLE.role, #p::Role::#role_variant)),
+            format!(
+                "the embedded `{name}` plays another role than {}",
+                model.role.article_name()
+            ),
+        ));
+        for (own, column) in model.columns() {
+            let column_name = &column.name;
+            checks.push(check(
+                own.ident.span(),
+                quote!(#p::has_column(<#ty as #p::Model>::TABLE.columns, #column_name)),
+                format!("column `{column_name}` is also a column of the embedded `{name}`"),
+            ));
+            if column.primary_key.is_some() {
+                checks.push(check(
+                    own.ident.span(),
+                    quote!(#p::has_primary_key(<#ty as #p::Model>::TABLE.columns)),
+                    format!(
+                        "`{}` is a primary key, and the embedded `{name}` has one: a table has one primary key",
+                        own.ident.unraw()
+                    ),
+                ));
+            }
+        }
+        for other in &embedded[..i] {
+            let other_ty = other.ty;
+            checks.push(check(
+                ty.span(),
+                quote!(#p::share_column(
+                    <#ty as #p::Model>::TABLE.columns,
+                    <#other_ty as #p::Model>::TABLE.columns,
+                )),
+                format!(
+                    "the embedded `{name}` and `{}` have a column in common",
+                    type_name(other)
+                ),
+            ));
+        }
+    }
+    checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::DeriveInput;
+
+    /// The errors one rule reports on a model that parsed without errors of its own.
+    fn errors_of(rule: Rule, input: &DeriveInput) -> usize {
+        let mut parse_errors = Error::accumulator();
+        let model = Model::parse(input, &mut parse_errors).expect("the model parses");
+        assert!(parse_errors.finish().is_ok(), "no errors before the rules");
+        let mut errors = Error::accumulator();
+        rule(&model, &mut errors);
+        errors.finish().map_or_else(|e| e.len(), |()| 0)
+    }
+
+    /// How many errors each rule of [`RULES`] reports, in order.
+    fn report(input: &DeriveInput) -> Vec<usize> {
+        RULES.iter().map(|rule| errors_of(*rule, input)).collect()
+    }
+
+    #[test]
+    fn a_valid_model_breaks_no_rule() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user")]
+            struct Member { id: Uuid, email: String, name: Option<String> }
+        };
+        assert_eq!(report(&input), [0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn every_key_after_the_first_is_reported() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user")]
+            struct Member {
+                #[auth(id)] a: Uuid,
+                #[auth(id = "uuid_v7")] b: Uuid,
+                #[auth(id_with = new_id)] c: String,
+                email: String,
+            }
+        };
+        assert_eq!(report(&input), [2, 0, 0, 0]);
+    }
+
+    #[test]
+    fn a_field_named_id_beside_a_marked_key_is_a_plain_column() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user")]
+            struct Member { #[auth(id)] key: i64, id: String, email: String }
+        };
+        assert_eq!(report(&input), [0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn a_contract_field_played_twice_is_reported_on_the_second() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session")]
+            struct Login {
+                session_token: String,
+                user_id: Uuid,
+                expires: DateTime<Utc>,
+                #[auth(field = "expires")] valid_until: DateTime<Utc>,
+                #[auth(field = "session_token")] token: String,
+            }
+        };
+        assert_eq!(report(&input), [0, 2, 0, 0]);
+    }
+
+    #[test]
+    fn columns_differing_only_in_case_collide() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", rename_all = "camelCase")]
+            struct Member {
+                id: Uuid,
+                email: String,
+                user_name: String,
+                #[auth(column = "username")] handle: String,
+            }
+        };
+        assert_eq!(report(&input), [0, 0, 1, 0]);
+    }
+
+    #[test]
+    fn each_missing_contract_field_is_named() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "account")]
+            struct Link { user_id: Uuid, provider: String }
+        };
+        // `type` (`kind`) and `provider_account_id`.
+        assert_eq!(report(&input), [0, 0, 0, 2]);
+    }
+
+    #[test]
+    fn an_embedded_model_brings_its_own_required_fields() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user")]
+            struct Member { #[auth(flatten)] base: User, plan: String }
+        };
+        assert_eq!(report(&input), [0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn an_unresolved_field_is_not_reported_again_as_missing() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user")]
+            struct Member { id: Uuid, #[auth(field = "emial")] address: String }
+        };
+        let mut errors = Error::accumulator();
+        let model = Model::parse(&input, &mut errors).expect("the model parses");
+        assert!(model.unresolved);
+        assert_eq!(errors.finish().map_or_else(|e| e.len(), |()| 0), 1);
+        let mut errors = Error::accumulator();
+        apply(&model, &mut errors);
+        assert!(errors.finish().is_ok());
+    }
+
+    #[test]
+    fn every_rule_reports_in_one_pass() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session")]
+            struct Login {
+                #[auth(id)] a: Uuid,
+                #[auth(id)] b: Uuid,
+                session_token: String,
+                #[auth(field = "session_token", column = "SESSION_TOKEN")] token: String,
+                user_id: Uuid,
+            }
+        };
+        // The second key, the second `session_token`, its column, the missing `expires`.
+        assert_eq!(report(&input), [1, 1, 1, 1]);
+        let mut errors = Error::accumulator();
+        let model = Model::parse(&input, &mut errors).expect("the model parses");
+        apply(&model, &mut errors);
+        assert_eq!(errors.finish().map_or_else(|e| e.len(), |()| 0), 4);
+    }
+}
