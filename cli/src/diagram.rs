@@ -4,11 +4,9 @@
 //! relations of the foreign keys to the user table. Names, types and keys are the ones of the
 //! tables `generate` creates.
 
-use authmodel::schema::Table;
-use authmodel::{Dialect, Result};
+use authmodel::descriptor::Table;
+use authmodel::{Dialect, Result, ddl};
 use serde::Serialize;
-
-use crate::tables;
 
 /// An ER diagram: tables with typed, keyed columns, and who references whom.
 #[derive(Debug, Serialize)]
@@ -59,30 +57,29 @@ impl Diagram {
     /// Fails with [`Error::Schema`](authmodel::Error::Schema) when the tables cannot be created
     /// (the error `generate` gives for the SQL).
     pub fn from_tables(tables: &[&'static Table], dialect: Dialect) -> Result<Diagram> {
-        let plans = tables::plan(tables)?;
+        let plans = ddl::plan(tables)?;
         let mut out = Diagram {
             tables: Vec::new(),
             relations: Vec::new(),
         };
         for plan in &plans {
             let columns = plan
-                .table
+                .table()
                 .columns
                 .iter()
                 .map(|column| {
                     let mut keys = Vec::new();
-                    if plan.primary.iter().any(|c| c.name == column.name) {
+                    if plan.primary().iter().any(|c| c.name == column.name) {
                         keys.push("PK");
                     }
                     if plan
-                        .reference
-                        .as_ref()
-                        .is_some_and(|r| r.column.name == column.name)
+                        .reference()
+                        .is_some_and(|r| r.column().name == column.name)
                     {
                         keys.push("FK");
                     }
                     let unique = plan
-                        .unique
+                        .unique()
                         .iter()
                         .any(|k| k.columns.iter().any(|c| c.name == column.name));
                     if unique {
@@ -93,7 +90,7 @@ impl Diagram {
                         comment.push("nullable".to_owned());
                     }
                     // Mermaid marks keys per column: say which columns are unique together.
-                    for key in plan.unique.iter().filter(|k| k.columns.len() > 1) {
+                    for key in plan.unique().iter().filter(|k| k.columns.len() > 1) {
                         if key.columns.iter().any(|c| c.name == column.name) {
                             let names: Vec<&str> = key.columns.iter().map(|c| c.name).collect();
                             comment.push(format!("unique together: {}", names.join(", ")));
@@ -108,14 +105,14 @@ impl Diagram {
                 })
                 .collect();
             out.tables.push(DiagramTable {
-                name: plan.table.name.to_owned(),
+                name: plan.table().name.to_owned(),
                 columns,
             });
-            if let Some(reference) = &plan.reference {
+            if let Some(reference) = plan.reference() {
                 out.relations.push(Relation {
-                    parent: reference.table.name.to_owned(),
-                    child: plan.table.name.to_owned(),
-                    label: reference.column.name.to_owned(),
+                    parent: reference.table().name.to_owned(),
+                    child: plan.table().name.to_owned(),
+                    label: reference.column().name.to_owned(),
                 });
             }
         }

@@ -31,7 +31,6 @@ mod database;
 pub mod diagram;
 mod output;
 pub mod prisma;
-mod tables;
 pub mod templates;
 
 use std::ffi::OsString;

@@ -7,11 +7,11 @@
 //! (`<table>_pkey`, `<table>_<columns>_key`, `_idx`, `_fkey`) are the ones `ddl` gives, and
 //! are written out with `map:` all the same.
 
-use authmodel::schema::{Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table};
-use authmodel::{Dialect, Result};
+use authmodel::descriptor::{
+    Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table, camel_case,
+};
+use authmodel::{Dialect, Result, ddl};
 use serde::Serialize;
-
-use crate::tables;
 
 /// A Prisma schema: the datasource provider and one model per table.
 #[derive(Debug, Serialize)]
@@ -57,20 +57,22 @@ impl PrismaSchema {
     /// Fails with [`Error::Schema`](authmodel::Error::Schema) when the tables cannot be created
     /// (the error `generate` gives for the SQL).
     pub fn from_tables(tables: &[&'static Table], dialect: Dialect) -> Result<PrismaSchema> {
-        let plans = tables::plan(tables)?;
+        let plans = ddl::plan(tables)?;
         let connector = Connector::of(dialect);
         let mut notes: Vec<String> = connector.note.iter().map(|n| (*n).to_owned()).collect();
         let user_model = Some(model_name(Role::User));
         let mut models: Vec<PrismaModel> = Vec::new();
         for plan in &plans {
-            let table = plan.table;
+            let table = plan.table();
             let mut fields = Vec::new();
             let mut block = Vec::new();
             for column in table.columns {
                 let sql = plan.column_type(column, dialect);
                 let (scalar, native) = prisma_type(column, &sql, &connector);
                 let mut attributes = Vec::new();
-                if plan.primary.len() == 1 && plan.primary[0].name == column.name {
+                if let [only] = plan.primary()
+                    && only.name == column.name
+                {
                     attributes.push("@id".to_owned());
                 }
                 if let Some(default) = prisma_default(column) {
@@ -83,7 +85,7 @@ impl PrismaSchema {
                         field_name(column)
                     ));
                 }
-                for key in plan.unique.iter().filter(|k| k.columns.len() == 1) {
+                for key in plan.unique().iter().filter(|k| k.columns.len() == 1) {
                     if key.columns[0].name == column.name {
                         attributes.push(format!("@unique(map: \"{}\")", key.name));
                     }
@@ -103,27 +105,27 @@ impl PrismaSchema {
                     attributes,
                 ));
             }
-            if plan.primary.len() > 1 {
-                block.push(format!("@@id([{}])", field_list(&plan.primary)));
+            if plan.primary().len() > 1 {
+                block.push(format!("@@id([{}])", field_list(plan.primary())));
             }
-            for key in plan.unique.iter().filter(|k| k.columns.len() > 1) {
+            for key in plan.unique().iter().filter(|k| k.columns.len() > 1) {
                 block.push(format!(
                     "@@unique([{}], map: \"{}\")",
                     field_list(&key.columns),
                     key.name
                 ));
             }
-            for key in &plan.indexes {
+            for key in plan.indexes() {
                 block.push(format!(
                     "@@index([{}], map: \"{}\")",
                     field_list(&key.columns),
                     key.name
                 ));
             }
-            if let Some(reference) = &plan.reference {
+            if let Some(reference) = plan.reference() {
                 let name = free_name(&fields, "user");
                 let map = if connector.foreign_key_names {
-                    format!(", map: \"{}\"", reference.name)
+                    format!(", map: \"{}\"", reference.name())
                 } else {
                     String::new()
                 };
@@ -132,8 +134,8 @@ impl PrismaSchema {
                     model_name(Role::User).to_owned(),
                     vec![format!(
                         "@relation(fields: [{}], references: [{}], onDelete: Cascade{map})",
-                        field_name(reference.column),
-                        field_name(reference.target),
+                        field_name(reference.column()),
+                        field_name(reference.target()),
                     )],
                 ));
             }
@@ -147,8 +149,8 @@ impl PrismaSchema {
         // The other side of each relation: a list on the user model.
         let children: Vec<String> = plans
             .iter()
-            .filter(|p| p.reference.is_some())
-            .map(|p| model_name(p.table.role).to_owned())
+            .filter(|p| p.reference().is_some())
+            .map(|p| model_name(p.table().role).to_owned())
             .collect();
         if let Some(user) = models
             .iter_mut()
@@ -304,26 +306,6 @@ fn field_list(columns: &[&Column]) -> String {
         .map(|c| field_name(c))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// A snake_case name in camelCase (`provider_account_id` -> `providerAccountId`), as Auth.js
-/// spells its fields.
-// The runtime's own `schema::camel_case` (which `accounts::from_json` reads JSON keys with) is
-// not public; this must stay the same rule.
-fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        match c {
-            '_' if !out.is_empty() => upper = true,
-            c if upper => {
-                out.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn lower_first(name: &str) -> String {

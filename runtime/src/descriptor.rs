@@ -131,8 +131,16 @@ impl RoleField {
 }
 
 /// A snake_case name in camelCase (`provider_account_id` -> `providerAccountId`), as
-/// Auth.js spells its fields.
-pub(crate) fn camel_case(snake: &str) -> String {
+/// Auth.js spells its fields: each `_` after the first character is dropped and the character
+/// after it upper-cased; a leading `_` stays.
+///
+/// ```
+/// use authmodel::descriptor::camel_case;
+///
+/// assert_eq!(camel_case("provider_account_id"), "providerAccountId");
+/// assert_eq!(camel_case("email"), "email");
+/// ```
+pub fn camel_case(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     let mut upper = false;
     for c in snake.chars() {

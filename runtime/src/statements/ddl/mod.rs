@@ -2,7 +2,9 @@
 //!
 //! Entry points: [`create_statements`] and [`drop_statements`] (a [`Schema`]'s tables),
 //! [`script`] (the same as one SQL file), [`create_tables`] and [`drop_tables`] (any table
-//! descriptors), and [`column_type`], the one mapping from a column to its SQL type.
+//! descriptors), [`column_type`], the one mapping from a column to its SQL type, and
+//! [`plan()`], each table's keys and foreign key as a [`TablePlan`] (what tools that describe
+//! the tables, such as a diagram, read so that they say what the `CREATE` statements say).
 //!
 //! What every dialect gets, from the descriptors alone:
 //! - the primary key from [`Table::primary_key`]: inline for one column, a table constraint for
@@ -43,7 +45,8 @@ use layout::layout;
 // `migrate` plans changes from these same keys, types and defaults.
 pub use crate::statements::types::column_type;
 pub(crate) use crate::statements::types::default_expr;
-pub(crate) use plan::{TablePlan, check_mysql, plan};
+pub(crate) use plan::check_mysql;
+pub use plan::{Reference, TablePlan, plan};
 
 /// How [`create_statements`] writes its statements.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -191,8 +194,7 @@ fn create_table(
 
 /// A column as `CREATE TABLE` and `ALTER TABLE ... ADD COLUMN` declare it.
 pub(crate) fn column_def(plan: &TablePlan, column: &Column, dialect: Dialect) -> ColumnDef {
-    let effective = plan.effective(column);
-    let sql_type = column_type(&effective, dialect, plan.is_keyed(column));
+    let sql_type = plan.column_type(column, dialect);
     let mut def = ColumnDef::new_with_type(Alias::new(column.name), SqlType::custom(sql_type));
     if !column.nullable {
         def.not_null();

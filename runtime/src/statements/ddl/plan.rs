@@ -1,15 +1,17 @@
 //! What a set of table descriptors becomes before any SQL is written: each table's keys,
 //! indexes and foreign key, checked against every dialect rule that can fail.
 //!
-//! Entry point: `plan`, which returns one `TablePlan` per table (user tables first) or the
-//! first `Error::Schema` found. Nothing after it can fail, and no sea-query panic is reachable
-//! from a descriptor that passes it.
+//! Entry point: [`plan`], which returns one [`TablePlan`] per table (the user table first) or
+//! the first `Error::Schema` found. Nothing after it can fail, and no sea-query panic is
+//! reachable from a descriptor that passes it. The rules a plan answers (which columns are
+//! keyed, which type a foreign key column takes) are the ones `CREATE TABLE`, `ADD COLUMN`, the
+//! migration plan and the CLI's diagram and Prisma schema all read.
 
 use crate::descriptor::{Column, ColumnType, IdStrategy, Key, Role, Table};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
-use crate::statements::types::{default_expr, mysql_key_bytes};
+use crate::statements::types::{column_type, default_expr, mysql_key_bytes};
 
 /// The longest identifier allowed: PostgreSQL silently truncates longer names to 63 bytes, so a
 /// constraint would not carry the name the adapter reports in `Error::Conflict`.
@@ -18,40 +20,115 @@ const MAX_IDENTIFIER_BYTES: usize = 63;
 /// MySQL InnoDB's limit on the bytes of one index key (DYNAMIC row format).
 const MYSQL_MAX_KEY_BYTES: u64 = 3_072;
 
-/// One table, its keys derived once from its role.
-pub(crate) struct TablePlan {
+/// One table with its keys, derived once from its descriptor and checked by [`plan`]: what the
+/// table's `CREATE TABLE` and indexes declare, on every dialect.
+///
+/// ```
+/// use authmodel::{DefaultSchema, Dialect, Schema, ddl};
+///
+/// let plans = ddl::plan(&DefaultSchema::stored_tables())?;
+/// // The user table comes first: every other table references it.
+/// assert_eq!(plans[0].table().name, "users");
+///
+/// let sessions = plans.iter().find(|p| p.table().name == "sessions").unwrap();
+/// let reference = sessions.reference().expect("sessions reference the user table");
+/// assert_eq!(reference.name(), "sessions_user_id_fkey");
+/// assert_eq!(reference.table().name, "users");
+///
+/// // A foreign key column takes the type of the key it references, and a keyed column is
+/// // bounded on MySQL.
+/// let user_id = reference.column();
+/// assert!(sessions.is_keyed(user_id));
+/// assert_eq!(
+///     sessions.column_type(user_id, Dialect::Postgres),
+///     plans[0].column_type(reference.target(), Dialect::Postgres),
+/// );
+/// # Ok::<(), authmodel::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct TablePlan {
     /// The descriptor.
-    pub table: &'static Table,
+    pub(crate) table: &'static Table,
     /// The primary key columns, in key order.
-    pub primary: Vec<&'static Column>,
+    pub(crate) primary: Vec<&'static Column>,
     /// Unique keys besides the primary key.
-    pub unique: Vec<Key>,
+    pub(crate) unique: Vec<Key>,
     /// Plain indexes.
-    pub indexes: Vec<Key>,
+    pub(crate) indexes: Vec<Key>,
     /// The foreign key to the user table, when the table has one.
-    pub reference: Option<Reference>,
+    pub(crate) reference: Option<Reference>,
 }
 
-/// A foreign key from a column to the user table's primary key.
-pub(crate) struct Reference {
+/// A foreign key from a column to the user table's primary key, `ON DELETE CASCADE`.
+#[derive(Debug, Clone)]
+pub struct Reference {
     /// The referencing column.
-    pub column: &'static Column,
-    /// The constraint name: [`Table::foreign_key_name`] (`<table>_<column>_fkey`).
-    pub name: String,
+    pub(crate) column: &'static Column,
+    /// The constraint name.
+    pub(crate) name: String,
     /// The user table.
-    pub table: &'static Table,
+    pub(crate) table: &'static Table,
+    /// The user table's primary key column.
+    pub(crate) target: &'static Column,
+}
+
+impl Reference {
+    /// The referencing column (`user_id`).
+    pub fn column(&self) -> &'static Column {
+        self.column
+    }
+
+    /// The constraint name: [`Table::foreign_key_name`] (`<table>_<column>_fkey`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The referenced table: the user table.
+    pub fn table(&self) -> &'static Table {
+        self.table
+    }
+
     /// The user table's primary key column, whose SQL type the referencing column takes.
-    pub target: &'static Column,
+    pub fn target(&self) -> &'static Column {
+        self.target
+    }
 }
 
 impl TablePlan {
+    /// The table's descriptor.
+    pub fn table(&self) -> &'static Table {
+        self.table
+    }
+
+    /// The primary key columns, in key order: [`Table::primary_key`], never empty.
+    pub fn primary(&self) -> &[&'static Column] {
+        &self.primary
+    }
+
+    /// The unique keys besides the primary key, each a unique index: [`Table::unique_keys`].
+    pub fn unique(&self) -> &[Key] {
+        &self.unique
+    }
+
+    /// The plain indexes: [`Table::indexes`].
+    pub fn indexes(&self) -> &[Key] {
+        &self.indexes
+    }
+
+    /// The foreign key to the user table, when the table has one
+    /// ([`Table::references_user`]).
+    pub fn reference(&self) -> Option<&Reference> {
+        self.reference.as_ref()
+    }
+
     /// The primary key's name: [`Table::primary_key_name`] (PostgreSQL's default
     /// `<table>_pkey`).
-    pub fn primary_name(&self) -> String {
+    pub(crate) fn primary_name(&self) -> String {
         self.table.primary_key_name()
     }
 
     /// Whether `column` is in any key, index or foreign key (MySQL then needs a bounded type).
+    /// Columns are matched by name.
     pub fn is_keyed(&self, column: &Column) -> bool {
         let named = |c: &&Column| c.name == column.name;
         self.primary.iter().any(named)
@@ -64,7 +141,7 @@ impl TablePlan {
     }
 
     /// The column as its SQL type is derived: a foreign key column takes the type and length of
-    /// the key it references, so the two always match exactly.
+    /// the key it references, so the two always match exactly; any other column is unchanged.
     pub fn effective(&self, column: &Column) -> Column {
         match &self.reference {
             Some(r) if r.column.name == column.name => Column {
@@ -76,14 +153,27 @@ impl TablePlan {
         }
     }
 
+    /// The SQL type of `column` on `dialect`, as `CREATE TABLE` and `ADD COLUMN` declare it:
+    /// [`column_type`] of the [`effective`](TablePlan::effective) column, bounded when it is
+    /// [keyed](TablePlan::is_keyed).
+    pub fn column_type(&self, column: &Column, dialect: Dialect) -> String {
+        column_type(&self.effective(column), dialect, self.is_keyed(column))
+    }
+
     /// Whether `column` is the table's autoincrement primary key.
-    pub fn is_auto_increment(&self, column: &Column) -> bool {
+    pub(crate) fn is_auto_increment(&self, column: &Column) -> bool {
         column.id == Some(IdStrategy::AutoIncrement) && column.primary_key
     }
 }
 
-/// Derives and checks the keys of every table, users first.
-pub(crate) fn plan(tables: &[&'static Table]) -> Result<Vec<TablePlan>> {
+/// Derives and checks the keys of every table: one [`TablePlan`] per table, the user table
+/// first, then the others in their order in `tables`.
+///
+/// Runs every check the dialects share (identifiers, primary keys, autoincrement ids,
+/// defaults, the foreign key's type, names unique across the schema); only MySQL's key byte
+/// budget is left to [`create_tables`](super::create_tables). Fails with
+/// [`Error::Schema`] on the first problem found.
+pub fn plan(tables: &[&'static Table]) -> Result<Vec<TablePlan>> {
     let users = tables.iter().filter(|t| t.role == Role::User).count();
     if users > 1 {
         return Err(schema(format!(
