@@ -2,7 +2,8 @@
 //!
 //! Entry point: [`Diagram::from_tables`]: the tables, their typed and keyed columns, and the
 //! relations of the foreign keys to the user table. Names, types and keys are the ones of the
-//! tables `generate` creates.
+//! tables `generate` creates: they are read from [`ddl::plan`], the plan the `CREATE`
+//! statements are written from.
 
 use authmodel::descriptor::Table;
 use authmodel::{Dialect, Result, ddl};

@@ -5,7 +5,8 @@
 //! `@auth/prisma-adapter` uses, mapped onto the columns with `@map`/`@@map`; native types and
 //! key names are the ones of the tables `generate` creates: Prisma's own default names
 //! (`<table>_pkey`, `<table>_<columns>_key`, `_idx`, `_fkey`) are the ones `ddl` gives, and
-//! are written out with `map:` all the same.
+//! are written out with `map:` all the same. Keys and types are read from [`ddl::plan`], the
+//! plan the `CREATE` statements are written from.
 
 use authmodel::descriptor::{
     Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table, camel_case,
