@@ -1,21 +1,26 @@
 //! The quickstart: authmodel's main job on the embedded default, SQLite, with no server.
 //!
 //! What it shows, step by step:
-//! 1. an application's user model that extends the default user with `role` and `phone`;
-//! 2. the PostgreSQL DDL of those models, as `authmodel generate` would write it;
-//! 3. the schema created in an embedded SQLite file (tables made when missing);
-//! 4. an OAuth sign-in: a new user, their GitHub account linked, a session created and read
-//!    back with its user in one statement;
-//! 5. an email sign-in: a verification token created, used once, refused the second time;
-//! 6. a sign-out: the session deleted, and no longer found.
+//! 1. an application's user model that extends the default user with `role` and `phone`, its
+//!    tables created in an embedded SQLite file (made when missing);
+//! 2. an OAuth sign-in: a new user, their GitHub account linked, a session created, and the
+//!    session token from the cookie read back to the session and its user in one statement;
+//! 3. an email sign-in: a verification token created, used once, refused the second time;
+//! 4. a sign-out: the session deleted, its session token no longer found;
+//! 5. the same user model as PostgreSQL DDL, as `authmodel generate` writes it.
 //!
-//! Run it with `cargo run --example quickstart`.
+//! It prints ids and emails, never a session token, a verification token or an OAuth token:
+//! those are secrets wherever they are logged.
+//!
+//! Run it with `cargo run -p quickstart`.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use authmodel::models::{Account, Session, User, VerificationToken};
-use authmodel::{Adapter, AuthModel, AuthSchema, CreateOptions, Dialect, Options, SqlAdapter, ddl};
+use authmodel::{
+    Adapter, AuthModel, AuthSchema, CreateOptions, Dialect, Model, Options, Schema, SqlAdapter, ddl,
+};
 use chrono::{Duration, SubsecRound, Utc};
 use uuid::Uuid;
 
@@ -48,21 +53,20 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
 /// The whole walk-through, on a fresh SQLite file at `path`.
 async fn run(path: &Path) -> Result<(), Box<dyn Error>> {
-    step("1-2. The models, as PostgreSQL DDL");
-    println!(
-        "{}",
-        ddl::script::<AppAuth>(Dialect::Postgres, CreateOptions::default())?
-    );
-
-    step("3. An embedded SQLite database, tables created when missing");
+    step("1. An embedded SQLite database, tables created when missing");
     remove_database(path)?;
     let url = format!("sqlite://{}", path.display());
     let auth = SqlAdapter::<AppAuth>::connect(&url, Options::default().synchronize(true)).await?;
+    let tables: Vec<&str> = AppAuth::stored_tables().iter().map(|t| t.name).collect();
     println!("connected to {url}");
+    println!("tables: {}", tables.join(", "));
 
-    step("4. OAuth sign-in: GitHub reports account 4711 for ada@example.com");
+    step("2. OAuth sign-in: GitHub reports account 4711 for ada@example.com");
     let known = auth.get_user_by_account("github", "4711").await?;
-    println!("user linked to github/4711 before sign-in: {known:?}");
+    println!(
+        "user linked to github/4711 before sign-in: {}",
+        known.map_or("none".into(), |u| u.base.id.to_string())
+    );
     let user = auth
         .create_user(AppUser {
             base: User {
@@ -97,9 +101,10 @@ async fn run(path: &Path) -> Result<(), Box<dyn Error>> {
         })
         .await?;
     println!(
-        "linked {}/{} to the user",
-        account.provider, account.provider_account_id
+        "linked {}/{} to user {}",
+        account.provider, account.provider_account_id, account.user_id
     );
+    // The session token is the cookie's value: a secret, never printed. The session id is not.
     let session = auth
         .create_session(Session {
             id: Uuid::nil(),
@@ -109,19 +114,20 @@ async fn run(path: &Path) -> Result<(), Box<dyn Error>> {
         })
         .await?;
     println!(
-        "session {} until {}",
-        session.session_token, session.expires
+        "created session {} until {}",
+        session.id,
+        session.expires.trunc_subsecs(0)
     );
     let (read, reader) = auth
         .get_session_and_user(&session.session_token)
         .await?
         .ok_or("the session just created is missing")?;
     println!(
-        "the cookie's token reads back session {} of {} in one statement",
+        "the session token reads back session {} of {} in one statement",
         read.id, reader.base.email
     );
 
-    step("5. Email sign-in: a one-time token for ada@example.com");
+    step("3. Email sign-in: a one-time verification token for ada@example.com");
     // Auth.js stores a hash of the emailed token (sha256 of token + secret); any string works.
     let token = auth
         .create_verification_token(VerificationToken {
@@ -130,47 +136,54 @@ async fn run(path: &Path) -> Result<(), Box<dyn Error>> {
             expires: (Utc::now() + Duration::hours(24)).trunc_subsecs(0),
         })
         .await?;
-    println!("token created, expires {}", token.expires);
+    println!(
+        "verification token created for {}, expires {}",
+        token.identifier, token.expires
+    );
     let first = auth
         .use_verification_token(&token.identifier, &token.token)
         .await?;
-    println!(
-        "first use: {}",
-        if first.is_some() {
-            "accepted"
-        } else {
-            "refused"
-        }
-    );
+    println!("first use: {}", accepted(first.is_some()));
     let second = auth
         .use_verification_token(&token.identifier, &token.token)
         .await?;
-    println!(
-        "second use: {}",
-        if second.is_some() {
-            "accepted"
-        } else {
-            "refused"
-        }
-    );
+    println!("second use: {}", accepted(second.is_some()));
     if first.is_none() || second.is_some() {
         return Err("a verification token must work exactly once".into());
     }
 
-    step("6. Sign-out");
+    step("4. Sign-out");
     let deleted = auth.delete_session(&session.session_token).await?;
     println!(
-        "deleted session: {}",
-        deleted.map_or("none".into(), |s| s.session_token)
+        "deleted session {}",
+        deleted.map_or("none".into(), |s| s.id.to_string())
     );
     let after = auth.get_session_and_user(&session.session_token).await?;
-    println!("the cookie's token now finds: {after:?}");
+    println!(
+        "the session token now finds: {}",
+        after
+            .as_ref()
+            .map_or("nothing".into(), |(s, _)| format!("session {}", s.id))
+    );
     if after.is_some() {
         return Err("a deleted session must not be found".into());
     }
 
+    step("5. The user model as PostgreSQL DDL (`authmodel generate` writes all the tables)");
+    for statement in ddl::create_tables(
+        &[AppUser::TABLE],
+        Dialect::Postgres,
+        CreateOptions::default(),
+    )? {
+        println!("{statement};");
+    }
+
     println!("\ndone: the data is in {}", path.display());
     Ok(())
+}
+
+fn accepted(yes: bool) -> &'static str {
+    if yes { "accepted" } else { "refused" }
 }
 
 fn step(title: &str) {
