@@ -83,7 +83,7 @@ impl Error {
     }
 }
 
-/// Why a [`Value`] could not become a field's Rust type.
+/// Why a [`Value`](crate::value::Value) could not become a field's Rust type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
     /// The value is of another kind than the field's type.
@@ -109,8 +109,9 @@ pub enum ValueError {
     NotPatchable(usize),
 }
 
-/// Why a plan cannot be applied as it is. Returned as [`Error::Migration`] by [`Plan::check`],
-/// [`apply`] and [`migrate`], before any statement runs.
+/// Why a plan cannot be applied as it is. Returned as [`Error::Migration`] by
+/// [`Plan::check`](crate::migrate::Plan::check), [`apply`](crate::migrate::apply) and
+/// [`migrate`](crate::migrate::migrate), before any statement runs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Refusal {

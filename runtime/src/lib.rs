@@ -1,8 +1,6 @@
-//! # authmodel
+#![doc = include_str!("../README.md")]
 //!
-//! Authentication data — users, OAuth account links, database sessions, email verification
-//! tokens, WebAuthn authenticators — stored in SQL databases with the contract of Auth.js
-//! adapters.
+//! ## Entry points
 //!
 //! Entry points: [`connect`] (a URL, the default models), [`SqlAdapter`] (any schema),
 //! [`Adapter`] (the contract), `#[derive(AuthModel)]` and `#[derive(AuthSchema)]` (your own

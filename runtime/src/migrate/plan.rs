@@ -9,7 +9,7 @@
 use crate::descriptor::{Column, IdStrategy, Key, Table};
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::statements::ddl::{self, CreateOptions, TablePlan, column_type};
+use crate::statements::ddl::{self, CreateOptions, TablePlan};
 
 use super::live::{LiveIndex, LiveSchema, LiveTable, same_name};
 use super::types::{mysql_indexable, same_type};
@@ -106,7 +106,7 @@ impl Planner<'_> {
         let dialect = self.dialect;
         let table = plan.table;
         for column in &plan.primary {
-            let expected = expected_type(plan, column, dialect);
+            let expected = plan.column_type(column, dialect);
             let problem = match found.column(dialect, column.name) {
                 None => "is missing".to_owned(),
                 Some(live) if !same_type(dialect, column.ty, &expected, &live.sql_type) => {
@@ -123,7 +123,7 @@ impl Planner<'_> {
         }
         let mut added: Vec<&Column> = Vec::new();
         for column in table.columns {
-            let expected = expected_type(plan, column, dialect);
+            let expected = plan.column_type(column, dialect);
             match found.column(dialect, column.name) {
                 None => {
                     self.add_column(plan, column, found);
@@ -320,11 +320,6 @@ fn serves(dialect: Dialect, index: &LiveIndex, key: &Key) -> bool {
             .zip(&index.columns)
             .all(|(c, l)| named(l, c))
     }
-}
-
-/// The SQL type the models' DDL declares for `column`.
-fn expected_type(plan: &TablePlan, column: &Column, dialect: Dialect) -> String {
-    column_type(&plan.effective(column), dialect, plan.is_keyed(column))
 }
 
 fn index_step(table: &Table, key: &Key, dialect: Dialect) -> Step {

@@ -135,7 +135,7 @@ pub fn drop_tables(tables: &[&'static Table], dialect: Dialect) -> Vec<String> {
 }
 
 /// [`create_statements`] as one SQL file: the statements separated by `;` and a blank line,
-/// ending with `;` and a newline. What the quickstart prints and the CLI writes.
+/// ending with `;` and a newline. What the CLI's `generate` writes.
 pub fn script<S: Schema>(dialect: Dialect, options: CreateOptions) -> Result<String> {
     let statements = create_statements::<S>(dialect, options)?;
     Ok(format!("{};\n", statements.join(";\n\n")))
