@@ -167,7 +167,10 @@ impl<S: Schema> SqlAdapter<S> {
             )?),
             false => None,
         };
-        let driver = open(target, &options).await?;
+        // A driver's connect error may quote the URL it was given.
+        let driver = open(target, &options)
+            .await
+            .map_err(|e| url::hide_secrets(e, url))?;
         if driver.returning() != expected {
             statements = Statements::new(dialect, driver.returning(), S::tables())?;
         }
