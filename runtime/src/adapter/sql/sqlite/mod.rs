@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, TryLockError};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Statement};
 
 use self::codec::{Failure, bind, decode_row, map_error};
@@ -411,9 +412,21 @@ fn open_file(path: &Path, mode: Mode) -> Result<Connection> {
     })
 }
 
-/// Statement cache size, the busy timeout used while connecting, and `pragmas`.
+/// Statement cache size, the busy timeout used while connecting, double-quoted string
+/// literals off, and `pragmas`.
 fn configure(connection: &Connection, busy_timeout: Duration, pragmas: &str) -> Result<()> {
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // The bundled SQLite reads a double-quoted name that is no column as a string (the "DQS"
+    // misfeature, https://sqlite.org/quirks.html#dblquote): an index "on" a missing column
+    // would index a constant of another application's table. Names stay names.
+    for config in [
+        DbConfig::SQLITE_DBCONFIG_DQS_DDL,
+        DbConfig::SQLITE_DBCONFIG_DQS_DML,
+    ] {
+        connection
+            .set_db_config(config, false)
+            .map_err(Error::database)?;
+    }
     connection
         .busy_timeout(busy_timeout)
         .map_err(Error::database)?;
