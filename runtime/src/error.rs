@@ -85,6 +85,21 @@ pub enum Error {
         /// The models' columns it lacks, in the model's order.
         missing: Vec<String>,
     },
+    /// Another connection held a lock the call needed for longer than the busy timeout
+    /// ([`Options::busy_timeout`]), where SQLite itself would not wait: switching a file to
+    /// WAL next to a writer, at connect.
+    ///
+    /// [`Options::busy_timeout`]: crate::sql::Options::busy_timeout
+    #[error(
+        "database is locked: another connection held {lock} for the whole busy timeout \
+         (waited {waited:?})"
+    )]
+    Locked {
+        /// The lock, and what it was needed for.
+        lock: String,
+        /// How long the call waited.
+        waited: std::time::Duration,
+    },
     /// Any other failure reported by the database or its driver.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),

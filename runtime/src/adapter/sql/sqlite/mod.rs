@@ -13,6 +13,7 @@
 //! async worker is ever parked for seconds.
 
 mod codec;
+mod open;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,6 +24,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Statement};
 
 use self::codec::{Failure, bind, decode_row, map_error};
+use self::open::switch_to_wal;
 use super::executor::{Access, Call, Counter, Executor};
 use super::options::Options;
 use super::url::{Location, Mode, SqliteTarget};
@@ -364,14 +366,8 @@ fn open_connections(
                 options.synchronous.pragma_value()
             ),
         )?;
-        // Persistent in the file; other processes' connections follow it too. A filesystem
-        // without shared memory keeps the old mode: everything still works, with more
-        // busy retries.
-        writer
-            .query_row("PRAGMA journal_mode = WAL", [], |row| {
-                row.get::<_, String>(0)
-            })
-            .map_err(Error::database)?;
+        // Persistent in the file; other processes' connections follow it too.
+        switch_to_wal(&writer, path, options.busy_timeout)?;
     }
     // Readers never write: `query_only` makes a stray write fail instead of bypassing the
     // writer's queue.
