@@ -36,7 +36,11 @@
 //! application crash, but the last commits before a power failure can be lost. Writes from
 //! one adapter (and its clones) queue on one writer connection; reads run on a few read
 //! connections beside it, in the calling task. A lock held by another process is waited for
-//! on a blocking thread, up to [`Options::busy_timeout`].
+//! on a blocking thread, up to [`Options::busy_timeout`]; so is the lock `connect` needs to
+//! switch a file to WAL next to another process's writer. With `?mode=ro`, a WAL file in a
+//! directory or on a filesystem this process cannot write, which no one can be writing then,
+//! is read `immutable`; if its `-wal` still holds commits (after a crash), `connect` refuses it
+//! and says how to fold them in.
 //!
 //! ## PostgreSQL (feature `postgres`)
 //!

@@ -24,7 +24,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Statement};
 
 use self::codec::{Failure, bind, decode_row, map_error};
-use self::open::switch_to_wal;
+use self::open::{ReadOnly, immutable_uri, read_only_opening, switch_to_wal};
 use super::executor::{Access, Call, Counter, Executor};
 use super::options::Options;
 use super::url::{Location, Mode, SqliteTarget};
@@ -354,9 +354,15 @@ fn open_connections(
         }
         Location::File(path) => path,
     };
-    let writer = open_file(path, target.mode)?;
+    let mut writer = open_file(path, target.mode, ReadOnly::Shared)?;
+    let mut read_only = ReadOnly::Shared;
     if target.mode == Mode::ReadOnly {
         configure(&writer, options.busy_timeout, "PRAGMA foreign_keys = ON;")?;
+        read_only = read_only_opening(&writer, path)?;
+        if read_only == ReadOnly::Immutable {
+            writer = open_file(path, target.mode, read_only)?;
+            configure(&writer, options.busy_timeout, "PRAGMA foreign_keys = ON;")?;
+        }
     } else {
         configure(
             &writer,
@@ -377,7 +383,7 @@ fn open_connections(
                 Mode::ReadOnly => Mode::ReadOnly,
                 _ => Mode::Write,
             };
-            let reader = open_file(path, mode)?;
+            let reader = open_file(path, mode, read_only)?;
             configure(
                 &reader,
                 options.busy_timeout,
@@ -394,16 +400,25 @@ fn open_connections(
     Ok((writer, readers))
 }
 
-fn open_file(path: &Path, mode: Mode) -> Result<Connection> {
-    // No SQLITE_OPEN_URI: a path is a path, even one starting with `file:`. No SQLite mutex:
-    // each connection is used by one thread at a time, behind our own locks.
+/// Opens `path` as `mode` says; a read-only file `immutable` through a `file:` URI
+/// ([`read_only_opening`] says when).
+fn open_file(path: &Path, mode: Mode, read_only: ReadOnly) -> Result<Connection> {
+    // No SQLITE_OPEN_URI: a path is a path, even one starting with `file:` (the immutable
+    // opening builds its URI from the path, escaped). No SQLite mutex: each connection is used
+    // by one thread at a time, behind our own locks.
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
         | match mode {
             Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
             Mode::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
             Mode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
         };
-    Connection::open_with_flags(path, flags).map_err(|e| {
+    let opened = match (mode, read_only) {
+        (Mode::ReadOnly, ReadOnly::Immutable) => {
+            Connection::open_with_flags(immutable_uri(path)?, flags | OpenFlags::SQLITE_OPEN_URI)
+        }
+        _ => Connection::open_with_flags(path, flags),
+    };
+    opened.map_err(|e| {
         Error::Database(format!("cannot open SQLite database `{}`: {e}", path.display()).into())
     })
 }
