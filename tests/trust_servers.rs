@@ -96,3 +96,38 @@ async fn synchronize_refuses_another_applications_table_and_creates_nothing() {
         }
     }
 }
+
+/// The servers compare table names as they store them: a foreign `session` is another table
+/// than the Prisma layout's `Session` on PostgreSQL, and on MySQL when
+/// `lower_case_table_names = 0` (Linux's default); with that setting on, it is the same table,
+/// and refused.
+#[tokio::test]
+async fn a_table_named_in_another_case_is_refused_only_where_it_is_the_same_table() {
+    for server in Server::ALL {
+        let Some(url) = fresh_database(server, "foreign_case").await else {
+            continue;
+        };
+        let create = "CREATE TABLE session (sid VARCHAR(64) PRIMARY KEY, sess TEXT NOT NULL, \
+                      expired BIGINT NOT NULL)";
+        run(&url, &[create.to_owned()]).await;
+        let same_table = match server {
+            Server::Postgres => false,
+            Server::MySql => {
+                let setting = "SELECT CAST(@@lower_case_table_names AS CHAR)".to_owned();
+                run(&url, &[setting]).await != ["0"]
+            }
+        };
+        let connected = SqlAdapter::<authmodel::compat::prisma::Schema>::connect(
+            &url,
+            Options::default().synchronize(true),
+        )
+        .await;
+        match (same_table, connected) {
+            (false, Ok(_)) => {}
+            (true, Err(Error::ForeignTable { missing, .. })) => {
+                assert!(missing.contains(&"sessionToken".to_owned()), "{missing:?}")
+            }
+            (same_table, other) => panic!("{server:?}, same table: {same_table}: {other:?}"),
+        }
+    }
+}
