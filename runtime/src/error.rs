@@ -66,6 +66,40 @@ pub enum Error {
     /// Raised before any statement runs.
     #[error("migration refused: {0}")]
     Migration(#[from] Refusal),
+    /// A table the models need exists without some of their columns: another application's
+    /// table of the same name, or an older layout. [`Options::synchronize`] checks every
+    /// model table that exists before it runs any DDL, and creates nothing when one is
+    /// foreign.
+    ///
+    /// [`Options::synchronize`]: crate::sql::Options::synchronize
+    #[error(
+        "table `{table}` exists without the models' column(s) `{}`: it was not created from \
+         these models, so nothing was created; give the model another table \
+         (`#[auth(table = \"...\")]`), use another database, or add the columns with \
+         `authmodel migrate`",
+        .missing.join("`, `")
+    )]
+    ForeignTable {
+        /// The table, as the database names it.
+        table: String,
+        /// The models' columns it lacks, in the model's order.
+        missing: Vec<String>,
+    },
+    /// Another connection held a lock the call needed for longer than the busy timeout
+    /// ([`Options::busy_timeout`]), where SQLite itself would not wait: switching a file to
+    /// WAL next to a writer, at connect.
+    ///
+    /// [`Options::busy_timeout`]: crate::sql::Options::busy_timeout
+    #[error(
+        "database is locked: another connection held {lock} for the whole busy timeout \
+         (waited {waited:?})"
+    )]
+    Locked {
+        /// The lock, and what it was needed for.
+        lock: String,
+        /// How long the call waited.
+        waited: std::time::Duration,
+    },
     /// Any other failure reported by the database or its driver.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -1,8 +1,8 @@
 //! The catalog queries, per dialect: tables, columns, indexes, foreign keys and a row probe.
 //!
 //! Entry points: one function per question ([`tables`], [`columns`], [`indexes`],
-//! [`foreign_keys`], their per-table SQLite forms, [`count_rows`], [`current_database`]), each
-//! returning a [`Query`]. Every selected column is cast to text, so one row shape decodes on
+//! [`foreign_keys`], their per-table SQLite forms, [`count_rows`], [`current_database`],
+//! [`column_names`]), each returning a [`Query`]. Every selected column is cast to text, so one row shape decodes on
 //! every driver and the assembling code parses plain strings. Rows start with the table name
 //! (except SQLite's per-table pragmas, whose caller adds it).
 //!
@@ -10,7 +10,8 @@
 //! - tables: name, kind (`table`, `view`, `other`);
 //! - columns: table, column, type, nullable, has default, primary-key position (SQLite only);
 //! - indexes: table, index, unique, primary, partial, column (one row per column, in order);
-//! - foreign keys: table, column, referenced table, referenced column, delete rule.
+//! - foreign keys: table, column, referenced table, referenced column, delete rule;
+//! - column names (synchronize's check): table, column (`NULL` for a table without columns).
 
 use crate::descriptor::{Column, ColumnType, Role, Table};
 use crate::dialect::Dialect;
@@ -207,6 +208,37 @@ pub(crate) fn table_foreign_keys(_dialect: Dialect) -> Query {
     )
 }
 
+/// The column names of the one table or view whose name is bound as the parameter, on every
+/// dialect: no row when it does not exist, one row with a `NULL` column when it has none
+/// (PostgreSQL allows that). What `synchronize` asks before it creates anything.
+pub(crate) fn column_names(dialect: Dialect) -> Query {
+    match dialect {
+        // Table names are case-insensitive in SQLite, as in its own lookups.
+        Dialect::Sqlite => query(
+            "SELECT s.name, p.name FROM sqlite_schema AS s \
+             LEFT JOIN pragma_table_info(s.name) AS p \
+             WHERE s.type IN ('table', 'view') AND s.name = ? COLLATE NOCASE",
+            2,
+        ),
+        Dialect::Postgres => query(
+            "SELECT c.relname::text, a.attname::text FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 \
+             AND NOT a.attisdropped \
+             WHERE n.nspname = current_schema() AND c.relname = $1::text \
+             AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+            2,
+        ),
+        Dialect::MySql => query(
+            "SELECT CAST(t.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR) \
+             FROM information_schema.TABLES t LEFT JOIN information_schema.COLUMNS c \
+             ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME \
+             WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_NAME = ?",
+            2,
+        ),
+    }
+}
+
 /// Counts the rows of `table`, up to two. `table` is a model's table name, which `ddl` has
 /// checked to contain no quote character; it is quoted all the same.
 pub(crate) fn count_rows(dialect: Dialect, table: &str) -> Query {
@@ -236,6 +268,7 @@ mod tests {
                 foreign_keys(dialect),
                 count_rows(dialect, "t"),
                 current_database(dialect),
+                column_names(dialect),
             ] {
                 assert!(!q.sql.is_empty());
                 assert!(q.shape.columns.iter().all(|c| c.nullable));
@@ -243,5 +276,6 @@ mod tests {
         }
         assert_eq!(columns(Dialect::Postgres).shape.columns.len(), 6);
         assert_eq!(table_columns(Dialect::Sqlite).shape.columns.len(), 5);
+        assert_eq!(column_names(Dialect::MySql).shape.columns.len(), 2);
     }
 }

@@ -36,7 +36,11 @@
 //! application crash, but the last commits before a power failure can be lost. Writes from
 //! one adapter (and its clones) queue on one writer connection; reads run on a few read
 //! connections beside it, in the calling task. A lock held by another process is waited for
-//! on a blocking thread, up to [`Options::busy_timeout`].
+//! on a blocking thread, up to [`Options::busy_timeout`]; so is the lock `connect` needs to
+//! switch a file to WAL next to another process's writer. With `?mode=ro`, a WAL file in a
+//! directory or on a filesystem this process cannot write, which no one can be writing then,
+//! is read `immutable`; if its `-wal` still holds commits (after a crash), `connect` refuses it
+//! and says how to fold them in.
 //!
 //! ## PostgreSQL (feature `postgres`)
 //!
@@ -98,7 +102,8 @@ use self::executor::{Access, Call, Returning};
 use self::url::Target;
 use crate::descriptor::Table;
 use crate::dialect::Dialect;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::statements::catalog;
 use crate::statements::contract::Statements;
 use crate::statements::ddl::{CreateOptions, create_statements};
 use crate::traits::Schema;
@@ -145,7 +150,9 @@ impl<S: Schema> SqlAdapter<S> {
     /// Fails with [`Error::Url`](crate::Error::Url) for a malformed URL or an unknown scheme,
     /// [`Error::Unsupported`](crate::Error::Unsupported) for a database whose feature is not
     /// enabled (the message names it), [`Error::Schema`](crate::Error::Schema) when a model
-    /// lacks a column the contract needs, and [`Error::Database`](crate::Error::Database) when
+    /// lacks a column the contract needs, [`Error::ForeignTable`](crate::Error::ForeignTable)
+    /// when, with [`Options::synchronize`], a table of the models exists without some of their
+    /// columns (nothing is created then), and [`Error::Database`](crate::Error::Database) when
     /// the database cannot be opened or reached or, with [`Options::synchronize`], its tables
     /// cannot be created.
     pub async fn connect(url: &str, options: Options) -> Result<Self> {
@@ -167,11 +174,15 @@ impl<S: Schema> SqlAdapter<S> {
             )?),
             false => None,
         };
-        let driver = open(target, &options).await?;
+        // A driver's connect error may quote the URL it was given.
+        let driver = open(target, &options)
+            .await
+            .map_err(|e| url::hide_secrets(e, url))?;
         if driver.returning() != expected {
             statements = Statements::new(dialect, driver.returning(), S::tables())?;
         }
         if let Some(ddl) = ddl {
+            refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
             driver.execute_batch(ddl).await?;
         }
         Ok(SqlAdapter {
@@ -255,6 +266,53 @@ impl<S: Schema> SqlAdapter<S> {
         };
         self.inner.driver.execute(call).await
     }
+}
+
+/// Fails with [`Error::ForeignTable`] when one of `tables` exists without some of its
+/// columns: `CREATE TABLE IF NOT EXISTS` would leave it as it is, and the indexes that follow
+/// would land on another application's table. Every table is checked before any DDL runs.
+///
+/// Names are compared ignoring ASCII case, as SQLite and MySQL compare them; on PostgreSQL a
+/// column that differs only in case then fails the DDL instead, which rolls back whole.
+async fn refuse_foreign_tables(
+    driver: &Driver,
+    dialect: Dialect,
+    tables: &[&'static Table],
+) -> Result<()> {
+    let query = catalog::column_names(dialect);
+    let shape = [query.shape];
+    for table in tables {
+        let params = [Value::Text(table.name.to_owned())];
+        let call = Call {
+            sql: &query.sql,
+            params: &params,
+            columns: &[],
+            tables: &shape,
+            cached: false,
+        };
+        let rows = driver.fetch_all(Access::Read, call).await?;
+        let text = |value: Option<&Value>| match value {
+            Some(Value::Text(text)) => Some(text.clone()),
+            _ => None,
+        };
+        let Some(first) = rows.first() else {
+            continue; // not there yet: synchronize creates it
+        };
+        let found: Vec<String> = rows.iter().filter_map(|row| text(row.get(1))).collect();
+        let missing: Vec<String> = table
+            .columns
+            .iter()
+            .filter(|column| !found.iter().any(|f| f.eq_ignore_ascii_case(column.name)))
+            .map(|column| column.name.to_owned())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::ForeignTable {
+                table: text(first.first()).unwrap_or_else(|| table.name.to_owned()),
+                missing,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn target_is_read_only(target: &Target) -> bool {

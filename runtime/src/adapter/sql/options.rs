@@ -78,6 +78,11 @@ impl Options {
     /// Creates the schema's missing tables and indexes when connecting (`CREATE ... IF NOT
     /// EXISTS`; existing tables are left as they are). Off by default; [`crate::connect`]
     /// turns it on. Ignored for read-only databases (`?mode=ro`).
+    ///
+    /// A table of the models that already exists must have every column of its model:
+    /// otherwise it belongs to something else (another application's `sessions`, say), and
+    /// `connect` fails with [`Error::ForeignTable`](crate::Error::ForeignTable), naming the
+    /// table and the missing columns, before creating anything.
     #[must_use]
     pub fn synchronize(mut self, synchronize: bool) -> Options {
         self.synchronize = synchronize;

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::value::{Value, ValueError};
 
 use super::options::Options;
-use super::url::redact;
+use super::url::{redact, scrub, secrets};
 
 /// The pool settings of both drivers: `max_connections` from [`Options`], and no health
 /// check on acquire (docs/ARCHITECTURE.md, "Drivers": it cost 17-58% of throughput; a broken connection fails its
@@ -32,7 +32,8 @@ pub(crate) async fn probe<C: sqlx::Connection>(
         .map_err(Error::database)
 }
 
-/// A URL sqlx cannot read, as [`Error::Url`] without its password.
+/// A URL sqlx cannot read, as [`Error::Url`] without its password (in the URL or in sqlx's
+/// reason, which may quote the value it could not read).
 pub(crate) fn url_error(url: &str, error: sqlx::Error) -> Error {
     let reason = match error {
         sqlx::Error::Configuration(e) => e.to_string(),
@@ -40,7 +41,7 @@ pub(crate) fn url_error(url: &str, error: sqlx::Error) -> Error {
     };
     Error::Url {
         url: redact(url),
-        reason,
+        reason: scrub(&reason, &secrets(url)),
     }
 }
 

@@ -194,25 +194,150 @@ fn invalid(url: &str, reason: &str) -> Error {
     }
 }
 
-/// The URL with the password of its `user:password@` part replaced by `***`, so errors can be
-/// logged.
+/// The URL with every password it carries replaced by `***`, so errors can be logged: the
+/// `user:password@` part and any `password=` parameter (see [`password_spans`]).
 pub(crate) fn redact(url: &str) -> String {
-    let Some(authority_start) = url.find("://").map(|i| i + 3) else {
-        return url.to_owned();
+    let mut out = String::with_capacity(url.len());
+    let mut copied = 0;
+    for span in password_spans(url) {
+        out.push_str(&url[copied..span.start]);
+        out.push_str("***");
+        copied = span.end;
+    }
+    out.push_str(&url[copied..]);
+    out
+}
+
+/// Every form in which a password of `url` could appear in a message: each password as
+/// written, percent-decoded, and form-decoded (`+` as a space), longest first. Empty for a URL
+/// without a password.
+pub(crate) fn secrets(url: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for span in password_spans(url) {
+        let raw = &url[span];
+        let decoded = percent_decode(raw);
+        let form = percent_decode(&raw.replace('+', " "));
+        for secret in [Some(raw.to_owned()), decoded, form].into_iter().flatten() {
+            if !secret.is_empty() && !found.contains(&secret) {
+                found.push(secret);
+            }
+        }
+    }
+    found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    found
+}
+
+/// `text` with each of `secrets` (from [`secrets`]) replaced by `***`.
+pub(crate) fn scrub(text: &str, secrets: &[String]) -> String {
+    secrets.iter().fold(text.to_owned(), |text, secret| {
+        text.replace(secret.as_str(), "***")
+    })
+}
+
+/// `error` without any password of `url`: the URL and reason of [`Error::Url`] scrubbed, and a
+/// driver's error whose message or `Debug` form holds a password replaced by its scrubbed
+/// message (drivers are free to quote what they were given).
+pub(crate) fn hide_secrets(error: Error, url: &str) -> Error {
+    let secrets = secrets(url);
+    if secrets.is_empty() {
+        return error;
+    }
+    let shows = |text: String| secrets.iter().any(|s| text.contains(s.as_str()));
+    match error {
+        Error::Url { url, reason } => Error::Url {
+            url: scrub(&url, &secrets),
+            reason: scrub(&reason, &secrets),
+        },
+        Error::Database(source) if shows(source.to_string()) || shows(format!("{source:?}")) => {
+            Error::Database(Box::new(Scrubbed(scrub(&source.to_string(), &secrets))))
+        }
+        other => other,
+    }
+}
+
+/// A driver's message with its passwords replaced; `Debug` shows the same text.
+struct Scrubbed(String);
+
+impl std::fmt::Display for Scrubbed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Scrubbed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Scrubbed {}
+
+/// The byte ranges of `url` that hold a password, in order and not overlapping.
+///
+/// Read as leniently as any driver might read the URL, so that nothing a driver could take
+/// for a password is ever printed:
+/// - the userinfo runs to the *last* `@` that is followed by something shaped like a host
+///   (`[A-Za-z0-9.-_~%:[]]`, possibly empty for a socket path in the parameters), so a
+///   password holding an unescaped `/`, `?`, `#` or `@` is covered whole; its password is
+///   everything after the first `:`. An `@` inside a parameter value (`?application_name=a@b`)
+///   hides more than the password, never less;
+/// - every `password=` parameter (the key in any case, percent-escaped or not) up to the next
+///   `&`, fragment included.
+///
+/// SQLite URLs name a file, and carry no password.
+fn password_spans(url: &str) -> Vec<std::ops::Range<usize>> {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return Vec::new();
     };
-    let authority_end = url[authority_start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| authority_start + i);
-    let authority = &url[authority_start..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return url.to_owned();
-    };
-    let Some(colon) = authority[..at].find(':') else {
-        return url.to_owned();
-    };
-    let password_start = authority_start + colon + 1;
-    let password_end = authority_start + at;
-    format!("{}***{}", &url[..password_start], &url[password_end..])
+    if scheme.eq_ignore_ascii_case("sqlite") {
+        return Vec::new();
+    }
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = scheme.len() + 1;
+    if url[start..].starts_with("//") {
+        start += 2;
+    }
+    let rest = &url[start..];
+    let userinfo_end = rest.rmatch_indices('@').map(|(i, _)| i).find(|&at| {
+        let host = &rest[at + 1..];
+        let host = &host[..host.find(['/', '?', '#']).unwrap_or(host.len())];
+        host.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-_~%:[]".contains(&b))
+    });
+    if let Some(at) = userinfo_end
+        && let Some(colon) = rest[..at].find(':')
+        && colon + 1 < at
+    {
+        spans.push(start + colon + 1..start + at);
+    }
+    for (i, _) in url.match_indices(['?', '&']) {
+        let pair = &url[i + 1..];
+        let Some(eq) = pair.find('=') else { continue };
+        let key = &pair[..eq];
+        if key.contains(['&', '?', '#']) {
+            continue;
+        }
+        let key = percent_decode(key).unwrap_or_else(|| key.to_owned());
+        if !key.trim().eq_ignore_ascii_case("password") {
+            continue;
+        }
+        let value_start = i + 1 + eq + 1;
+        let value_end = url[value_start..]
+            .find('&')
+            .map_or(url.len(), |j| value_start + j);
+        if value_start < value_end {
+            spans.push(value_start..value_end);
+        }
+    }
+    spans.sort_by_key(|s| s.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]
@@ -317,5 +442,96 @@ mod tests {
             Err(Error::Url { url, .. }) => assert_eq!(url, "ftp://u:***@host/x"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Each URL, redacted, on every server scheme: the password (`hunter…`) never shows.
+    #[test]
+    fn passwords_with_delimiters_are_redacted_whole() {
+        for scheme in ["postgres", "postgresql", "mysql", "mariadb"] {
+            for (url, redacted) in [
+                ("app:hunter/2@db.internal/app", "app:***@db.internal/app"),
+                ("app:hunter?2@db.internal/app", "app:***@db.internal/app"),
+                ("app:hunter#2@db.internal/app", "app:***@db.internal/app"),
+                (
+                    "app:hunter@2@db.internal:5432/app",
+                    "app:***@db.internal:5432/app",
+                ),
+                ("app:hunter%2@db.internal/app", "app:***@db.internal/app"),
+                ("app:hunter%2F2@db.internal/app", "app:***@db.internal/app"),
+                (
+                    "app:h/u?n#t@e%r@[::1]:5432/app?x=1",
+                    "app:***@[::1]:5432/app?x=1",
+                ),
+                ("app:hunter2@/app?host=/run/pg", "app:***@/app?host=/run/pg"),
+                (
+                    "app@db.internal/app?password=hunter2&sslmode=requried",
+                    "app@db.internal/app?password=***&sslmode=requried",
+                ),
+                (
+                    "app@db.internal/app?sslmode=require&PassWord=hunter/?#@2",
+                    "app@db.internal/app?sslmode=require&PassWord=***",
+                ),
+                (
+                    "app@db.internal/app?pass%77ord=hunter%262&x=y",
+                    "app@db.internal/app?pass%77ord=***&x=y",
+                ),
+                (
+                    "app:hunter1@db.internal/app?password=hunter2",
+                    "app:***@db.internal/app?password=***",
+                ),
+                ("app:@db.internal/app", "app:@db.internal/app"),
+                ("db.internal/app?user=app", "db.internal/app?user=app"),
+            ] {
+                let url = format!("{scheme}://{url}");
+                assert_eq!(redact(&url), format!("{scheme}://{redacted}"), "{url}");
+            }
+        }
+        // Without `//`, as `server` refuses it: still redacted.
+        assert_eq!(
+            redact("postgres:app:hunter/2@h/db"),
+            "postgres:app:***@h/db"
+        );
+        match parse("postgres:app:hunter/2@h/db") {
+            Err(Error::Url { url, .. }) => assert!(!url.contains("hunter"), "{url}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn secrets_cover_each_decoded_form() {
+        assert_eq!(
+            secrets("postgres://u:a%2Fb+c@h/db?password=x%40y"),
+            ["a%2Fb+c", "a/b+c", "a/b c", "x%40y", "x@y"]
+        );
+        assert!(secrets("postgres://u@h/db").is_empty());
+        assert_eq!(
+            scrub(
+                "no route for a/b c at h",
+                &secrets("postgres://u:a%2Fb+c@h/db")
+            ),
+            "no route for *** at h"
+        );
+    }
+
+    #[test]
+    fn errors_lose_their_passwords() {
+        let url = "postgres://u:s%3Fcret@h/db";
+        let error = hide_secrets(
+            Error::Url {
+                url: "as given".to_owned(),
+                reason: "bad value s?cret".to_owned(),
+            },
+            url,
+        );
+        assert_eq!(
+            error.to_string(),
+            "invalid database url `as given`: bad value ***"
+        );
+        let io = std::io::Error::other("refused for s?cret");
+        let error = hide_secrets(Error::database(io), url);
+        assert_eq!(error.to_string(), "database error: refused for ***");
+        assert!(!format!("{error:?}").contains("cret"), "{error:?}");
+        let untouched = hide_secrets(Error::database(std::io::Error::other("refused")), url);
+        assert!(format!("{untouched:?}").contains("Custom"), "{untouched:?}");
     }
 }

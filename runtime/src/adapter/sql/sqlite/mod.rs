@@ -13,15 +13,18 @@
 //! async worker is ever parked for seconds.
 
 mod codec;
+mod open;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, TryLockError};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Statement};
 
 use self::codec::{Failure, bind, decode_row, map_error};
+use self::open::{ReadOnly, immutable_uri, read_only_opening, switch_to_wal};
 use super::executor::{Access, Call, Counter, Executor};
 use super::options::Options;
 use super::url::{Location, Mode, SqliteTarget};
@@ -351,9 +354,15 @@ fn open_connections(
         }
         Location::File(path) => path,
     };
-    let writer = open_file(path, target.mode)?;
+    let mut writer = open_file(path, target.mode, ReadOnly::Shared)?;
+    let mut read_only = ReadOnly::Shared;
     if target.mode == Mode::ReadOnly {
         configure(&writer, options.busy_timeout, "PRAGMA foreign_keys = ON;")?;
+        read_only = read_only_opening(&writer, path)?;
+        if read_only == ReadOnly::Immutable {
+            writer = open_file(path, target.mode, read_only)?;
+            configure(&writer, options.busy_timeout, "PRAGMA foreign_keys = ON;")?;
+        }
     } else {
         configure(
             &writer,
@@ -363,14 +372,8 @@ fn open_connections(
                 options.synchronous.pragma_value()
             ),
         )?;
-        // Persistent in the file; other processes' connections follow it too. A filesystem
-        // without shared memory keeps the old mode: everything still works, with more
-        // busy retries.
-        writer
-            .query_row("PRAGMA journal_mode = WAL", [], |row| {
-                row.get::<_, String>(0)
-            })
-            .map_err(Error::database)?;
+        // Persistent in the file; other processes' connections follow it too.
+        switch_to_wal(&writer, path, options.busy_timeout)?;
     }
     // Readers never write: `query_only` makes a stray write fail instead of bypassing the
     // writer's queue.
@@ -380,7 +383,7 @@ fn open_connections(
                 Mode::ReadOnly => Mode::ReadOnly,
                 _ => Mode::Write,
             };
-            let reader = open_file(path, mode)?;
+            let reader = open_file(path, mode, read_only)?;
             configure(
                 &reader,
                 options.busy_timeout,
@@ -397,23 +400,44 @@ fn open_connections(
     Ok((writer, readers))
 }
 
-fn open_file(path: &Path, mode: Mode) -> Result<Connection> {
-    // No SQLITE_OPEN_URI: a path is a path, even one starting with `file:`. No SQLite mutex:
-    // each connection is used by one thread at a time, behind our own locks.
+/// Opens `path` as `mode` says; a read-only file `immutable` through a `file:` URI
+/// ([`read_only_opening`] says when).
+fn open_file(path: &Path, mode: Mode, read_only: ReadOnly) -> Result<Connection> {
+    // No SQLITE_OPEN_URI: a path is a path, even one starting with `file:` (the immutable
+    // opening builds its URI from the path, escaped). No SQLite mutex: each connection is used
+    // by one thread at a time, behind our own locks.
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
         | match mode {
             Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
             Mode::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
             Mode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
         };
-    Connection::open_with_flags(path, flags).map_err(|e| {
+    let opened = match (mode, read_only) {
+        (Mode::ReadOnly, ReadOnly::Immutable) => {
+            Connection::open_with_flags(immutable_uri(path)?, flags | OpenFlags::SQLITE_OPEN_URI)
+        }
+        _ => Connection::open_with_flags(path, flags),
+    };
+    opened.map_err(|e| {
         Error::Database(format!("cannot open SQLite database `{}`: {e}", path.display()).into())
     })
 }
 
-/// Statement cache size, the busy timeout used while connecting, and `pragmas`.
+/// Statement cache size, the busy timeout used while connecting, double-quoted string
+/// literals off, and `pragmas`.
 fn configure(connection: &Connection, busy_timeout: Duration, pragmas: &str) -> Result<()> {
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // The bundled SQLite reads a double-quoted name that is no column as a string (the "DQS"
+    // misfeature, https://sqlite.org/quirks.html#dblquote): an index "on" a missing column
+    // would index a constant of another application's table. Names stay names.
+    for config in [
+        DbConfig::SQLITE_DBCONFIG_DQS_DDL,
+        DbConfig::SQLITE_DBCONFIG_DQS_DML,
+    ] {
+        connection
+            .set_db_config(config, false)
+            .map_err(Error::database)?;
+    }
     connection
         .busy_timeout(busy_timeout)
         .map_err(Error::database)?;
