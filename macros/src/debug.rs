@@ -8,10 +8,11 @@
 //! needs no runtime code, and so no path into the runtime that could drift from it.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
+use crate::expand::respan;
 use crate::model::Model;
 
 /// What a secret field shows instead of its value.
@@ -28,12 +29,13 @@ pub fn model(model: &Model) -> TokenStream {
 }
 
 /// One `.field("name", value)` of a `debug_struct`. A public value is spanned on the field's
-/// type (`ty_span`), so a type without `Debug` is an error there; a secret one never reads
+/// type (`ty_span`), so a type without `Debug` is an error on that type; a secret one never reads
 /// the value beyond whether an `Option` holds one.
 pub fn field(ident: &syn::Ident, ty_span: Span, secret: bool, option: bool) -> TokenStream {
     let name = ident.unraw().to_string();
     let value = match (secret, option) {
-        (false, _) => quote_spanned!(ty_span=> &self.#ident),
+        // Every token respanned, the field's name included: the error is on the type alone.
+        (false, _) => respan(&quote!(&self.#ident), ty_span),
         (true, true) => quote! {
             &::core::option::Option::map(
                 ::core::option::Option::as_ref(&self.#ident),
