@@ -45,6 +45,9 @@ pub struct ModelAttrs {
     pub rename_all: Option<SpannedValue<String>>,
     /// `key_names = "postgres" | "drizzle"`: how the table's keys are named.
     pub key_names: Option<KeyNamesArg>,
+    /// `debug`: the derive writes the model's `Debug` (and its patch's), with every secret
+    /// field shown as `"<redacted>"`; the struct then drops `#[derive(Debug)]`.
+    pub debug: Flag,
     /// `crate = path`: where `authmodel` is, for crates that re-export it.
     #[darling(rename = "crate")]
     pub krate: Option<syn::Path>,
@@ -80,6 +83,8 @@ pub struct FieldAttrs {
     pub flatten: Flag,
     /// `extra`: the account's JSON column for token fields the model does not name.
     pub extra: Flag,
+    /// `secret`: shown as `"<redacted>"` by the `Debug` that `#[auth(debug)]` writes.
+    pub secret: Flag,
 }
 
 /// Keys of `#[derive(AuthEnum)]`. The variants' own keys are read one by one

@@ -26,6 +26,7 @@ pub const RULES: &[Rule] = &[
     one_field_per_contract_field,
     distinct_columns,
     required_contract_fields,
+    secrets_need_debug,
 ];
 
 /// Applies every rule to the model: all their errors at once.
@@ -128,6 +129,24 @@ fn required_contract_fields(model: &Model, errors: &mut Accumulator) {
     }
 }
 
+/// `#[auth(secret)]` takes effect in the `Debug` that `#[auth(debug)]` writes. Without it, the
+/// struct's `Debug` is the standard derive's or the user's own, which prints the value: the
+/// mark would promise a redaction that never happens, so each one is an error on its key.
+fn secrets_need_debug(model: &Model, errors: &mut Accumulator) {
+    if model.debug {
+        return;
+    }
+    for span in model.fields.iter().filter_map(|f| f.secret) {
+        errors.push(
+            Error::custom(
+                "`#[auth(secret)]` needs `#[auth(debug)]` on the struct: the `Debug` it writes \
+                 is what redacts the field (drop `#[derive(Debug)]`)",
+            )
+            .with_span(&span),
+        );
+    }
+}
+
 /// The rules about embedded models, as const checks spanned on the field at fault, each
 /// failing with a message written here:
 ///
@@ -226,7 +245,7 @@ mod tests {
             #[auth(role = "user")]
             struct Member { id: Uuid, email: String, name: Option<String> }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -240,7 +259,7 @@ mod tests {
                 email: String,
             }
         };
-        assert_eq!(report(&input), [2, 0, 0, 0]);
+        assert_eq!(report(&input), [2, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -249,7 +268,7 @@ mod tests {
             #[auth(role = "user")]
             struct Member { #[auth(id)] key: i64, id: String, email: String }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -264,7 +283,7 @@ mod tests {
                 #[auth(field = "session_token")] token: String,
             }
         };
-        assert_eq!(report(&input), [0, 2, 0, 0]);
+        assert_eq!(report(&input), [0, 2, 0, 0, 0]);
     }
 
     #[test]
@@ -278,7 +297,7 @@ mod tests {
                 #[auth(column = "username")] handle: String,
             }
         };
-        assert_eq!(report(&input), [0, 0, 1, 0]);
+        assert_eq!(report(&input), [0, 0, 1, 0, 0]);
     }
 
     #[test]
@@ -288,7 +307,7 @@ mod tests {
             struct Link { user_id: Uuid, provider: String }
         };
         // `type` (`kind`) and `provider_account_id`.
-        assert_eq!(report(&input), [0, 0, 0, 2]);
+        assert_eq!(report(&input), [0, 0, 0, 2, 0]);
     }
 
     #[test]
@@ -297,7 +316,7 @@ mod tests {
             #[auth(role = "user")]
             struct Member { #[auth(flatten)] base: User, plan: String }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -316,6 +335,25 @@ mod tests {
     }
 
     #[test]
+    fn every_secret_without_debug_is_reported() {
+        let marked: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user")]
+            struct Member {
+                id: Uuid,
+                email: String,
+                #[auth(secret)] totp_seed: String,
+                #[auth(secret, skip)] cached: Option<String>,
+            }
+        };
+        assert_eq!(report(&marked), [0, 0, 0, 0, 2]);
+        let opted_in: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", debug)]
+            struct Member { id: Uuid, email: String, #[auth(secret)] totp_seed: String }
+        };
+        assert_eq!(report(&opted_in), [0, 0, 0, 0, 0]);
+    }
+
+    #[test]
     fn every_rule_reports_in_one_pass() {
         let input: DeriveInput = syn::parse_quote! {
             #[auth(role = "session")]
@@ -325,13 +363,15 @@ mod tests {
                 session_token: String,
                 #[auth(field = "session_token", column = "SESSION_TOKEN")] token: String,
                 user_id: Uuid,
+                #[auth(secret)] device: String,
             }
         };
-        // The second key, the second `session_token`, its column, the missing `expires`.
-        assert_eq!(report(&input), [1, 1, 1, 1]);
+        // The second key, the second `session_token`, its column, the missing `expires`, the
+        // secret without `debug`.
+        assert_eq!(report(&input), [1, 1, 1, 1, 1]);
         let mut errors = Error::accumulator();
         let model = Model::parse(&input, &mut errors).expect("the model parses");
         apply(&model, &mut errors);
-        assert_eq!(errors.finish().map_or_else(|e| e.len(), |()| 0), 4);
+        assert_eq!(errors.finish().map_or_else(|e| e.len(), |()| 0), 5);
     }
 }

@@ -1,7 +1,8 @@
 //! Writes the impls of `#[derive(AuthModel)]`: the table descriptor, the row conversions, the
 //! role trait, the spanned type checks, and the patch type.
 //!
-//! Entry point: [`derive()`]. Everything emitted names the runtime by absolute path through
+//! Entry point: [`derive()`]. With `#[auth(debug)]`, the model's and the patch's `Debug` come
+//! from [`crate::debug`]. Everything emitted names the runtime by absolute path through
 //! `__private_0_1`, inside `const _: () = { ... };` except the patch type, which users name.
 //! Column positions are const expressions, so a flattened model's width is the embedded
 //! model's own column count, known only to the compiler.
@@ -107,10 +108,16 @@ fn expand(model: &Model) -> TokenStream {
     }
     let checks = model.fields.iter().flat_map(|f| checks(&p, f));
     let patch_impl = patch_type(model, &p, &patch, &layout);
+    // With `#[auth(debug)]`, the model and its patch get the redacting `Debug` instead.
+    let (debug_derive, debug_impl) = if model.debug {
+        (TokenStream::new(), crate::debug::model(model))
+    } else {
+        (quote!(::core::fmt::Debug,), TokenStream::new())
+    };
 
     quote! {
         #[doc = concat!("A partial update of [`", #type_name, "`]: `None` leaves a field unchanged; for a nullable field, `Some(None)` sets it to `NULL`.")]
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
+        #[derive(#debug_derive ::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
         #vis struct #patch #patch_impl
 
         const _: () = {
@@ -143,6 +150,8 @@ fn expand(model: &Model) -> TokenStream {
 
             #[automatically_derived]
             impl #p::#role_trait for #ident {}
+
+            #debug_impl
 
             #(#checks)*
         };
@@ -334,6 +343,7 @@ fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident, layout: &Layou
     let mut fields = Vec::new();
     let mut assignments = Vec::new();
     let mut setters = Vec::new();
+    let mut debug_fields = Vec::new();
     for (f, at) in model.fields.iter().zip(&layout.starts) {
         let name = &f.ident;
         let ty = f.ty;
@@ -341,6 +351,7 @@ fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident, layout: &Layou
             FieldKind::Column(c) if c.primary_key.is_none() => {
                 let doc = format!("The new `{}`, if it changes.", f.ident.unraw());
                 fields.push(quote!(#[doc = #doc] pub #name: ::core::option::Option<#ty>));
+                debug_fields.push(crate::debug::field(name, ty.span(), f.is_secret(), true));
                 assignments.push(quote_spanned! {ty.span()=>
                     if let ::core::option::Option::Some(__value) = &self.#name {
                         __assignments.push((#at, #p::encode::<#ty>(__value, #table, #at)?));
@@ -359,6 +370,7 @@ fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident, layout: &Layou
                 let doc = format!("The changes to the embedded `{}`.", f.ident.unraw());
                 let p = respan(p, ty.span());
                 fields.push(quote_spanned!(ty.span()=> #[doc = #doc] pub #name: #p::PatchOf<#ty>));
+                debug_fields.push(crate::debug::field(name, ty.span(), false, false));
                 assignments.push(quote! {
                     for (__at, __value) in #p::Patch::into_assignments(self.#name)? {
                         __assignments.push((__at + #at, __value));
@@ -374,10 +386,17 @@ fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident, layout: &Layou
             _ => {}
         }
     }
+    let debug_impl = if model.debug {
+        crate::debug::to_impl(patch, &debug_fields)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         { #(#fields),* }
 
         const _: () = {
+            #debug_impl
+
             #[automatically_derived]
             impl #p::Patch for #patch {
                 #[allow(unused_mut)]

@@ -16,8 +16,9 @@ use syn::{DeriveInput, Token};
 use crate::attr::RoleArg;
 
 /// The stub of `#[derive(AuthModel)]`: the model trait (with an empty table of the role, so
-/// an embedding model's const checks pass), the role trait when the role could be read, and
-/// an empty `<Name>Patch`.
+/// an embedding model's const checks pass), the role trait when the role could be read, an
+/// empty `<Name>Patch`, and with `#[auth(debug)]` the model's `Debug`, which the struct then
+/// does not derive itself.
 pub fn model(input: &DeriveInput) -> TokenStream {
     // A generic struct is refused outright: an impl for it would bring its own errors.
     if !input.generics.params.is_empty() {
@@ -41,6 +42,17 @@ pub fn model(input: &DeriveInput) -> TokenStream {
         None => (quote!(&#p::STUB_TABLE), TokenStream::new()),
     };
     let unreachable = unreachable();
+    let debug_impl = if keys.debug {
+        quote! {
+            impl ::core::fmt::Debug for #ident {
+                fn fmt(&self, _: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    #unreachable
+                }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::default::Default, ::core::cmp::PartialEq)]
         #vis struct #patch {}
@@ -65,6 +77,7 @@ pub fn model(input: &DeriveInput) -> TokenStream {
                 }
             }
             #role_impl
+            #debug_impl
         };
     }
 }
@@ -142,6 +155,8 @@ struct Lenient {
     krate: syn::Path,
     /// `role = "..."`, on a model.
     role: Option<RoleArg>,
+    /// `debug`, on a model.
+    debug: bool,
     /// `user = Type`, `session = Type`, ..., on a schema: the key with its type.
     models: Vec<(String, syn::Type)>,
 }
@@ -151,6 +166,7 @@ impl Lenient {
         let mut keys = Lenient {
             krate: syn::parse_quote!(::authmodel),
             role: None,
+            debug: false,
             models: Vec::new(),
         };
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("auth")) {
@@ -178,6 +194,8 @@ impl Lenient {
         } else if meta.path.is_ident("role") {
             let name: syn::LitStr = meta.value()?.parse()?;
             self.role = RoleArg::from_string(&name.value()).ok();
+        } else if meta.path.is_ident("debug") && !meta.input.peek(Token![=]) {
+            self.debug = true;
         } else if let Some(key) = MODELS.iter().find(|k| meta.path.is_ident(k)) {
             let ty: syn::Type = meta.value()?.parse()?;
             self.models.push(((*key).to_owned(), ty));
@@ -238,6 +256,20 @@ mod tests {
         let stub = text(model(&input));
         assert!(stub.contains("SessionModelforLogin{}"), "{stub}");
         assert!(stub.contains("Role::Session"), "{stub}");
+    }
+
+    #[test]
+    fn a_model_stub_writes_the_debug_it_was_asked_for() {
+        let asked: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session", debug, indx)]
+            struct Login { token: String }
+        };
+        assert!(text(model(&asked)).contains("::core::fmt::DebugforLogin"));
+        let not_asked: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session", indx)]
+            struct Login { token: String }
+        };
+        assert!(!text(model(&not_asked)).contains("DebugforLogin"));
     }
 
     #[test]

@@ -51,11 +51,13 @@ pub fn to_fields<'a>(
         let Some(ident) = original.ident.as_ref() else {
             continue;
         };
+        let secret = attrs.secret.is_present().then(|| attrs.secret.span());
         let kind = to_kind(errors, role, case, attrs, ident, explicit_id, unresolved);
         fields.push(Field {
             ident,
             ty: &original.ty,
             kind,
+            secret,
         });
     }
     fields
@@ -81,6 +83,17 @@ fn to_kind(
             "flatten",
             "an embedded model brings its own columns",
         );
+        // Redacting the whole embedded model would hide its public fields too; its own
+        // `#[auth(debug)]` redacts its secrets wherever it is embedded.
+        if attrs.secret.is_present() {
+            errors.push(
+                Error::custom(
+                    "`#[auth(secret)]` conflicts with `#[auth(flatten)]`: an embedded model \
+                     marks its own secret fields",
+                )
+                .with_span(&attrs.secret.span()),
+            );
+        }
         return FieldKind::Flatten;
     }
     let name = ident.unraw().to_string();
@@ -269,6 +282,8 @@ fn check_column(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs) {
 }
 
 /// `skip` and `flatten` mean "not one column": any column key beside them is a contradiction.
+/// `secret` is not a column key: a skipped field may hold a secret too (`flatten` refuses it
+/// where it is read).
 fn check_alone(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs, key: &str, why: &str) {
     let flag = |present: bool, span: Span| present.then_some(span);
     let others: [(&str, Option<Span>); 12] = [

@@ -3,14 +3,15 @@
 //! The pipeline: `attr` parses `#[auth(...)]` with darling, `model` validates it into a
 //! model that borrows the input (`field` reads each field, `check` applies the rules
 //! between fields; every error accumulated, each on its own tokens), and `expand` writes
-//! the descriptor, the row conversions and the patch type. On error, every derive emits its
-//! errors beside a stub from `fallback`, so the rest of the crate type-checks and only the
-//! real mistakes are reported. Use these derives through the `authmodel` crate, which
-//! documents every attribute key.
+//! the descriptor, the row conversions and the patch type (`debug` the redacting `Debug`,
+//! when asked for). On error, every derive emits its errors beside a stub from `fallback`,
+//! so the rest of the crate type-checks and only the real mistakes are reported. Use these
+//! derives through the `authmodel` crate, which documents every attribute key.
 
 mod attr;
 mod case;
 mod check;
+mod debug;
 mod expand;
 mod fallback;
 mod field;

@@ -26,6 +26,8 @@ pub struct Model<'a> {
     pub table: String,
     pub key_names: KeyNamesArg,
     pub krate: syn::Path,
+    /// `#[auth(debug)]`: the derive writes `Debug`, secrets redacted.
+    pub debug: bool,
     pub fields: Vec<Field<'a>>,
     /// Some field's key or contract field could not be resolved: already an error, which
     /// the rules do not repeat as "missing".
@@ -37,6 +39,17 @@ pub struct Field<'a> {
     pub ident: &'a syn::Ident,
     pub ty: &'a syn::Type,
     pub kind: FieldKind,
+    /// Where `#[auth(secret)]` marks the field, if it does.
+    pub secret: Option<Span>,
+}
+
+impl Field<'_> {
+    /// Whether the derive's `Debug` redacts the field: marked `#[auth(secret)]`, or playing a
+    /// contract field that is a credential (a session token, an OAuth token, ...).
+    pub fn is_secret(&self) -> bool {
+        self.secret.is_some()
+            || matches!(&self.kind, FieldKind::Column(c) if c.role.is_some_and(|r| r.secret))
+    }
 }
 
 /// What a field is to the table.
@@ -155,6 +168,7 @@ impl<'a> Model<'a> {
             krate: attrs
                 .krate
                 .unwrap_or_else(|| syn::parse_quote!(::authmodel)),
+            debug: attrs.debug.is_present(),
             fields,
             unresolved,
         })

@@ -15,6 +15,9 @@ pub struct RoleFieldDef {
     pub required: bool,
     /// How to declare it, for "missing field" messages.
     pub example: &'static str,
+    /// Whether its value is a credential, redacted by the `Debug` of `#[auth(debug)]`
+    /// without `#[auth(secret)]` (which ones, and why: `RoleFieldDef::secret()`).
+    pub secret: bool,
 }
 
 const fn f(
@@ -28,17 +31,34 @@ const fn f(
         variant,
         required,
         example,
+        secret: false,
+    }
+}
+
+impl RoleFieldDef {
+    /// Marks a contract field whose value lets its holder act as the user, or as the
+    /// application towards the provider: the session token (the cookie), the verification
+    /// token (a sign-in link), the OAuth tokens, and `session_state`, the provider's handle
+    /// on the user's login session (OpenID Connect Session Management). What names or
+    /// describes a credential is not one: `provider_account_id`, `expires_at`, `token_type`,
+    /// `scope`, and the authenticator's `credential_id` and `credential_public_key`, which
+    /// WebAuthn makes public by design.
+    const fn secret(mut self) -> RoleFieldDef {
+        self.secret = true;
+        self
     }
 }
 
 /// The account's JSON column of token fields the model does not name (`#[auth(extra)]`):
-/// never found by name, only marked.
+/// never found by name, only marked. A secret: what it collects are token fields, OAuth 1's
+/// `oauth_token_secret` among them.
 pub const ACCOUNT_EXTRA: RoleFieldDef = f(
     &["extra"],
     "AccountExtra",
     false,
     "#[auth(extra)] pub extra: Option<serde_json::Value>",
-);
+)
+.secret();
 
 const USER: &[RoleFieldDef] = &[
     f(&["id"], "UserId", true, "pub id: uuid::Uuid"),
@@ -84,13 +104,15 @@ const ACCOUNT: &[RoleFieldDef] = &[
         "AccountRefreshToken",
         false,
         "pub refresh_token: Option<String>",
-    ),
+    )
+    .secret(),
     f(
         &["access_token"],
         "AccountAccessToken",
         false,
         "pub access_token: Option<String>",
-    ),
+    )
+    .secret(),
     f(
         &["expires_at"],
         "AccountExpiresAt",
@@ -114,13 +136,15 @@ const ACCOUNT: &[RoleFieldDef] = &[
         "AccountIdToken",
         false,
         "pub id_token: Option<String>",
-    ),
+    )
+    .secret(),
     f(
         &["session_state"],
         "AccountSessionState",
         false,
         "pub session_state: Option<String>",
-    ),
+    )
+    .secret(),
 ];
 
 const SESSION: &[RoleFieldDef] = &[
@@ -130,7 +154,8 @@ const SESSION: &[RoleFieldDef] = &[
         "SessionToken",
         true,
         "pub session_token: String",
-    ),
+    )
+    .secret(),
     f(
         &["user_id"],
         "SessionUserId",
@@ -152,7 +177,7 @@ const VERIFICATION_TOKEN: &[RoleFieldDef] = &[
         true,
         "pub identifier: String",
     ),
-    f(&["token"], "VerificationToken", true, "pub token: String"),
+    f(&["token"], "VerificationToken", true, "pub token: String").secret(),
     f(
         &["expires"],
         "VerificationExpires",

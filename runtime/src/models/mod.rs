@@ -3,6 +3,10 @@
 //! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`],
 //! bound together by [`DefaultSchema`]. They are declared with `#[derive(AuthModel)]` like any
 //! application's models: copy one as the starting point of your own.
+//!
+//! Their `Debug` is the derive's (`#[auth(debug)]`): it shows the session token, the
+//! verification token and the account's OAuth tokens and `session_state` as `"<redacted>"`,
+//! so a model in a log line or a panic message gives away no credential.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -12,8 +16,8 @@ use crate::{AuthModel, AuthSchema};
 pub mod compat;
 
 /// A person who signs in (table `users`).
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "user")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "user", debug)]
 pub struct User {
     /// A random UUID, generated when the user is created.
     pub id: Uuid,
@@ -28,8 +32,8 @@ pub struct User {
 }
 
 /// A link between a user and a provider account (table `accounts`).
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "account")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "account", debug)]
 pub struct Account {
     /// A random UUID, generated when the account is linked.
     pub id: Uuid,
@@ -59,8 +63,8 @@ pub struct Account {
 }
 
 /// A database session (table `sessions`).
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "session")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "session", debug)]
 pub struct Session {
     /// A random UUID, generated when the session is created.
     pub id: Uuid,
@@ -73,8 +77,8 @@ pub struct Session {
 }
 
 /// A single-use email sign-in token (table `verification_tokens`).
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "verification_token")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "verification_token", debug)]
 pub struct VerificationToken {
     /// Who the token was sent to, usually an email address.
     pub identifier: String,
@@ -85,8 +89,8 @@ pub struct VerificationToken {
 }
 
 /// A WebAuthn credential (table `authenticators`).
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "authenticator")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "authenticator", debug)]
 pub struct Authenticator {
     /// The credential's id, base64; unique.
     pub credential_id: String,
@@ -181,6 +185,194 @@ mod tests {
             patch.set(0, Value::Null).is_err(),
             "the id is not patchable"
         );
+    }
+
+    /// The contract fields whose values are credentials: the derive's `Debug` never prints
+    /// them.
+    const SECRETS: [RoleField; 7] = [
+        RoleField::SessionToken,
+        RoleField::VerificationToken,
+        RoleField::AccountRefreshToken,
+        RoleField::AccountAccessToken,
+        RoleField::AccountIdToken,
+        RoleField::AccountSessionState,
+        RoleField::AccountExtra,
+    ];
+
+    /// Both `Debug` forms of a value: what a log line and a pretty panic message show.
+    fn printed(value: &impl std::fmt::Debug) -> [String; 2] {
+        [format!("{value:?}"), format!("{value:#?}")]
+    }
+
+    /// A row of `M` whose text columns each hold `value-of-<column>.`, read through the
+    /// model's own decoding.
+    fn marked_row<M: Model>() -> M {
+        let values = M::TABLE.columns.iter().map(|column| match column.ty {
+            ColumnType::Text => Value::Text(format!("value-of-{}.", column.name)),
+            ColumnType::Uuid => Value::Uuid(Uuid::nil()),
+            ColumnType::Bool => Value::Bool(true),
+            ColumnType::Int32 | ColumnType::Int64 => Value::Int(7),
+            ColumnType::Float64 => Value::Float(0.5),
+            ColumnType::Timestamp | ColumnType::EpochMillis => {
+                Value::Timestamp(DateTime::UNIX_EPOCH)
+            }
+            ColumnType::Json => Value::Json(serde_json::json!({ "oauth_token_secret": "x" })),
+            ColumnType::Bytes => Value::Bytes(vec![1]),
+        });
+        M::from_values(values.collect()).expect("a row of every column's type")
+    }
+
+    /// `M`'s `Debug` shows every text column's value but those of [`SECRETS`], which it
+    /// shows as `"<redacted>"`.
+    pub(super) fn assert_prints_no_secret<M: Model + std::fmt::Debug>() {
+        let row = marked_row::<M>();
+        for text in printed(&row) {
+            for column in M::TABLE.columns {
+                let secret = column.role.is_some_and(|role| SECRETS.contains(&role));
+                if column.ty == ColumnType::Text {
+                    let value = format!("value-of-{}.", column.name);
+                    assert_eq!(
+                        text.contains(&value),
+                        !secret,
+                        "{}.{}: {text}",
+                        M::TABLE.name,
+                        column.name
+                    );
+                }
+                if secret {
+                    assert!(text.contains("\"<redacted>\""), "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn session_debug_prints_no_token() {
+        let session = Session {
+            id: Uuid::nil(),
+            session_token: "st-6f1c2a".into(),
+            user_id: Uuid::nil(),
+            expires: DateTime::UNIX_EPOCH,
+        };
+        for text in printed(&session) {
+            assert!(!text.contains("st-6f1c2a"), "{text}");
+        }
+        assert_eq!(
+            format!("{session:?}"),
+            format!(
+                "Session {{ id: {0:?}, session_token: \"<redacted>\", user_id: {0:?}, \
+                 expires: {1:?} }}",
+                Uuid::nil(),
+                DateTime::<Utc>::UNIX_EPOCH
+            )
+        );
+        // The patch `update_session` takes carries the token as well.
+        let patch = SessionPatch {
+            session_token: Some("st-6f1c2a".into()),
+            ..Default::default()
+        };
+        for text in printed(&patch) {
+            assert!(!text.contains("st-6f1c2a"), "{text}");
+        }
+        assert_eq!(
+            format!("{patch:?}"),
+            "SessionPatch { session_token: Some(\"<redacted>\"), user_id: None, expires: None }"
+        );
+        assert_prints_no_secret::<Session>();
+    }
+
+    #[test]
+    fn account_debug_prints_no_oauth_token() {
+        let account = Account {
+            id: Uuid::nil(),
+            user_id: Uuid::nil(),
+            kind: "oidc".into(),
+            provider: "google".into(),
+            provider_account_id: "1093847561".into(),
+            refresh_token: Some("rt-90ab".into()),
+            access_token: Some("at-77cd".into()),
+            expires_at: Some(1_700_000_000),
+            token_type: Some("bearer".into()),
+            scope: Some("openid email".into()),
+            id_token: Some("eyJhbGciOi.it-55ef".into()),
+            session_state: None,
+        };
+        for text in printed(&account) {
+            for token in ["rt-90ab", "at-77cd", "it-55ef"] {
+                assert!(!text.contains(token), "{text}");
+            }
+            for public in [
+                "google",
+                "1093847561",
+                "1700000000",
+                "bearer",
+                "openid email",
+            ] {
+                assert!(text.contains(public), "{text}");
+            }
+        }
+        let text = format!("{account:?}");
+        assert!(
+            text.contains("access_token: Some(\"<redacted>\")"),
+            "{text}"
+        );
+        // An absent token is shown absent: redaction hides values, not their presence.
+        assert!(text.contains("session_state: None"), "{text}");
+        assert_prints_no_secret::<Account>();
+    }
+
+    #[test]
+    fn verification_token_debug_prints_no_token() {
+        let token = VerificationToken {
+            identifier: "ada@example.com".into(),
+            token: "vt-3c4d".into(),
+            expires: DateTime::UNIX_EPOCH,
+        };
+        for text in printed(&token) {
+            assert!(!text.contains("vt-3c4d"), "{text}");
+            assert!(text.contains("ada@example.com"), "{text}");
+        }
+        assert_prints_no_secret::<VerificationToken>();
+    }
+
+    #[test]
+    fn user_debug_is_the_standard_one() {
+        let user = User {
+            id: Uuid::nil(),
+            name: Some("Ada".into()),
+            email: "ada@example.com".into(),
+            email_verified: None,
+            image: None,
+        };
+        assert_eq!(
+            format!("{user:?}"),
+            format!(
+                "User {{ id: {:?}, name: Some(\"Ada\"), email: \"ada@example.com\", \
+                 email_verified: None, image: None }}",
+                Uuid::nil()
+            )
+        );
+        assert_prints_no_secret::<User>();
+    }
+
+    #[test]
+    fn authenticator_debug_shows_its_public_key() {
+        let authenticator = Authenticator {
+            credential_id: "cred-1a2b".into(),
+            user_id: Uuid::nil(),
+            provider_account_id: "cred-1a2b".into(),
+            credential_public_key: "pQECAyYgASFYIL".into(),
+            counter: 3,
+            credential_device_type: "singleDevice".into(),
+            credential_backed_up: false,
+            transports: Some("usb".into()),
+        };
+        // WebAuthn public keys and credential ids are public by design: nothing is redacted.
+        for text in printed(&authenticator) {
+            assert!(text.contains("pQECAyYgASFYIL"), "{text}");
+            assert!(!text.contains("<redacted>"), "{text}");
+        }
+        assert_prints_no_secret::<Authenticator>();
     }
 
     #[test]

@@ -26,8 +26,8 @@ use crate::{AuthModel, AuthSchema};
 
 /// `"User" (id uuid PRIMARY KEY, name text, email text UNIQUE NOT NULL, "emailVerified"
 /// timestamptz, image text)`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "user", table = "User", rename_all = "camelCase")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "user", table = "User", rename_all = "camelCase", debug)]
 pub struct User {
     /// A random UUID (the column's `gen_random_uuid()` default is not used).
     pub id: Uuid,
@@ -42,8 +42,8 @@ pub struct User {
 }
 
 /// `"Account"`, with a surrogate UUID id.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "Account")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "account", table = "Account", debug)]
 pub struct Account {
     /// A random UUID.
     pub id: Uuid,
@@ -76,8 +76,8 @@ pub struct Account {
 
 /// `"Session" (id uuid PRIMARY KEY, "userId" uuid, "sessionToken" text UNIQUE, expires
 /// timestamptz)`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "session", table = "Session", rename_all = "camelCase")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "session", table = "Session", rename_all = "camelCase", debug)]
 pub struct Session {
     /// A random UUID.
     pub id: Uuid,
@@ -91,8 +91,8 @@ pub struct Session {
 
 /// `"VerificationToken" (identifier text, token text UNIQUE, expires timestamptz)`: no
 /// primary key.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "verification_token", table = "VerificationToken")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "verification_token", table = "VerificationToken", debug)]
 pub struct VerificationToken {
     /// The email address.
     pub identifier: String,

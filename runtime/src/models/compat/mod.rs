@@ -40,6 +40,8 @@
 //! - a `timestamp` column without time zone (Prisma, Drizzle on PostgreSQL) holds UTC: the
 //!   adapter's PostgreSQL sessions run in UTC, and MySQL's `TIMESTAMP` is converted in the
 //!   session zone `+00:00`;
+//! - `Debug` prints no credential: the session token, the verification token and the
+//!   account's OAuth tokens and `session_state` show as `"<redacted>"` (`#[auth(debug)]`);
 //! - keys carry the names the layout's tool gives them
 //!   ([`KeyNaming`](crate::descriptor::KeyNaming)), so an [`Error::Conflict`](crate::Error::Conflict)
 //!   names the constraint in the database (on MySQL, a unique key created without a name is
@@ -56,8 +58,26 @@ pub mod prisma;
 
 #[cfg(test)]
 mod tests {
-    use super::{drizzle, prisma};
+    use super::{drizzle, kysely, pg, prisma};
+    use crate::models::tests::assert_prints_no_secret;
     use crate::traits::Model;
+
+    #[test]
+    fn no_layout_prints_a_credential() {
+        macro_rules! check {
+            ($($layout:ident)::+: $($model:ident),+) => {{
+                use $($layout)::+ as layout;
+                $(assert_prints_no_secret::<layout::$model>();)+
+            }};
+        }
+        check!(prisma: User, Account, Session, VerificationToken, Authenticator);
+        check!(prisma::epoch_ms: User, Session, VerificationToken);
+        check!(drizzle::pg: User, Account, Session, VerificationToken, Authenticator);
+        check!(drizzle::mysql: User, Account, Session, VerificationToken, Authenticator);
+        check!(drizzle::sqlite: User, Account, Session, VerificationToken, Authenticator);
+        check!(pg: User, Account, Session, VerificationToken, Authenticator);
+        check!(kysely: User, Account, Session, VerificationToken);
+    }
 
     #[test]
     fn keys_are_named_as_the_layouts_tool_names_them() {

@@ -25,8 +25,8 @@ use crate::{AuthModel, AuthSchema};
 
 /// `users (id SERIAL, name VARCHAR(255), email VARCHAR(255), "emailVerified" TIMESTAMPTZ,
 /// image TEXT)`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "user", table = "users")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "user", table = "users", debug)]
 pub struct User {
     /// `SERIAL`: assigned by the database.
     pub id: i32,
@@ -44,8 +44,8 @@ pub struct User {
 }
 
 /// `accounts`, with the OAuth token columns in snake_case.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "accounts")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "account", table = "accounts", debug)]
 pub struct Account {
     /// `SERIAL`.
     pub id: i32,
@@ -78,8 +78,8 @@ pub struct Account {
 }
 
 /// `sessions (id SERIAL, "userId" INTEGER, expires TIMESTAMPTZ, "sessionToken" VARCHAR(255))`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "session", table = "sessions", rename_all = "camelCase")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "session", table = "sessions", rename_all = "camelCase", debug)]
 pub struct Session {
     /// `SERIAL`.
     pub id: i32,
@@ -94,8 +94,8 @@ pub struct Session {
 
 /// `verification_token (identifier TEXT, expires TIMESTAMPTZ, token TEXT,
 /// PRIMARY KEY (identifier, token))`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "verification_token", table = "verification_token")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "verification_token", table = "verification_token", debug)]
 pub struct VerificationToken {
     /// The email address.
     pub identifier: String,
@@ -109,11 +109,12 @@ pub struct VerificationToken {
 /// camelCase style of the other Auth.js layouts, for an application that adds it. [`Schema`]
 /// says the table is not there; a schema of the application's own that names this model
 /// without `no_authenticator_table` gets it created by the DDL.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "authenticator",
     table = "authenticators",
-    rename_all = "camelCase"
+    rename_all = "camelCase",
+    debug
 )]
 pub struct Authenticator {
     /// `"credentialID"`.

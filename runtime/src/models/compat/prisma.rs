@@ -34,8 +34,8 @@ use crate::{AuthModel, AuthSchema};
 
 /// `model User { id String @id @default(cuid()); name String?; email String @unique;
 /// emailVerified DateTime?; image String? }`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "user", table = "User", rename_all = "camelCase")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "user", table = "User", rename_all = "camelCase", debug)]
 pub struct User {
     /// Text; a random UUID for users created here.
     #[auth(id = "uuid_v4")]
@@ -51,8 +51,8 @@ pub struct User {
 }
 
 /// `model Account { ... @@id([provider, providerAccountId]) }`: no surrogate id.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "Account")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "account", table = "Account", debug)]
 pub struct Account {
     /// The user, `"userId"`.
     #[auth(column = "userId")]
@@ -82,8 +82,8 @@ pub struct Account {
 }
 
 /// `model Session { sessionToken String @unique; userId String; expires DateTime }`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "session", table = "Session", rename_all = "camelCase")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "session", table = "Session", rename_all = "camelCase", debug)]
 pub struct Session {
     /// The cookie's value.
     pub session_token: String,
@@ -95,8 +95,8 @@ pub struct Session {
 
 /// `model VerificationToken { identifier String; token String @unique; expires DateTime;
 /// @@id([identifier, token]) }`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "verification_token", table = "VerificationToken")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "verification_token", table = "VerificationToken", debug)]
 pub struct VerificationToken {
     /// The email address.
     pub identifier: String,
@@ -110,11 +110,12 @@ pub struct VerificationToken {
 /// `model Authenticator { credentialID String @unique; userId String; providerAccountId
 /// String; credentialPublicKey String; counter Int; credentialDeviceType String;
 /// credentialBackedUp Boolean; transports String?; @@id([userId, credentialID]) }`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "authenticator",
     table = "Authenticator",
-    rename_all = "camelCase"
+    rename_all = "camelCase",
+    debug
 )]
 pub struct Authenticator {
     /// `"credentialID"`.
@@ -161,8 +162,8 @@ pub mod epoch_ms {
     use crate::{AuthModel, AuthSchema};
 
     /// [`super::User`], with `emailVerified` in milliseconds.
-    #[derive(Debug, Clone, PartialEq, AuthModel)]
-    #[auth(role = "user", table = "User", rename_all = "camelCase")]
+    #[derive(Clone, PartialEq, AuthModel)]
+    #[auth(role = "user", table = "User", rename_all = "camelCase", debug)]
     pub struct User {
         /// Text; a random UUID for users created here.
         #[auth(id = "uuid_v4")]
@@ -179,8 +180,8 @@ pub mod epoch_ms {
     }
 
     /// [`super::Session`], with `expires` in milliseconds.
-    #[derive(Debug, Clone, PartialEq, AuthModel)]
-    #[auth(role = "session", table = "Session", rename_all = "camelCase")]
+    #[derive(Clone, PartialEq, AuthModel)]
+    #[auth(role = "session", table = "Session", rename_all = "camelCase", debug)]
     pub struct Session {
         /// The cookie's value.
         pub session_token: String,
@@ -192,8 +193,8 @@ pub mod epoch_ms {
     }
 
     /// [`super::VerificationToken`], with `expires` in milliseconds.
-    #[derive(Debug, Clone, PartialEq, AuthModel)]
-    #[auth(role = "verification_token", table = "VerificationToken")]
+    #[derive(Clone, PartialEq, AuthModel)]
+    #[auth(role = "verification_token", table = "VerificationToken", debug)]
     pub struct VerificationToken {
         /// The email address.
         pub identifier: String,

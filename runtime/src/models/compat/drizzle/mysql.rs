@@ -21,12 +21,13 @@ use crate::{AuthModel, AuthSchema};
 
 /// `user (id varchar(255) PRIMARY KEY, name varchar(255), email varchar(255) UNIQUE,
 /// emailVerified timestamp(3), image varchar(255))`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "user",
     table = "user",
     rename_all = "camelCase",
-    key_names = "drizzle"
+    key_names = "drizzle",
+    debug
 )]
 pub struct User {
     /// Text; a random UUID, as the adapter's `crypto.randomUUID()` default.
@@ -46,8 +47,8 @@ pub struct User {
 }
 
 /// `account`, keyed by (`provider`, `providerAccountId`) (`account_provider_providerAccountId_pk`).
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "account", key_names = "drizzle")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "account", table = "account", key_names = "drizzle", debug)]
 pub struct Account {
     /// The user, `userId`.
     #[auth(column = "userId", max_len = 255)]
@@ -84,12 +85,13 @@ pub struct Account {
 }
 
 /// `session (sessionToken varchar(255) PRIMARY KEY, userId varchar(255), expires timestamp)`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "session",
     table = "session",
     rename_all = "camelCase",
-    key_names = "drizzle"
+    key_names = "drizzle",
+    debug
 )]
 pub struct Session {
     /// The cookie's value.
@@ -103,11 +105,12 @@ pub struct Session {
 }
 
 /// `verificationToken`, keyed by (`identifier`, `token`).
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "verification_token",
     table = "verificationToken",
-    key_names = "drizzle"
+    key_names = "drizzle",
+    debug
 )]
 pub struct VerificationToken {
     /// The email address.
@@ -121,12 +124,13 @@ pub struct VerificationToken {
 }
 
 /// `authenticator`: WebAuthn credentials.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "authenticator",
     table = "authenticator",
     rename_all = "camelCase",
-    key_names = "drizzle"
+    key_names = "drizzle",
+    debug
 )]
 pub struct Authenticator {
     /// `credentialID`.

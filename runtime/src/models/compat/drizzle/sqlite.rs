@@ -15,12 +15,13 @@ use crate::{AuthModel, AuthSchema};
 
 /// `user (id text PRIMARY KEY, name text, email text UNIQUE, emailVerified integer,
 /// image text)`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "user",
     table = "user",
     rename_all = "camelCase",
-    key_names = "drizzle"
+    key_names = "drizzle",
+    debug
 )]
 pub struct User {
     /// Text; a random UUID, as the adapter's `crypto.randomUUID()` default.
@@ -38,8 +39,8 @@ pub struct User {
 }
 
 /// `account`, keyed by (`provider`, `providerAccountId`) (`account_provider_providerAccountId_pk`).
-#[derive(Debug, Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "account", key_names = "drizzle")]
+#[derive(Clone, PartialEq, AuthModel)]
+#[auth(role = "account", table = "account", key_names = "drizzle", debug)]
 pub struct Account {
     /// The user, `"userId"`.
     #[auth(column = "userId")]
@@ -69,12 +70,13 @@ pub struct Account {
 }
 
 /// `session (sessionToken text PRIMARY KEY, userId text, expires integer)`.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "session",
     table = "session",
     rename_all = "camelCase",
-    key_names = "drizzle"
+    key_names = "drizzle",
+    debug
 )]
 pub struct Session {
     /// The cookie's value.
@@ -87,11 +89,12 @@ pub struct Session {
 }
 
 /// `verificationToken`, keyed by (`identifier`, `token`).
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "verification_token",
     table = "verificationToken",
-    key_names = "drizzle"
+    key_names = "drizzle",
+    debug
 )]
 pub struct VerificationToken {
     /// The email address.
@@ -104,12 +107,13 @@ pub struct VerificationToken {
 }
 
 /// `authenticator`: WebAuthn credentials.
-#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "authenticator",
     table = "authenticator",
     rename_all = "camelCase",
-    key_names = "drizzle"
+    key_names = "drizzle",
+    debug
 )]
 pub struct Authenticator {
     /// `"credentialID"`.
