@@ -40,7 +40,6 @@ mod plan;
 mod render;
 #[cfg(test)]
 mod tests;
-mod types;
 
 use std::fmt;
 

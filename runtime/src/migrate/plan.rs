@@ -12,9 +12,9 @@ use crate::error::Result;
 use crate::statements::ddl::{self, CreateOptions, TablePlan};
 
 use super::live::{LiveIndex, LiveSchema, LiveTable, same_name};
-use super::types::{mysql_indexable, same_type};
 use super::{Change, Drift, Plan, Refusal, Safety, Step};
 use crate::statements::alter;
+use crate::statements::compare::{mysql_indexable, same_type};
 
 /// Plans what `tables` still need in the database `live` describes, on `dialect`.
 ///

@@ -137,7 +137,7 @@ pub(crate) fn default_expr(
     let expr = match (column.ty, default) {
         (ColumnType::Bool, DefaultValue::Bool(b)) => match dialect {
             Dialect::Sqlite => Expr::val(i64::from(b)),
-            _ => Expr::val(b),
+            Dialect::Postgres | Dialect::MySql => Expr::val(b),
         },
         (ColumnType::Int32, DefaultValue::Int(i)) => match i32::try_from(i) {
             Ok(i) => Expr::val(i),
@@ -170,7 +170,9 @@ pub(crate) fn default_expr(
             Expr::val(match dialect {
                 // MySQL's datetime takes neither the `T` nor a zone: the value is UTC by rule.
                 Dialect::MySql => at.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-                _ => at.to_rfc3339_opts(SecondsFormat::Millis, true),
+                Dialect::Sqlite | Dialect::Postgres => {
+                    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+                }
             })
         }
         (ColumnType::EpochMillis, DefaultValue::Int(ms)) => Expr::val(ms),
@@ -187,7 +189,7 @@ pub(crate) fn default_expr(
                 // MySQL takes no literal default on json columns, only an expression: sea-query
                 // parenthesizes a custom expression, and its own escaper writes the literal.
                 Dialect::MySql => Expr::cust(MysqlQueryBuilder.value_to_string(&s.into())),
-                _ => Expr::val(s),
+                Dialect::Sqlite | Dialect::Postgres => Expr::val(s),
             }
         }
         (ty, default) => {
