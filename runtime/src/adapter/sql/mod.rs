@@ -57,7 +57,7 @@
 //! by the server's version when connecting. UUIDs are stored as `char(36)` text, instants as
 //! `DATETIME(3)` in UTC (the session time zone is `+00:00`), booleans as `tinyint(1)`, JSON as
 //! `json`. Each connection runs with `STRICT_TRANS_TABLES`, so a value too long for its
-//! column is an error ([`Error::InvalidInput`](crate::Error::InvalidInput)), never silently
+//! column is an error ([`Error::InvalidInput`]), never silently
 //! cut. MariaDB has `RETURNING` on INSERT and DELETE, so those are one statement; its UPDATEs
 //! are followed by a `SELECT` of the row in the same transaction. MySQL 8 has no `RETURNING`:
 //! an INSERT is followed by that `SELECT` (by `LAST_INSERT_ID()` for an autoincrement key), and
@@ -147,12 +147,12 @@ impl<S: Schema> SqlAdapter<S> {
     /// `postgres://...` (feature `postgres`), `mysql://...` or `mariadb://...` (feature
     /// `mysql`).
     ///
-    /// Fails with [`Error::Url`](crate::Error::Url) for a malformed URL or an unknown scheme,
-    /// [`Error::Unsupported`](crate::Error::Unsupported) for a database whose feature is not
-    /// enabled (the message names it), [`Error::Schema`](crate::Error::Schema) when a model
-    /// lacks a column the contract needs, [`Error::ForeignTable`](crate::Error::ForeignTable)
+    /// Fails with [`Error::Url`] for a malformed URL or an unknown scheme,
+    /// [`Error::Unsupported`] for a database whose feature is not
+    /// enabled (the message names it), [`Error::Schema`] when a model
+    /// lacks a column the contract needs, [`Error::ForeignTable`]
     /// when, with [`Options::synchronize`], a table of the models exists without some of their
-    /// columns (nothing is created then), and [`Error::Database`](crate::Error::Database) when
+    /// columns (nothing is created then), and [`Error::Database`] when
     /// the database cannot be opened or reached or, with [`Options::synchronize`], its tables
     /// cannot be created.
     pub async fn connect(url: &str, options: Options) -> Result<Self> {
