@@ -12,8 +12,7 @@ use sea_query::{Expr, ExprTrait, Query};
 
 use super::Source;
 use super::{
-    RereadStmt, Stmt, Target, Write, append_returning, names, placeholder, readable, render,
-    select,
+    RereadStmt, Stmt, Target, Write, append_returning, names, placeholder, readable, render, select,
 };
 use crate::descriptor::{Column, IdStrategy, Table};
 use crate::error::{Error, Result};

@@ -18,7 +18,7 @@ use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySqlConnection};
 use self::codec::{arguments, decode_row, map_error};
 use super::executor::{Access, BatchFailed, Call, Counter, Executor, Reread, Returning};
 use super::options::Options;
-use super::server::{pool_options, probe, url_error};
+use super::server::{Exclusive, pool_options, probe, url_error};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::statements::contract::Source;
@@ -198,19 +198,23 @@ impl Executor for MySqlExecutor {
         let write_arguments = arguments(&call)?;
         let map = |e| map_error(e, call.tables);
         self.counter.add(2);
-        let mut transaction = self.pool.begin().await.map_err(map)?;
+        let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(map)?;
+        let mut transaction = exclusive.connection().begin().await.map_err(map)?;
         let result = self
             .in_transaction(&mut transaction, call, write_arguments, reread)
             .await;
         match result {
             Ok(row) => {
                 transaction.commit().await.map_err(map)?;
+                exclusive.finish();
                 Ok(row)
             }
             Err(error) => {
-                // The statement's error is the one to report; a failed rollback adds nothing
-                // (the pool discards a connection whose transaction it cannot end).
-                let _ = transaction.rollback().await;
+                // The statement's error is the one to report. Unless the rollback went
+                // through, the connection is closed, not pooled (see `Exclusive`).
+                if transaction.rollback().await.is_ok() {
+                    exclusive.finish();
+                }
                 Err(error)
             }
         }

@@ -17,7 +17,7 @@ use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 use self::codec::{arguments, decode_row, map_error};
 use super::executor::{Access, BatchFailed, Call, Counter, Executor};
 use super::options::Options;
-use super::server::{pool_options, probe, url_error};
+use super::server::{Exclusive, pool_options, probe, url_error};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -75,11 +75,12 @@ impl Executor for PgExecutor {
     /// Runs DDL (`synchronize`, a migration) in one transaction on one pooled connection
     /// (PostgreSQL's DDL is transactional: all of it or none), holding the advisory lock that
     /// makes adapters synchronizing at once, and migrations, take turns. A dropped future
-    /// drops the transaction: sqlx rolls it back before the connection is used again.
+    /// closes the connection, which rolls the transaction back (see [`Exclusive`]).
     async fn execute_batch(&self, statements: Vec<String>) -> Result<(), BatchFailed> {
         let around = |e| BatchFailed::around(map_error(e, &[]));
         self.counter.add(statements.len() as u64 + 3);
-        let mut transaction = self.pool.begin().await.map_err(around)?;
+        let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(around)?;
+        let mut transaction = exclusive.connection().begin().await.map_err(around)?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(SYNCHRONIZE_LOCK)
             .execute(&mut *transaction)
@@ -93,10 +94,15 @@ impl Executor for PgExecutor {
             if let Err(e) = done {
                 // The statement's error is the one to report; a failed rollback adds
                 // nothing (sqlx rolls back before the connection's next use).
-                let _ = transaction.rollback().await;
+                // Unless it rolled back, the connection is closed (see `Exclusive`).
+                if transaction.rollback().await.is_ok() {
+                    exclusive.finish();
+                }
                 return Err(BatchFailed::at(i, map_error(e, &[])));
             }
         }
-        transaction.commit().await.map_err(around)
+        transaction.commit().await.map_err(around)?;
+        exclusive.finish();
+        Ok(())
     }
 }

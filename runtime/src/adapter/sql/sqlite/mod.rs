@@ -231,7 +231,9 @@ fn batch(
     cancelled: &AtomicBool,
 ) -> Result<(), BatchFailed> {
     let around = |e| BatchFailed::around(map_error(e, &[]).into_error());
-    connection.execute_batch("BEGIN IMMEDIATE").map_err(around)?;
+    connection
+        .execute_batch("BEGIN IMMEDIATE")
+        .map_err(around)?;
     for (i, sql) in statements.iter().enumerate() {
         let failure = if cancelled.load(Ordering::Relaxed) {
             Error::Database("the migration's caller went away before it ended".into())
