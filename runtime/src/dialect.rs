@@ -102,6 +102,15 @@ impl Dialect {
         }
     }
 
+    /// Whether DDL runs inside a transaction, so that a migration that fails part way leaves
+    /// nothing applied (SQLite, PostgreSQL); MySQL commits each DDL statement on its own.
+    pub(crate) fn transactional_ddl(self) -> bool {
+        match self {
+            Dialect::Sqlite | Dialect::Postgres => true,
+            Dialect::MySql => false,
+        }
+    }
+
     /// Whether an index name is unique per table (MySQL) rather than shared with every table
     /// and index of the schema (SQLite, PostgreSQL).
     pub(crate) fn index_names_per_table(self) -> bool {

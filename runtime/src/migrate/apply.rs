@@ -1,21 +1,19 @@
 //! Applying a plan: all of it or none of it where the dialect allows.
 //!
-//! Entry point: [`apply`]. SQLite runs the statements in one `BEGIN IMMEDIATE` transaction on
-//! the adapter's writer connection. PostgreSQL runs them as one `DO` block, which is one
-//! statement and so one transaction whichever pooled connection takes it (DDL is
-//! transactional there). MySQL commits each DDL statement on its own, so there a failure
-//! leaves the statements before it applied; the error says how many, and a new diff plans only
-//! what is still missing.
+//! Entry point: [`apply`]. The statements run as one batch on one connection that nothing
+//! else uses until it has committed or rolled back, under the lock `synchronize` takes too
+//! (SQLite's write lock, PostgreSQL's advisory lock, MySQL's `GET_LOCK`), so a migration and
+//! an application's `synchronize` take turns. SQLite and PostgreSQL run the batch in one
+//! transaction (DDL is transactional there): a failure, or dropping the future, leaves
+//! nothing applied, and the application's own writes never land inside it. MySQL commits
+//! each DDL statement on its own, so there a failure leaves the statements before it
+//! applied; the error says how many, and a new diff plans only what is still missing.
 
-use crate::adapter::sql::SqlAdapter;
-use crate::dialect::Dialect;
+use crate::adapter::sql::{BatchFailed, SqlAdapter};
 use crate::error::{Error, Result};
 use crate::traits::Schema;
 
 use super::Plan;
-
-/// The dollar-quote tag of the PostgreSQL `DO` block.
-const TAG: &str = "$authmodel_migration$";
 
 /// Applies `plan` to the database `adapter` is connected to and returns the number of
 /// statements run.
@@ -23,7 +21,8 @@ const TAG: &str = "$authmodel_migration$";
 /// Fails before running anything with [`Error::Migration`] when the plan has a refusal, and
 /// with [`Error::InvalidInput`] when it was planned for another dialect. A statement the
 /// database rejects fails the call with [`Error::Database`]; on SQLite and PostgreSQL nothing
-/// of the plan is then applied.
+/// of the plan is then applied, and the same holds when the returned future is dropped
+/// before it completes.
 pub async fn apply<S: Schema>(adapter: &SqlAdapter<S>, plan: &Plan) -> Result<usize> {
     let dialect = adapter.dialect();
     if plan.dialect != dialect {
@@ -33,51 +32,29 @@ pub async fn apply<S: Schema>(adapter: &SqlAdapter<S>, plan: &Plan) -> Result<us
         )));
     }
     plan.check()?;
-    let statements = plan.statements();
-    if statements.is_empty() {
+    let statements: Vec<String> = plan.statements().into_iter().map(str::to_owned).collect();
+    let count = statements.len();
+    if count == 0 {
         return Ok(0);
     }
-    match dialect {
-        Dialect::Sqlite => in_transaction(adapter, &statements).await?,
-        Dialect::Postgres if !statements.iter().any(|s| s.contains(TAG)) => {
-            let block = format!("DO {TAG} BEGIN\n{};\nEND {TAG}", statements.join(";\n"));
-            adapter
-                .raw_execute(&block, Vec::new())
-                .await
-                .map_err(|e| failed(e, "the migration", "nothing was applied"))?;
+    match adapter.execute_migration(statements).await {
+        Ok(()) => Ok(count),
+        Err(BatchFailed { index: None, error }) => {
+            Err(failed(error, "the migration", "nothing was applied"))
         }
-        Dialect::Postgres | Dialect::MySql => one_by_one(adapter, &statements).await?,
-    }
-    Ok(statements.len())
-}
-
-async fn in_transaction<S: Schema>(adapter: &SqlAdapter<S>, statements: &[&str]) -> Result<()> {
-    adapter.raw_execute("BEGIN IMMEDIATE", Vec::new()).await?;
-    for (i, statement) in statements.iter().enumerate() {
-        if let Err(e) = adapter.raw_execute(statement, Vec::new()).await {
-            // The statement's error is the one to report; the connection rolls back an open
-            // transaction by itself before its next use if this fails too.
-            let _ = adapter.raw_execute("ROLLBACK", Vec::new()).await;
-            let which = format!("statement {} of {}", i + 1, statements.len());
-            return Err(failed(e, &which, "nothing was applied"));
-        }
-    }
-    adapter.raw_execute("COMMIT", Vec::new()).await?;
-    Ok(())
-}
-
-async fn one_by_one<S: Schema>(adapter: &SqlAdapter<S>, statements: &[&str]) -> Result<()> {
-    for (i, statement) in statements.iter().enumerate() {
-        if let Err(e) = adapter.raw_execute(statement, Vec::new()).await {
-            let which = format!("statement {} of {}", i + 1, statements.len());
+        Err(BatchFailed {
+            index: Some(i),
+            error,
+        }) => {
+            let which = format!("statement {} of {count}", i + 1);
             let applied = match i {
+                _ if dialect.transactional_ddl() => "nothing was applied".to_owned(),
                 0 => "nothing was applied".to_owned(),
                 n => format!("the {n} before it were applied; run diff to see what is left"),
             };
-            return Err(failed(e, &which, &applied));
+            Err(failed(error, &which, &applied))
         }
     }
-    Ok(())
 }
 
 fn failed(error: Error, which: &str, applied: &str) -> Error {

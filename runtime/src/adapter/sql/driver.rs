@@ -7,7 +7,7 @@ use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::value::Value;
 
-use super::executor::{Access, Call, Executor, Reread, Returning};
+use super::executor::{Access, BatchFailed, Call, Executor, Reread, Returning};
 #[cfg(feature = "mysql")]
 use super::mysql::MySqlExecutor;
 #[cfg(feature = "postgres")]
@@ -93,9 +93,10 @@ impl Driver {
         each!(self, executor => executor.execute(call).await)
     }
 
-    /// Runs parameterless statements (DDL), in one transaction where the dialect has
-    /// transactional DDL (SQLite, PostgreSQL; MySQL commits each one).
-    pub async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
+    /// Runs parameterless statements (DDL) on one connection, under the lock `synchronize`
+    /// and migrations share, in one transaction where the dialect has transactional DDL
+    /// (SQLite, PostgreSQL; MySQL commits each one).
+    pub async fn execute_batch(&self, statements: Vec<String>) -> Result<(), BatchFailed> {
         each!(self, executor => executor.execute_batch(statements).await)
     }
 }

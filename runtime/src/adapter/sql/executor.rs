@@ -52,9 +52,15 @@ pub(crate) trait Executor: Send + Sync {
     /// Runs a statement without rows on the writer; returns the rows changed.
     fn execute(&self, call: Call<'_>) -> impl Future<Output = Result<u64>> + Send;
 
-    /// Runs parameterless statements (DDL), in one transaction where the dialect has
-    /// transactional DDL (SQLite, PostgreSQL; MySQL commits each one).
-    fn execute_batch(&self, statements: Vec<String>) -> impl Future<Output = Result<()>> + Send;
+    /// Runs parameterless statements (DDL: `synchronize` and migrations) on one connection
+    /// that nothing else uses meanwhile, under the lock that makes such batches take turns
+    /// (SQLite's write lock, PostgreSQL's advisory lock, MySQL's `GET_LOCK`), in one
+    /// transaction where the dialect has transactional DDL (SQLite, PostgreSQL; MySQL commits
+    /// each one). Dropping the future before it ends rolls back what it can.
+    fn execute_batch(
+        &self,
+        statements: Vec<String>,
+    ) -> impl Future<Output = Result<(), BatchFailed>> + Send;
 
     /// Runs the write `call` and the read `reread` in one transaction; returns the row read.
     /// Only a driver whose [`returning`](Executor::returning) lacks a write needs it.
@@ -69,6 +75,31 @@ pub(crate) trait Executor: Send + Sync {
                 dialect: Self::DIALECT,
                 what: "a write without RETURNING".to_owned(),
             })
+        }
+    }
+}
+
+/// Why a batch ([`Executor::execute_batch`]) failed.
+#[derive(Debug)]
+pub(crate) struct BatchFailed {
+    /// The statement that failed (0-based), or `None` when the lock or the transaction
+    /// around the statements failed.
+    pub index: Option<usize>,
+    /// The database's error.
+    pub error: Error,
+}
+
+impl BatchFailed {
+    /// A failure of the lock or the transaction around the statements.
+    pub fn around(error: Error) -> BatchFailed {
+        BatchFailed { index: None, error }
+    }
+
+    /// A failure of statement `index`.
+    pub fn at(index: usize, error: Error) -> BatchFailed {
+        BatchFailed {
+            index: Some(index),
+            error,
         }
     }
 }

@@ -98,6 +98,7 @@ pub use self::options::{Options, Synchronous};
 pub use crate::connect;
 
 use self::driver::Driver;
+pub(crate) use self::executor::BatchFailed;
 use self::executor::{Access, Call, Returning};
 use self::url::Target;
 use crate::descriptor::Table;
@@ -183,7 +184,7 @@ impl<S: Schema> SqlAdapter<S> {
         }
         if let Some(ddl) = ddl {
             refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
-            driver.execute_batch(ddl).await?;
+            driver.execute_batch(ddl).await.map_err(|f| f.error)?;
         }
         Ok(SqlAdapter {
             inner: Arc::new(Inner { driver, statements }),
@@ -249,6 +250,16 @@ impl<S: Schema> SqlAdapter<S> {
             cached: false,
         };
         self.inner.driver.fetch_all(Access::Read, call).await
+    }
+
+    /// Runs a migration's statements as one batch: on one connection nothing else uses
+    /// meanwhile, under the lock `synchronize` takes too, in one transaction where DDL is
+    /// transactional (SQLite, PostgreSQL). Dropping the future rolls back on those.
+    pub(crate) async fn execute_migration(
+        &self,
+        statements: Vec<String>,
+    ) -> std::result::Result<(), BatchFailed> {
+        self.inner.driver.execute_batch(statements).await
     }
 
     /// Runs one hand-written statement that returns no rows (an `INSERT`, an `UPDATE`, DDL) on

@@ -165,3 +165,46 @@ macro_rules! pool_statements {
 }
 
 pub(crate) use pool_statements;
+
+/// A pooled connection that goes back to the pool only when the work on it [`finish`]ed
+/// (its transaction committed or rolled back); dropped before that (a cancelled call), it is
+/// closed, which ends its transaction and its session's locks on the server.
+///
+/// sqlx rolls back a dropped `Transaction`, except when the future is dropped while its
+/// `BEGIN` is in flight: the connection then went back to the pool inside a transaction, and
+/// every later statement on it ran there, unseen by anyone else, until the connection closed
+/// ("idle in transaction").
+///
+/// [`finish`]: Exclusive::finish
+pub(crate) struct Exclusive<DB: sqlx::Database> {
+    connection: sqlx::pool::PoolConnection<DB>,
+    finished: bool,
+}
+
+impl<DB: sqlx::Database> Exclusive<DB> {
+    /// Takes a connection from `pool`.
+    pub async fn acquire(pool: &sqlx::Pool<DB>) -> Result<Exclusive<DB>, sqlx::Error> {
+        Ok(Exclusive {
+            connection: pool.acquire().await?,
+            finished: false,
+        })
+    }
+
+    /// The connection, for the work.
+    pub fn connection(&mut self) -> &mut DB::Connection {
+        &mut self.connection
+    }
+
+    /// The work ended outside any transaction: the connection may go back to the pool.
+    pub fn finish(mut self) {
+        self.finished = true;
+    }
+}
+
+impl<DB: sqlx::Database> Drop for Exclusive<DB> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.connection.close_on_drop();
+        }
+    }
+}

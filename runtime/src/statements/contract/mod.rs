@@ -265,6 +265,21 @@ fn key_condition(table: &'static Table, key: &[&'static Column]) -> Expr {
     conditions.fold(first, |all, c| all.and(c))
 }
 
+/// `<column> IS NOT NULL` for each column the model cannot read as NULL: the guard of every
+/// UPDATE and DELETE of the contract. A row another tool wrote without, say, an id cannot
+/// become a model, and a write that returned it would fail after it was committed (an `Err`
+/// must mean nothing was written); guarded, the write leaves it alone at no cost in round
+/// trips.
+fn readable(table: &'static Table) -> Expr {
+    table
+        .columns
+        .iter()
+        .filter(|c| !c.nullable)
+        .map(|c| Expr::col((table.name, c.name)).is_not_null())
+        .reduce(|all, c| all.and(c))
+        .unwrap_or_else(|| Expr::val(true))
+}
+
 /// `SELECT <every column> FROM <table> WHERE <key> = ...`, `FOR UPDATE` when `lock`.
 /// `SELECT <every column> FROM <table> WHERE <key columns> = ?...`, `FOR UPDATE` when `lock`.
 pub(crate) fn select(
@@ -312,6 +327,7 @@ fn delete(target: Target, table: &'static Table, key: &[&'static Column]) -> Wri
         Query::delete()
             .from_table(table.name)
             .and_where(key_condition(table, key))
+            .and_where(readable(table))
             .returning(Query::returning().columns(names(table))),
         key.to_vec(),
     );

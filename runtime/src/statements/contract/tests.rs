@@ -31,14 +31,14 @@ fn statements_render_per_dialect() {
     let sqlite = statements(Dialect::Sqlite, Returning::ALL);
     assert_eq!(
         &*sqlite.use_verification_token.stmt.sql,
-        r#"DELETE FROM "verification_tokens" WHERE "verification_tokens"."identifier" = ? AND "verification_tokens"."token" = ? RETURNING "identifier", "token", "expires""#
+        r#"DELETE FROM "verification_tokens" WHERE "verification_tokens"."identifier" = ? AND "verification_tokens"."token" = ? AND ("verification_tokens"."identifier" IS NOT NULL AND "verification_tokens"."token" IS NOT NULL AND "verification_tokens"."expires" IS NOT NULL) RETURNING "identifier", "token", "expires""#
     );
     assert!(sqlite.use_verification_token.reread.is_none());
     assert_eq!(sqlite.session_and_user.columns.len(), 1);
     let postgres = statements(Dialect::Postgres, Returning::ALL);
     assert_eq!(
         &*postgres.update_authenticator_counter.stmt.sql,
-        r#"UPDATE "authenticators" SET "counter" = $1 WHERE "credential_id" = $2 RETURNING "credential_id", "user_id", "provider_account_id", "credential_public_key", "counter", "credential_device_type", "credential_backed_up", "transports""#
+        r#"UPDATE "authenticators" SET "counter" = $1 WHERE "credential_id" = $2 AND ("authenticators"."credential_id" IS NOT NULL AND "authenticators"."user_id" IS NOT NULL AND "authenticators"."provider_account_id" IS NOT NULL AND "authenticators"."credential_public_key" IS NOT NULL AND "authenticators"."counter" IS NOT NULL AND "authenticators"."credential_device_type" IS NOT NULL AND "authenticators"."credential_backed_up" IS NOT NULL) RETURNING "credential_id", "user_id", "provider_account_id", "credential_public_key", "counter", "credential_device_type", "credential_backed_up", "transports""#
     );
     let names: Vec<&str> = postgres
         .update_authenticator_counter
@@ -55,7 +55,7 @@ fn mariadb_appends_returning_to_inserts_and_deletes() {
     let mariadb = statements(Dialect::MySql, Returning::MARIADB);
     assert_eq!(
         &*mariadb.use_verification_token.stmt.sql,
-        "DELETE FROM `verification_tokens` WHERE `verification_tokens`.`identifier` = ? AND `verification_tokens`.`token` = ? RETURNING `identifier`, `token`, `expires`"
+        "DELETE FROM `verification_tokens` WHERE `verification_tokens`.`identifier` = ? AND `verification_tokens`.`token` = ? AND (`verification_tokens`.`identifier` IS NOT NULL AND `verification_tokens`.`token` IS NOT NULL AND `verification_tokens`.`expires` IS NOT NULL) RETURNING `identifier`, `token`, `expires`"
     );
     assert!(mariadb.use_verification_token.reread.is_none());
     let insert = &mariadb.insert_session.write;
@@ -68,7 +68,7 @@ fn mariadb_appends_returning_to_inserts_and_deletes() {
     let counter = &mariadb.update_authenticator_counter;
     assert_eq!(
         &*counter.stmt.sql,
-        "UPDATE `authenticators` SET `counter` = ? WHERE `credential_id` = ?"
+        "UPDATE `authenticators` SET `counter` = ? WHERE `credential_id` = ? AND (`authenticators`.`credential_id` IS NOT NULL AND `authenticators`.`user_id` IS NOT NULL AND `authenticators`.`provider_account_id` IS NOT NULL AND `authenticators`.`credential_public_key` IS NOT NULL AND `authenticators`.`counter` IS NOT NULL AND `authenticators`.`credential_device_type` IS NOT NULL AND `authenticators`.`credential_backed_up` IS NOT NULL)"
     );
     let reread = counter.reread.as_ref().unwrap();
     assert!(
@@ -121,7 +121,7 @@ fn update_sql_is_built_once_per_column_set() {
     assert!(std::sync::Arc::ptr_eq(&first, &again));
     assert_eq!(
         &*first.stmt.sql,
-        r#"UPDATE "users" SET "name" = ? WHERE "id" = ? RETURNING "id", "name", "email", "email_verified", "image""#
+        r#"UPDATE "users" SET "name" = ? WHERE "id" = ? AND ("users"."id" IS NOT NULL AND "users"."email" IS NOT NULL) RETURNING "id", "name", "email", "email_verified", "image""#
     );
     // Out of order in, column order out (values follow their columns).
     let mut two = vec![(4, Value::Null), (2, Value::Text("e".into()))];

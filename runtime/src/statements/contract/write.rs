@@ -12,7 +12,7 @@ use sea_query::{Expr, ExprTrait, Query};
 
 use super::Source;
 use super::{
-    RereadStmt, Stmt, Target, Write, append_returning, names, placeholder, render, select,
+    RereadStmt, Stmt, Target, Write, append_returning, names, placeholder, readable, render, select,
 };
 use crate::descriptor::{Column, IdStrategy, Table};
 use crate::error::{Error, Result};
@@ -227,6 +227,7 @@ pub(super) fn update(
             .table(table.name)
             .values(assigned.iter().map(|c| (c.name, placeholder())))
             .and_where(Expr::col(key.name).eq(placeholder()))
+            .and_where(readable(table))
             .returning(Query::returning().columns(names(table))),
         columns,
     );

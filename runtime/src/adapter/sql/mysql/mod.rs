@@ -16,9 +16,9 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySqlConnection};
 
 use self::codec::{arguments, decode_row, map_error};
-use super::executor::{Access, Call, Counter, Executor, Reread, Returning};
+use super::executor::{Access, BatchFailed, Call, Counter, Executor, Reread, Returning};
 use super::options::Options;
-use super::server::{pool_options, probe, url_error};
+use super::server::{Exclusive, pool_options, probe, url_error};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::statements::contract::Source;
@@ -26,6 +26,15 @@ use crate::value::Value;
 
 /// Appended to each new connection's `sql_mode`: see the module docs.
 const STRICT: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')";
+
+/// Takes the named lock that serializes `synchronize` and migrations on one database (the
+/// name holds a digest of the database's name: lock names are server-wide and at most 64
+/// characters); `1` once taken, `0` after the wait.
+const BATCH_LOCK: &str = "SELECT GET_LOCK(CONCAT('authmodel.', SHA1(DATABASE())), ?)";
+
+/// How long a batch waits for another adapter's: a migration of a large table can take
+/// minutes.
+const BATCH_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The connections of one MySQL or MariaDB adapter.
 pub(crate) struct MySqlExecutor {
@@ -142,16 +151,39 @@ impl Executor for MySqlExecutor {
     // fetch_optional, fetch_all, execute: the same on every sqlx server.
     super::server::pool_statements!();
 
-    /// Runs DDL one statement at a time: MySQL commits each DDL statement on its own, so a
-    /// transaction would change nothing.
-    async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
-        for sql in statements {
+    /// Runs DDL (`synchronize`, a migration) one statement at a time on one connection
+    /// that holds the named lock ([`BATCH_LOCK`]) meanwhile, so that adapters synchronizing
+    /// at once, and migrations, take turns. MySQL commits each DDL statement on its own, so a
+    /// transaction would change nothing. The connection is closed afterwards, not returned to
+    /// the pool: a named lock lives as long as its session, and a dropped future must not
+    /// leave a pooled connection holding it.
+    async fn execute_batch(&self, statements: Vec<String>) -> Result<(), BatchFailed> {
+        let around = |e| BatchFailed::around(map_error(e, &[]));
+        let mut connection = self.pool.acquire().await.map_err(around)?;
+        connection.close_on_drop();
+        self.counter.add(1);
+        let locked: Option<i64> = sqlx::query_scalar(BATCH_LOCK)
+            .bind(BATCH_LOCK_WAIT.as_secs())
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(around)?;
+        if locked != Some(1) {
+            return Err(BatchFailed::around(Error::Database(
+                format!(
+                    "another adapter held the schema lock for {} s",
+                    BATCH_LOCK_WAIT.as_secs()
+                )
+                .into(),
+            )));
+        }
+        for (i, sql) in statements.into_iter().enumerate() {
             self.counter.add(1);
             sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(&self.pool)
+                .execute(&mut *connection)
                 .await
-                .map_err(|e| map_error(e, &[]))?;
+                .map_err(|e| BatchFailed::at(i, map_error(e, &[])))?;
         }
+        // Closing the connection (on drop) ends the session and so releases the lock.
         Ok(())
     }
 
@@ -166,19 +198,23 @@ impl Executor for MySqlExecutor {
         let write_arguments = arguments(&call)?;
         let map = |e| map_error(e, call.tables);
         self.counter.add(2);
-        let mut transaction = self.pool.begin().await.map_err(map)?;
+        let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(map)?;
+        let mut transaction = exclusive.connection().begin().await.map_err(map)?;
         let result = self
             .in_transaction(&mut transaction, call, write_arguments, reread)
             .await;
         match result {
             Ok(row) => {
                 transaction.commit().await.map_err(map)?;
+                exclusive.finish();
                 Ok(row)
             }
             Err(error) => {
-                // The statement's error is the one to report; a failed rollback adds nothing
-                // (the pool discards a connection whose transaction it cannot end).
-                let _ = transaction.rollback().await;
+                // The statement's error is the one to report. Unless the rollback went
+                // through, the connection is closed, not pooled (see `Exclusive`).
+                if transaction.rollback().await.is_ok() {
+                    exclusive.finish();
+                }
                 Err(error)
             }
         }

@@ -15,16 +15,16 @@ use sqlx::postgres::{PgConnectOptions, PgPool};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 
 use self::codec::{arguments, decode_row, map_error};
-use super::executor::{Access, Call, Counter, Executor};
+use super::executor::{Access, BatchFailed, Call, Counter, Executor};
 use super::options::Options;
-use super::server::{pool_options, probe, url_error};
+use super::server::{Exclusive, pool_options, probe, url_error};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
-/// An arbitrary constant: the advisory lock that serializes `synchronize` between adapters
-/// connecting at once (concurrent `CREATE TABLE IF NOT EXISTS` of one table can fail with a
-/// unique violation in PostgreSQL's catalog).
+/// An arbitrary constant: the advisory lock that serializes `synchronize` and migrations
+/// between adapters (concurrent `CREATE TABLE IF NOT EXISTS` of one table can fail with a
+/// unique violation in PostgreSQL's catalog, "conflict on `pg_type`").
 const SYNCHRONIZE_LOCK: i64 = 0x6175_7468_6d6f_6465; // "authmode"
 
 /// The connections of one PostgreSQL adapter.
@@ -72,24 +72,37 @@ impl Executor for PgExecutor {
     // fetch_optional, fetch_all, execute: the same on every sqlx server.
     super::server::pool_statements!();
 
-    /// Runs DDL in one transaction (PostgreSQL's DDL is transactional: all of it or none),
-    /// holding an advisory lock so that adapters synchronizing at once take turns.
-    async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
-        let map = |e| map_error(e, &[]);
+    /// Runs DDL (`synchronize`, a migration) in one transaction on one pooled connection
+    /// (PostgreSQL's DDL is transactional: all of it or none), holding the advisory lock that
+    /// makes adapters synchronizing at once, and migrations, take turns. A dropped future
+    /// closes the connection, which rolls the transaction back (see [`Exclusive`]).
+    async fn execute_batch(&self, statements: Vec<String>) -> Result<(), BatchFailed> {
+        let around = |e| BatchFailed::around(map_error(e, &[]));
         self.counter.add(statements.len() as u64 + 3);
-        let mut transaction = self.pool.begin().await.map_err(map)?;
+        let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(around)?;
+        let mut transaction = exclusive.connection().begin().await.map_err(around)?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(SYNCHRONIZE_LOCK)
             .execute(&mut *transaction)
             .await
-            .map_err(map)?;
-        for sql in statements {
+            .map_err(around)?;
+        for (i, sql) in statements.into_iter().enumerate() {
             // The simple protocol: DDL gains nothing from being prepared.
-            sqlx::raw_sql(AssertSqlSafe(sql))
+            let done = sqlx::raw_sql(AssertSqlSafe(sql))
                 .execute(&mut *transaction)
-                .await
-                .map_err(map)?;
+                .await;
+            if let Err(e) = done {
+                // The statement's error is the one to report; a failed rollback adds
+                // nothing (sqlx rolls back before the connection's next use).
+                // Unless it rolled back, the connection is closed (see `Exclusive`).
+                if transaction.rollback().await.is_ok() {
+                    exclusive.finish();
+                }
+                return Err(BatchFailed::at(i, map_error(e, &[])));
+            }
         }
-        transaction.commit().await.map_err(map)
+        transaction.commit().await.map_err(around)?;
+        exclusive.finish();
+        Ok(())
     }
 }

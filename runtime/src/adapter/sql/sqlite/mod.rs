@@ -16,7 +16,7 @@ mod codec;
 mod open;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, TryLockError};
 use std::time::Duration;
 
@@ -25,7 +25,7 @@ use rusqlite::{Connection, OpenFlags, Statement};
 
 use self::codec::{Failure, bind, decode_row, map_error};
 use self::open::{ReadOnly, immutable_uri, read_only_opening, switch_to_wal};
-use super::executor::{Access, Call, Counter, Executor};
+use super::executor::{Access, BatchFailed, Call, Counter, Executor};
 use super::options::Options;
 use super::url::{Location, Mode, SqliteTarget};
 use crate::descriptor::{Column, Table};
@@ -77,6 +77,15 @@ impl SqliteExecutor {
     async fn on_writer<T: Send + 'static>(&self, call: Call<'_>, work: Work<T>) -> Result<T> {
         self.counter.add(1);
         let writer = Arc::clone(&self.writer).lock_owned().await;
+        // A connection never goes back to use inside a transaction: one left open (a COMMIT
+        // that failed, a job that ended abnormally) would take this write into it, unseen by
+        // every other connection until a rollback discards it. `is_autocommit` is a flag read,
+        // no I/O.
+        if !writer.is_autocommit() {
+            writer
+                .execute_batch("ROLLBACK")
+                .map_err(|e| map_error(e, &[]).into_error())?;
+        }
         match work(&writer, &call) {
             Ok(done) => Ok(done),
             Err(Failure::Error(e)) => Err(e),
@@ -172,34 +181,81 @@ impl Executor for SqliteExecutor {
         self.on_writer(call, execute).await
     }
 
-    /// Runs DDL in one `BEGIN IMMEDIATE` transaction on the writer. Done once at connect, on
-    /// a blocking thread, with the busy timeout.
-    async fn execute_batch(&self, statements: Vec<String>) -> Result<()> {
+    /// Runs DDL (`synchronize`, a migration) in one `BEGIN IMMEDIATE` transaction on the
+    /// writer, as one job on a blocking thread that holds the writer for its whole length:
+    /// no other write of this adapter can run inside the transaction, and the busy timeout
+    /// applies to another process's lock. Dropping the future stops the job before its next
+    /// statement and rolls back.
+    async fn execute_batch(&self, statements: Vec<String>) -> Result<(), BatchFailed> {
         let writer = Arc::clone(&self.writer).lock_owned().await;
         let timeout = self.busy_timeout;
         self.counter.add(statements.len() as u64 + 2);
-        blocking(move || {
-            waiting(&writer, timeout, || {
-                writer
-                    .execute_batch("BEGIN IMMEDIATE")
-                    .map_err(|e| map_error(e, &[]))?;
-                let applied = statements
-                    .iter()
-                    .try_for_each(|sql| writer.execute_batch(sql));
-                let finished = match applied {
-                    Ok(()) => writer.execute_batch("COMMIT"),
-                    Err(e) => {
-                        // The DDL error is the one worth reporting; a failed rollback adds
-                        // nothing (the connection rolls back when it is next used).
-                        let _ = writer.execute_batch("ROLLBACK");
-                        Err(e)
-                    }
-                };
-                finished.map_err(|e| map_error(e, &[]))
-            })
-        })
-        .await
+        let cancel = CancelOnDrop::default();
+        let cancelled = Arc::clone(&cancel.0);
+        let job = blocking(move || {
+            Ok(waiting(&writer, timeout, || {
+                Ok(batch(&writer, &statements, &cancelled))
+            }))
+        });
+        let outcome = job.await;
+        cancel.disarm();
+        match outcome {
+            Ok(Ok(done)) => done,
+            Ok(Err(error)) | Err(error) => Err(BatchFailed::around(error)),
+        }
     }
+}
+
+/// Sets its flag when dropped, unless disarmed: tells a blocking job that its caller is gone.
+#[derive(Default)]
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl CancelOnDrop {
+    fn disarm(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The statements of a batch between `BEGIN IMMEDIATE` and `COMMIT`; rolls back on the first
+/// failure, or before the next statement once `cancelled` is set. The connection is back in
+/// autocommit mode whatever happens (a failed `ROLLBACK` is retried before its next use).
+fn batch(
+    connection: &Connection,
+    statements: &[String],
+    cancelled: &AtomicBool,
+) -> Result<(), BatchFailed> {
+    let around = |e| BatchFailed::around(map_error(e, &[]).into_error());
+    connection
+        .execute_batch("BEGIN IMMEDIATE")
+        .map_err(around)?;
+    for (i, sql) in statements.iter().enumerate() {
+        let failure = if cancelled.load(Ordering::Relaxed) {
+            Error::Database("the migration's caller went away before it ended".into())
+        } else {
+            match connection.execute_batch(sql) {
+                Ok(()) => continue,
+                Err(e) => map_error(e, &[]).into_error(),
+            }
+        };
+        // The statement's error is the one worth reporting; a failed rollback adds nothing
+        // (the writer rolls back before its next use, see `SqliteExecutor::on_writer`).
+        let _ = connection.execute_batch("ROLLBACK");
+        return Err(BatchFailed::at(i, failure));
+    }
+    if let Err(e) = connection.execute_batch("COMMIT") {
+        let error = around(e);
+        if !connection.is_autocommit() {
+            let _ = connection.execute_batch("ROLLBACK");
+        }
+        return Err(error);
+    }
+    Ok(())
 }
 
 /// A [`Call`] that owns its parts, to move to a blocking thread.
