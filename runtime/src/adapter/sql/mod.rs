@@ -103,9 +103,9 @@ use self::url::Target;
 use crate::descriptor::Table;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::statements::catalog;
 use crate::statements::contract::Statements;
-use crate::statements::ddl::{CreateOptions, create_statements};
+use crate::statements::ddl::{self, CreateOptions, create_statements};
+use crate::statements::{alter, catalog};
 use crate::traits::Schema;
 use crate::value::Value;
 
@@ -184,6 +184,7 @@ impl<S: Schema> SqlAdapter<S> {
         if let Some(ddl) = ddl {
             refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
             driver.execute_batch(ddl).await?;
+            add_missing_keys(&driver, dialect, &S::stored_tables()).await?;
         }
         Ok(SqlAdapter {
             inner: Arc::new(Inner { driver, statements }),
@@ -313,6 +314,55 @@ async fn refuse_foreign_tables(
         }
     }
     Ok(())
+}
+
+/// Creates the keys an existing table lacks, where the dialect declares them inside `CREATE
+/// TABLE` (MySQL), so that `CREATE TABLE IF NOT EXISTS` left them out: the same keys that
+/// `CREATE INDEX IF NOT EXISTS` adds on SQLite and PostgreSQL. MySQL has no `IF NOT EXISTS`
+/// for indexes, so the catalog is asked which exist (by name, ignoring ASCII case, as MySQL
+/// compares index names). A key that existing rows violate fails here, and `connect` with it.
+async fn add_missing_keys(
+    driver: &Driver,
+    dialect: Dialect,
+    tables: &[&'static Table],
+) -> Result<()> {
+    if !dialect.indexes_inside_create_table() {
+        return Ok(()); // the DDL's own `CREATE INDEX IF NOT EXISTS` did it
+    }
+    let query = catalog::indexes(dialect);
+    let shape = [query.shape];
+    let call = Call {
+        sql: &query.sql,
+        params: &[],
+        columns: &[],
+        tables: &shape,
+        cached: false,
+    };
+    let rows = driver.fetch_all(Access::Read, call).await?;
+    fn text(value: Option<&Value>) -> Option<&str> {
+        match value {
+            Some(Value::Text(text)) => Some(text),
+            _ => None,
+        }
+    }
+    let exists = |table: &str, name: &str| {
+        rows.iter().any(|row| {
+            text(row.first()) == Some(table)
+                && text(row.get(1)).is_some_and(|found| found.eq_ignore_ascii_case(name))
+        })
+    };
+    let mut missing = Vec::new();
+    for plan in ddl::plan(tables)? {
+        for key in plan.unique.iter().chain(&plan.indexes) {
+            if !exists(plan.table.name, &key.name) {
+                missing.push(alter::create_index(plan.table, key, dialect));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    driver.execute_batch(missing).await
 }
 
 fn target_is_read_only(target: &Target) -> bool {
