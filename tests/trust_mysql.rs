@@ -6,9 +6,11 @@
 
 mod common;
 
-use authmodel::models::{DefaultSchema, Session, User};
+use authmodel::ddl::{self, CreateOptions};
+use authmodel::migrate::{Change, Safety};
+use authmodel::models::{DefaultSchema, Session, User, VerificationToken};
 use authmodel::sql::{Options, SqlAdapter};
-use authmodel::{Adapter, Error};
+use authmodel::{Adapter, Dialect, Error, MySqlFlavour};
 use chrono::Utc;
 use common::{Server, fresh_database};
 use sqlx::{AssertSqlSafe, Connection};
@@ -84,4 +86,104 @@ async fn synchronize_adds_the_keys_an_existing_table_lacks() {
 
     // A third connect finds every key, and creates none twice (MySQL would refuse the name).
     drop(synchronized(&url).await);
+}
+
+/// Every trailing-space variant of a key is a value of its own, as on SQLite and PostgreSQL.
+async fn assert_trailing_spaces_are_distinct(auth: &SqlAdapter<DefaultSchema>) {
+    let a = auth.create_user(user("a@x")).await.unwrap();
+    let spaced = auth.create_user(user("a@x  ")).await.unwrap();
+    assert_ne!(a.id, spaced.id);
+    assert_eq!(auth.get_user_by_email("a@x ").await.unwrap(), None);
+    let found = auth.get_user_by_email("a@x  ").await.unwrap().unwrap();
+    assert_eq!(found.id, spaced.id);
+
+    auth.create_session(session("tok", a.id)).await.unwrap();
+    assert!(auth.get_session_and_user("tok   ").await.unwrap().is_none());
+    assert!(auth.delete_session("tok ").await.unwrap().is_none());
+    let kept = auth.get_session_and_user("tok").await.unwrap().unwrap();
+    assert_eq!(kept.1.id, a.id);
+    // Another session under the spaced token is no conflict.
+    auth.create_session(session("tok ", spaced.id))
+        .await
+        .unwrap();
+    let other = auth.get_session_and_user("tok ").await.unwrap().unwrap();
+    assert_eq!(other.1.id, spaced.id);
+
+    let token = VerificationToken {
+        identifier: "a@x".to_owned(),
+        token: "secret".to_owned(),
+        expires: Utc::now() + chrono::Duration::hours(1),
+    };
+    auth.create_verification_token(token).await.unwrap();
+    assert!(
+        auth.use_verification_token("a@x", "secret  ")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        auth.use_verification_token("a@x ", "secret")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let used = auth.use_verification_token("a@x", "secret").await.unwrap();
+    assert_eq!(used.map(|t| t.token).as_deref(), Some("secret"));
+}
+
+#[tokio::test]
+async fn trailing_spaces_make_different_values() {
+    let Some(url) = fresh_database(Server::MySql, "no_pad").await else {
+        return;
+    };
+    let auth = synchronized(&url).await;
+    assert_eq!(auth.mysql_flavour(), Some(MySqlFlavour::MariaDb));
+    assert_trailing_spaces_are_distinct(&auth).await;
+}
+
+#[tokio::test]
+async fn check_reports_a_pad_space_table_and_migrate_converts_it() {
+    let Some(url) = fresh_database(Server::MySql, "pad_space").await else {
+        return;
+    };
+    // The tables as earlier releases created them: `utf8mb4_bin`, PAD SPACE.
+    let options = CreateOptions::default().flavour(MySqlFlavour::MariaDb);
+    let create = ddl::create_statements::<DefaultSchema>(Dialect::MySql, options).unwrap();
+    for sql in create {
+        run(&url, &sql.replace("utf8mb4_nopad_bin", "utf8mb4_bin")).await;
+    }
+    let tables = [
+        "users",
+        "accounts",
+        "sessions",
+        "verification_tokens",
+        "authenticators",
+    ];
+
+    let auth = SqlAdapter::<DefaultSchema>::connect(&url, Options::default())
+        .await
+        .unwrap();
+    let plan = authmodel::migrate::diff(&auth).await.unwrap();
+    assert!(!plan.is_in_sync(), "{plan}");
+    assert_eq!(plan.safety(), Some(Safety::RewritesTable), "{plan}");
+    let converted: Vec<&str> = plan
+        .steps
+        .iter()
+        .map(|step| match &step.change {
+            Change::ConvertCollation {
+                table, collation, ..
+            } => {
+                assert_eq!(collation, "utf8mb4_nopad_bin");
+                table.as_str()
+            }
+            other => panic!("{other}"),
+        })
+        .collect();
+    assert_eq!(converted.len(), tables.len(), "{plan}");
+    assert!(tables.iter().all(|t| converted.contains(t)), "{plan}");
+
+    authmodel::migrate::apply(&auth, &plan).await.unwrap();
+    let after = authmodel::migrate::diff(&auth).await.unwrap();
+    assert!(after.is_in_sync(), "{after}");
+    assert_trailing_spaces_are_distinct(&auth).await;
 }

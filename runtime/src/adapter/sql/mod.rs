@@ -56,7 +56,10 @@
 //! parameters (`?socket=...`, `?ssl-mode=...`). MySQL 8 or MariaDB 10.6 and newer, told apart
 //! by the server's version when connecting. UUIDs are stored as `char(36)` text, instants as
 //! `DATETIME(3)` in UTC (the session time zone is `+00:00`), booleans as `tinyint(1)`, JSON as
-//! `json`. Each connection runs with `STRICT_TRANS_TABLES`, so a value too long for its
+//! `json`. Tables are created with a binary NO PAD collation (`utf8mb4_nopad_bin` on MariaDB,
+//! `utf8mb4_0900_bin` on MySQL 8), so `'tok'` and `'tok '` are different tokens, as on the
+//! other databases; [`Options::synchronize`] adds the keys an existing table lacks, as it
+//! does on SQLite and PostgreSQL. Each connection runs with `STRICT_TRANS_TABLES`, so a value too long for its
 //! column is an error ([`Error::InvalidInput`](crate::Error::InvalidInput)), never silently
 //! cut. MariaDB has `RETURNING` on INSERT and DELETE, so those are one statement; its UPDATEs
 //! are followed by a `SELECT` of the row in the same transaction. MySQL 8 has no `RETURNING`:
@@ -101,7 +104,7 @@ use self::driver::Driver;
 use self::executor::{Access, Call, Returning};
 use self::url::Target;
 use crate::descriptor::Table;
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
 use crate::statements::contract::Statements;
 use crate::statements::ddl::{self, CreateOptions, create_statements};
@@ -122,6 +125,7 @@ pub struct SqlAdapter<S: Schema> {
 struct Inner {
     driver: Driver,
     statements: Statements,
+    flavour: Option<MySqlFlavour>,
 }
 
 impl<S: Schema> Clone for SqlAdapter<S> {
@@ -168,9 +172,7 @@ impl<S: Schema> SqlAdapter<S> {
         let ddl = match options.synchronize && !target_is_read_only(&target) {
             true => Some(create_statements::<S>(
                 dialect,
-                CreateOptions {
-                    if_not_exists: true,
-                },
+                CreateOptions::default().if_not_exists(true),
             )?),
             false => None,
         };
@@ -181,15 +183,31 @@ impl<S: Schema> SqlAdapter<S> {
         if driver.returning() != expected {
             statements = Statements::new(dialect, driver.returning(), S::tables())?;
         }
-        if let Some(ddl) = ddl {
+        let flavour = flavour_of(&driver);
+        if let Some(mut ddl) = ddl {
+            // The table collation's name depends on the server, known only now.
+            if let Some(flavour) = flavour {
+                let options = CreateOptions::default().if_not_exists(true);
+                ddl = create_statements::<S>(dialect, options.flavour(flavour))?;
+            }
             refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
             driver.execute_batch(ddl).await?;
             add_missing_keys(&driver, dialect, &S::stored_tables()).await?;
         }
         Ok(SqlAdapter {
-            inner: Arc::new(Inner { driver, statements }),
+            inner: Arc::new(Inner {
+                driver,
+                statements,
+                flavour,
+            }),
             schema: PhantomData,
         })
+    }
+
+    /// Which server a [`Dialect::MySql`] database is (MySQL or MariaDB, told apart by its
+    /// version when connecting); `None` on the other dialects.
+    pub fn mysql_flavour(&self) -> Option<MySqlFlavour> {
+        self.inner.flavour
     }
 
     /// The dialect of the connected database.
@@ -363,6 +381,16 @@ async fn add_missing_keys(
         return Ok(());
     }
     driver.execute_batch(missing).await
+}
+
+/// The server behind a MySQL driver; `None` for the other drivers.
+fn flavour_of(driver: &Driver) -> Option<MySqlFlavour> {
+    match driver {
+        #[cfg(feature = "mysql")]
+        Driver::MySql(executor) => Some(executor.flavour()),
+        #[allow(unreachable_patterns)] // only MySQL has flavours
+        _ => None,
+    }
 }
 
 fn target_is_read_only(target: &Target) -> bool {
