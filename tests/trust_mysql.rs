@@ -141,24 +141,43 @@ async fn trailing_spaces_make_different_values() {
     assert_trailing_spaces_are_distinct(&auth).await;
 }
 
+/// The tables as earlier releases created them (`utf8mb4_bin`, PAD SPACE), without the
+/// authenticator table, which came later.
+async fn legacy_tables(url: &str) {
+    let options = CreateOptions::default().flavour(MySqlFlavour::MariaDb);
+    let create = ddl::create_statements::<DefaultSchema>(Dialect::MySql, options).unwrap();
+    for sql in create
+        .iter()
+        .filter(|sql| !sql.contains("`authenticators`"))
+    {
+        run(url, &sql.replace("utf8mb4_nopad_bin", "utf8mb4_bin")).await;
+    }
+}
+
+#[tokio::test]
+async fn synchronize_next_to_an_earlier_releases_tables_then_migrate() {
+    let Some(url) = fresh_database(Server::MySql, "legacy_sync").await else {
+        return;
+    };
+    legacy_tables(&url).await;
+    // The missing table is created with the user key's collation: MySQL refuses a foreign key
+    // between two collations.
+    let auth = synchronized(&url).await;
+    let plan = authmodel::migrate::diff(&auth).await.unwrap();
+    assert_eq!(plan.summary(), "convert 5 tables", "{plan}");
+    authmodel::migrate::apply(&auth, &plan).await.unwrap();
+    let after = authmodel::migrate::diff(&auth).await.unwrap();
+    assert!(after.is_in_sync(), "{after}");
+    assert_trailing_spaces_are_distinct(&auth).await;
+}
+
 #[tokio::test]
 async fn check_reports_a_pad_space_table_and_migrate_converts_it() {
     let Some(url) = fresh_database(Server::MySql, "pad_space").await else {
         return;
     };
-    // The tables as earlier releases created them: `utf8mb4_bin`, PAD SPACE.
-    let options = CreateOptions::default().flavour(MySqlFlavour::MariaDb);
-    let create = ddl::create_statements::<DefaultSchema>(Dialect::MySql, options).unwrap();
-    for sql in create {
-        run(&url, &sql.replace("utf8mb4_nopad_bin", "utf8mb4_bin")).await;
-    }
-    let tables = [
-        "users",
-        "accounts",
-        "sessions",
-        "verification_tokens",
-        "authenticators",
-    ];
+    legacy_tables(&url).await;
+    let tables = ["users", "accounts", "sessions", "verification_tokens"];
 
     let auth = SqlAdapter::<DefaultSchema>::connect(&url, Options::default())
         .await
@@ -166,8 +185,12 @@ async fn check_reports_a_pad_space_table_and_migrate_converts_it() {
     let plan = authmodel::migrate::diff(&auth).await.unwrap();
     assert!(!plan.is_in_sync(), "{plan}");
     assert_eq!(plan.safety(), Some(Safety::RewritesTable), "{plan}");
-    let converted: Vec<&str> = plan
+    let (created, converted): (Vec<_>, Vec<_>) = plan
         .steps
+        .iter()
+        .partition(|step| matches!(&step.change, Change::CreateTable { .. }));
+    assert_eq!(created.len(), 1, "{plan}");
+    let converted: Vec<&str> = converted
         .iter()
         .map(|step| match &step.change {
             Change::ConvertCollation {

@@ -59,7 +59,8 @@ use crate::traits::Schema;
 pub struct Plan {
     /// The dialect the statements are written for.
     pub dialect: Dialect,
-    /// The changes, in the order they run: tables, then columns, then indexes.
+    /// The changes, in the order they run: collation conversions (MySQL), tables, columns,
+    /// indexes.
     pub steps: Vec<Step>,
     /// Differences the plan leaves alone, for a person to look at.
     pub drift: Vec<Drift>,

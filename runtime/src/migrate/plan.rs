@@ -62,11 +62,13 @@ pub fn plan(tables: &[&'static Table], dialect: Dialect, live: &LiveSchema) -> R
     } = planner;
     Ok(Plan {
         dialect,
-        // Conversions after added columns, which take the table's old default collation.
-        steps: tables
+        // Conversions first: a table created after them references a user key that already
+        // has the models' collation (MySQL refuses a foreign key between two collations), and
+        // a column added after them takes the table's new default collation.
+        steps: conversions
             .into_iter()
+            .chain(tables)
             .chain(columns)
-            .chain(conversions)
             .chain(indexes)
             .collect(),
         drift,

@@ -188,7 +188,13 @@ impl<S: Schema> SqlAdapter<S> {
             // The table collation's name depends on the server, known only now.
             if let Some(flavour) = flavour {
                 let options = CreateOptions::default().if_not_exists(true);
-                ddl = create_statements::<S>(dialect, options.flavour(flavour))?;
+                let legacy = user_key_collation(&driver, dialect, &S::stored_tables()).await?;
+                ddl = ddl::create_tables_collated(
+                    &S::stored_tables(),
+                    dialect,
+                    options.flavour(flavour),
+                    legacy.as_deref(),
+                )?;
             }
             refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
             driver.execute_batch(ddl).await?;
@@ -381,6 +387,47 @@ async fn add_missing_keys(
         return Ok(());
     }
     driver.execute_batch(missing).await
+}
+
+/// The collation of the existing user table's key column, where the catalog gives one
+/// (MySQL): the tables `synchronize` creates next to it take it too, since MySQL refuses a
+/// foreign key between two collations. An earlier release's `utf8mb4_bin`, until `migrate`
+/// converts every table; `None` when there is no user table yet.
+async fn user_key_collation(
+    driver: &Driver,
+    dialect: Dialect,
+    tables: &[&'static Table],
+) -> Result<Option<String>> {
+    let Some(users) = tables
+        .iter()
+        .find(|t| t.role == crate::descriptor::Role::User)
+    else {
+        return Ok(None);
+    };
+    let Some(key) = users.columns.iter().find(|c| c.primary_key) else {
+        return Ok(None);
+    };
+    let query = catalog::columns(dialect);
+    let shape = [query.shape];
+    let call = Call {
+        sql: &query.sql,
+        params: &[],
+        columns: &[],
+        tables: &shape,
+        cached: false,
+    };
+    let rows = driver.fetch_all(Access::Read, call).await?;
+    let text = |row: &[Value], i: usize| match row.get(i) {
+        Some(Value::Text(text)) => Some(text.clone()),
+        _ => None,
+    };
+    Ok(rows
+        .iter()
+        .find(|row| {
+            text(row, 0).as_deref() == Some(users.name)
+                && text(row, 1).is_some_and(|c| c.eq_ignore_ascii_case(key.name))
+        })
+        .and_then(|row| text(row, 6)))
 }
 
 /// The server behind a MySQL driver; `None` for the other drivers.

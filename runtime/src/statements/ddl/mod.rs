@@ -100,6 +100,21 @@ pub fn create_tables(
     dialect: Dialect,
     options: CreateOptions,
 ) -> Result<Vec<String>> {
+    create_tables_collated(tables, dialect, options, None)
+}
+
+/// [`create_tables`], the tables declared with `collation` instead of the dialect's own where
+/// one is given and is a plain collation name (letters, digits, `_`): what `synchronize`
+/// creates next to tables of an earlier release, whose user key has that collation (MySQL
+/// refuses a foreign key between two collations; `migrate` converts them all together).
+pub(crate) fn create_tables_collated(
+    tables: &[&'static Table],
+    dialect: Dialect,
+    options: CreateOptions,
+    collation: Option<&str>,
+) -> Result<Vec<String>> {
+    let collation = collation
+        .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
     let plans = plan(tables)?;
     if dialect.key_byte_budget().is_some() {
         check_mysql(&plans)?;
@@ -108,7 +123,7 @@ pub fn create_tables(
         .iter()
         .map(|plan| {
             layout(
-                &dialect.render_schema(&create_table(plan, dialect, options)),
+                &dialect.render_schema(&create_table(plan, dialect, options, collation)),
                 dialect,
             )
         })
@@ -159,6 +174,7 @@ fn create_table(
     plan: &TablePlan,
     dialect: Dialect,
     options: CreateOptions,
+    collation: Option<&str>,
 ) -> TableCreateStatement {
     let table = plan.table;
     let mut create = SqlTable::create();
@@ -193,7 +209,7 @@ fn create_table(
         create
             .engine(table_options.engine)
             .character_set(table_options.charset)
-            .collate(table_options.collate);
+            .collate(collation.unwrap_or(table_options.collate));
     }
     create
 }
