@@ -4,7 +4,7 @@
 
 use authmodel::ddl::{self, CreateOptions};
 use authmodel::models::DefaultSchema;
-use authmodel::{Dialect, Schema};
+use authmodel::{Dialect, MySqlFlavour, Schema};
 use rusqlite::Connection;
 
 #[path = "common/schemas.rs"]
@@ -18,6 +18,10 @@ fn snapshot_scripts<S: Schema>(schema: &str) {
             .unwrap_or_else(|e| panic!("{schema} on {dialect}: {e}"));
         insta::assert_snapshot!(format!("{schema}_{dialect}"), script);
     }
+    // `mysql` is MySQL 8; MariaDB differs only in the name of the table collation.
+    let mariadb = CreateOptions::default().flavour(MySqlFlavour::MariaDb);
+    let script = ddl::script::<S>(Dialect::MySql, mariadb).unwrap();
+    insta::assert_snapshot!(format!("{schema}_mariadb"), script);
 }
 
 #[test]

@@ -13,7 +13,7 @@ mod schemas;
 
 use authmodel::ddl::{self, CreateOptions};
 use authmodel::models::DefaultSchema;
-use authmodel::{Dialect, Schema};
+use authmodel::{Dialect, MySqlFlavour, Schema};
 use common::{Server, fresh_database};
 use schemas::Extended;
 use sqlx::{Connection, MySqlConnection, PgConnection};
@@ -454,10 +454,12 @@ async fn check_mysql<S: Schema>(label: &str, extended: bool) {
         return;
     };
     let mut conn = MySqlConnection::connect(&url).await.unwrap();
-    let create = ddl::create_statements::<S>(Dialect::MySql, CreateOptions::default()).unwrap();
+    // The test server is MariaDB, whose NO PAD binary collation has its own name.
+    let mariadb = CreateOptions::default().flavour(MySqlFlavour::MariaDb);
+    let create = ddl::create_statements::<S>(Dialect::MySql, mariadb).unwrap();
     mysql_run(&mut conn, &create).await.unwrap();
     assert!(mysql_run(&mut conn, &create[..1]).await.is_err());
-    let again = CreateOptions::default().if_not_exists(true);
+    let again = mariadb.if_not_exists(true);
     let again = ddl::create_statements::<S>(Dialect::MySql, again).unwrap();
     mysql_run(&mut conn, &again).await.unwrap();
     mysql_run(&mut conn, &again).await.unwrap();
@@ -492,7 +494,7 @@ async fn check_mysql<S: Schema>(label: &str, extended: bool) {
     .unwrap();
     assert!(!collations.is_empty());
     for (table, column, collation) in &collations {
-        assert_eq!(collation, "utf8mb4_bin", "{table}.{column}");
+        assert_eq!(collation, "utf8mb4_nopad_bin", "{table}.{column}");
     }
     if extended {
         let default: Option<String> = sqlx::query_scalar(

@@ -11,7 +11,7 @@ use authmodel::migrate::{self, LiveSchema, Plan, Step};
 use authmodel::{Dialect, Error, Schema};
 use serde::Serialize;
 
-use crate::database::{connect, dialect_of, read_plan};
+use crate::database::{connect, dialect_of, flavour_of, read_plan};
 use crate::diagram::Diagram;
 use crate::output::{emit, print, write_file};
 use crate::prisma::PrismaSchema;
@@ -100,16 +100,23 @@ fn generate<S: Schema>(args: GenerateArgs) -> Outcome {
         (None, Some(url)) => dialect_of(url)?,
         (None, None) => {
             return Err(
-                "no dialect: pass --dialect sqlite|postgres|mysql, or --database-url".to_owned(),
+                "no dialect: pass --dialect sqlite|postgres|mysql|mariadb, or --database-url"
+                    .to_owned(),
             );
         }
+    };
+    let flavour = match (args.dialect, args.database_url.as_deref()) {
+        (Some(dialect), _) => dialect.flavour(),
+        (None, url) => url.map(flavour_of).unwrap_or_default(),
     };
     let templates = templates(args.migration.templates.as_deref())?;
     let tables = S::stored_tables();
     let text = |e: Error| e.to_string();
     let single = match args.format {
         GenerateFormat::Sql => {
-            let options = CreateOptions::default().if_not_exists(args.if_not_exists);
+            let options = CreateOptions::default()
+                .if_not_exists(args.if_not_exists)
+                .flavour(flavour);
             let context = ScriptContext {
                 common: common::<S>(dialect),
                 summary: format!("create the {} tables", tables.len()),
@@ -126,7 +133,11 @@ fn generate<S: Schema>(args: GenerateArgs) -> Outcome {
             templates.render(Template::Prisma, &with_common::<S, _>(dialect, &schema))?
         }
         GenerateFormat::Sqlx => {
-            let plan = migrate::plan(&tables, dialect, &LiveSchema::default()).map_err(text)?;
+            let live = LiveSchema {
+                flavour: Some(flavour),
+                ..LiveSchema::default()
+            };
+            let plan = migrate::plan(&tables, dialect, &live).map_err(text)?;
             return write_migration::<S>(&plan, &templates, &args.migration, args.out);
         }
     };

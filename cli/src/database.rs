@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use authmodel::migrate::{self, LiveSchema, Plan};
-use authmodel::{Dialect, Error, Options, Schema, SqlAdapter};
+use authmodel::{Dialect, Error, MySqlFlavour, Options, Schema, SqlAdapter};
 
 use crate::DatabaseArgs;
 
@@ -91,6 +91,16 @@ pub(crate) fn dialect_of(url: &str) -> Result<Dialect, String> {
     }
 }
 
+/// The MySQL server a URL's scheme names: MariaDB for `mariadb://`, MySQL 8 otherwise.
+pub(crate) fn flavour_of(url: &str) -> MySqlFlavour {
+    let scheme = url.split(':').next().unwrap_or_default();
+    if scheme.eq_ignore_ascii_case("mariadb") {
+        MySqlFlavour::MariaDb
+    } else {
+        MySqlFlavour::MySql
+    }
+}
+
 /// `url` with the password of its `user:password@` part replaced by `***`.
 fn redact(url: &str) -> String {
     let Some(start) = url.find("://").map(|i| i + 3) else {
@@ -117,6 +127,8 @@ mod tests {
         assert_eq!(dialect_of("sqlite://a.db"), Ok(Dialect::Sqlite));
         assert_eq!(dialect_of("postgresql://h/db"), Ok(Dialect::Postgres));
         assert_eq!(dialect_of("MariaDB://h/db"), Ok(Dialect::MySql));
+        assert_eq!(flavour_of("MariaDB://h/db"), MySqlFlavour::MariaDb);
+        assert_eq!(flavour_of("mysql://h/db"), MySqlFlavour::MySql);
         let error = dialect_of("redis://u:secret@h").unwrap_err();
         assert!(
             error.contains("redis://u:***@h") && !error.contains("secret"),

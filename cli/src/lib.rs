@@ -37,7 +37,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use authmodel::{Dialect, Schema};
+use authmodel::{Dialect, MySqlFlavour, Schema};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
@@ -313,9 +313,10 @@ pub(crate) enum DialectArg {
     /// PostgreSQL 13+.
     #[value(alias = "postgresql")]
     Postgres,
-    /// MySQL 8 and MariaDB 10.6+.
-    #[value(alias = "mariadb")]
+    /// MySQL 8+.
     Mysql,
+    /// MariaDB 10.6+: the MySQL dialect, with MariaDB's name for the table collation.
+    Mariadb,
 }
 
 impl From<DialectArg> for Dialect {
@@ -323,7 +324,17 @@ impl From<DialectArg> for Dialect {
         match arg {
             DialectArg::Sqlite => Dialect::Sqlite,
             DialectArg::Postgres => Dialect::Postgres,
-            DialectArg::Mysql => Dialect::MySql,
+            DialectArg::Mysql | DialectArg::Mariadb => Dialect::MySql,
+        }
+    }
+}
+
+impl DialectArg {
+    /// The server a MySQL-dialect script is for (MySQL 8 unless `mariadb`).
+    pub(crate) fn flavour(self) -> MySqlFlavour {
+        match self {
+            DialectArg::Mariadb => MySqlFlavour::MariaDb,
+            DialectArg::Sqlite | DialectArg::Postgres | DialectArg::Mysql => MySqlFlavour::MySql,
         }
     }
 }

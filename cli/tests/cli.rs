@@ -125,6 +125,25 @@ fn generate_writes_the_ddl_to_stdout_or_a_file() {
     // The dialect follows the URL when --dialect is not given.
     let run = authmodel(dir.path(), &["generate", "--database-url", "mysql://h/db"]);
     assert!(run.stdout.contains("ENGINE=InnoDB"), "{}", run.stdout);
+    // MySQL 8 and MariaDB name their NO PAD binary collations differently.
+    assert!(
+        run.stdout.contains("COLLATE=utf8mb4_0900_bin"),
+        "{}",
+        run.stdout
+    );
+    for args in [
+        &["generate", "--dialect", "mariadb"][..],
+        &["generate", "--database-url", "mariadb://h/db"],
+    ] {
+        let run = authmodel(dir.path(), args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stdout.contains("COLLATE=utf8mb4_nopad_bin"),
+            "{}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains("utf8mb4_0900_bin"), "{}", run.stdout);
+    }
     let run = authmodel(dir.path(), &["generate"]);
     assert_error(&run, "no dialect: pass --dialect");
     let run = authmodel(

@@ -21,8 +21,23 @@ pub enum Dialect {
     Sqlite,
     /// PostgreSQL 13 or newer.
     Postgres,
-    /// MySQL 8 or MariaDB 10.6 and newer.
+    /// MySQL 8 or MariaDB 10.6 and newer; which of the two is a [`MySqlFlavour`].
     MySql,
+}
+
+/// Which server speaks [`Dialect::MySql`]: the SQL is the same, the names of the collations
+/// differ. Read from the server's version when connecting; `generate --dialect mariadb`
+/// chooses it for a script. The default is MySQL 8, what `--dialect mysql` means.
+///
+/// A flavour rather than a dialect of its own: every statement, type and rule of the two is
+/// the same except this name, so it is asked only where a collation is written or compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum MySqlFlavour {
+    /// MySQL 8 or newer.
+    #[default]
+    MySql,
+    /// MariaDB 10.6 or newer.
+    MariaDb,
 }
 
 /// The storage options a dialect's `CREATE TABLE` ends with.
@@ -178,13 +193,18 @@ impl Dialect {
 
     /// The storage options of every table, where the dialect takes them. On MySQL: InnoDB, and
     /// a binary collation that compares emails and tokens exactly, as SQLite and PostgreSQL
-    /// do, instead of the server's case-insensitive default.
-    pub(crate) fn table_options(self) -> Option<TableOptions> {
+    /// do, instead of the server's case-insensitive default. A NO PAD one: `utf8mb4_bin` is
+    /// PAD SPACE, so `'tok'` and `'tok   '` would be equal, in a lookup as in a unique key.
+    /// Its name depends on the server (`flavour`, ignored by the other dialects).
+    pub(crate) fn table_options(self, flavour: MySqlFlavour) -> Option<TableOptions> {
         match self {
             Dialect::MySql => Some(TableOptions {
                 engine: "InnoDB",
                 charset: "utf8mb4",
-                collate: "utf8mb4_bin",
+                collate: match flavour {
+                    MySqlFlavour::MySql => "utf8mb4_0900_bin",
+                    MySqlFlavour::MariaDb => "utf8mb4_nopad_bin",
+                },
             }),
             Dialect::Sqlite | Dialect::Postgres => None,
         }

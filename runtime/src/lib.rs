@@ -44,7 +44,7 @@ pub use authmodel_macros::AuthEnum;
 pub use authmodel_macros::AuthModel;
 pub use authmodel_macros::AuthSchema;
 pub use ddl::CreateOptions;
-pub use dialect::Dialect;
+pub use dialect::{Dialect, MySqlFlavour};
 pub use error::{Error, Result};
 pub use memory::MemoryAdapter;
 pub use models::DefaultSchema;

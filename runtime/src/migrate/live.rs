@@ -11,7 +11,7 @@
 //! The queries here are few, return text only, and run through the adapter's own driver.
 
 use crate::adapter::sql::SqlAdapter;
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
 use crate::traits::Schema;
 use crate::value::Value;
@@ -24,6 +24,9 @@ pub struct LiveSchema {
     /// Every table and view of the current schema (PostgreSQL), database (MySQL) or file
     /// (SQLite), in name order. Only the tables the models name carry columns and indexes.
     pub tables: Vec<LiveTable>,
+    /// The server it was read from, on [`Dialect::MySql`] (which names the collation a plan
+    /// expects); `None` means MySQL 8 there, and nothing on the other dialects.
+    pub flavour: Option<MySqlFlavour>,
 }
 
 /// One table or view of the live database.
@@ -54,6 +57,9 @@ pub struct LiveColumn {
     pub nullable: bool,
     /// Whether it has a default (an identity or autoincrement counts).
     pub has_default: bool,
+    /// Its collation, where the catalog gives one (MySQL's text columns:
+    /// `utf8mb4_nopad_bin`); `None` elsewhere.
+    pub collation: Option<String>,
 }
 
 /// One index (or primary key, or unique constraint) of a live table.
@@ -84,6 +90,8 @@ pub struct LiveForeignKey {
     pub target_column: String,
     /// Whether deleting the referenced row deletes this one (`ON DELETE CASCADE`).
     pub cascade: bool,
+    /// Its constraint name (`sessions_user_id_fkey`); `None` on SQLite, which names none.
+    pub name: Option<String>,
 }
 
 impl LiveSchema {
@@ -199,7 +207,10 @@ pub async fn read_schema<S: Schema>(adapter: &SqlAdapter<S>) -> Result<LiveSchem
             table.rows = count.min(2);
         }
     }
-    Ok(LiveSchema { tables })
+    Ok(LiveSchema {
+        tables,
+        flavour: adapter.mysql_flavour(),
+    })
 }
 
 /// Runs a catalog query; every column comes back as optional text.
@@ -249,7 +260,8 @@ fn assemble(
             nullable,
             has_default,
             key,
-        ] = fixed::<6>(row)
+            collation,
+        ] = fixed::<7>(row)
         else {
             continue;
         };
@@ -262,6 +274,7 @@ fn assemble(
                 sql_type: sql_type.unwrap_or_default(),
                 nullable: truthy(nullable.as_deref()),
                 has_default: truthy(has_default.as_deref()),
+                collation,
             });
         }
     }
@@ -317,7 +330,8 @@ fn assemble(
             Some(target_table),
             target_column,
             cascade,
-        ] = fixed::<5>(row)
+            name,
+        ] = fixed::<6>(row)
         else {
             continue;
         };
@@ -328,6 +342,7 @@ fn assemble(
                 // SQLite leaves `to` empty for a reference to the primary key.
                 target_column: target_column.unwrap_or_default(),
                 cascade: cascade.is_some_and(|c| c.eq_ignore_ascii_case("cascade") || c == "c"),
+                name,
             });
         }
     }

@@ -59,7 +59,8 @@ use crate::traits::Schema;
 pub struct Plan {
     /// The dialect the statements are written for.
     pub dialect: Dialect,
-    /// The changes, in the order they run: tables, then columns, then indexes.
+    /// The changes, in the order they run: collation conversions (MySQL), tables, columns,
+    /// indexes.
     pub steps: Vec<Step>,
     /// Differences the plan leaves alone, for a person to look at.
     pub drift: Vec<Drift>,
@@ -104,6 +105,21 @@ pub enum Change {
         /// Whether it is unique.
         unique: bool,
     },
+    /// Converts an existing table's text columns to the models' collation (MySQL): a table
+    /// created with `utf8mb4_bin`, which is PAD SPACE and so compares `'tok'` and `'tok   '`
+    /// as equal, gets `utf8mb4_nopad_bin` (MariaDB) or `utf8mb4_0900_bin` (MySQL 8). Every
+    /// text column of the table is converted, and every index on them rebuilt. Not undone by
+    /// [`Plan::revert`]: going back would bring the trailing-space matches back.
+    ConvertCollation {
+        /// The table.
+        table: String,
+        /// The models' columns that have another collation.
+        columns: Vec<String>,
+        /// The collations they have, comma-separated.
+        found: String,
+        /// The collation they get.
+        collation: String,
+    },
     /// Drops a table and its rows (a `down` migration).
     DropTable {
         /// The table.
@@ -130,6 +146,10 @@ pub enum Change {
 pub enum Safety {
     /// Adds structure; existing rows and readers are unaffected.
     Safe,
+    /// Rewrites a table and rebuilds its indexes (MySQL's `ALTER TABLE ... CONVERT TO`, which
+    /// copies every row): no row or value is lost, but it takes time and disk space in
+    /// proportion to the table, and writes to the table wait until it ends (reads go on).
+    RewritesTable,
     /// Adds a `NOT NULL` column without a default: existing rows need a value first. Refused
     /// on a table with rows.
     NeedsBackfill,
@@ -244,6 +264,7 @@ impl Plan {
         let tables = count(|c| matches!(c, Change::CreateTable { .. }));
         let columns = count(|c| matches!(c, Change::AddColumn { .. }));
         let indexes = count(|c| matches!(c, Change::CreateIndex { .. }));
+        let conversions = count(|c| matches!(c, Change::ConvertCollation { .. }));
         let noun =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let mut phrases = Vec::new();
@@ -253,8 +274,11 @@ impl Plan {
         if columns > 0 {
             phrases.push(format!("add {}", noun(columns, "column", "columns")));
         }
+        if conversions > 0 {
+            phrases.push(format!("convert {}", noun(conversions, "table", "tables")));
+        }
         if indexes > 0 {
-            let verb = if tables > 0 && columns == 0 {
+            let verb = if tables > 0 && columns == 0 && conversions == 0 {
                 ""
             } else {
                 "create "
@@ -272,8 +296,9 @@ impl Plan {
     pub fn safety(&self) -> Option<Safety> {
         let rank = |s: &Safety| match s {
             Safety::Safe => 0,
-            Safety::NeedsBackfill => 1,
-            Safety::Destructive => 2,
+            Safety::RewritesTable => 1,
+            Safety::NeedsBackfill => 2,
+            Safety::Destructive => 3,
         };
         self.steps.iter().map(|s| s.safety).max_by_key(rank)
     }
@@ -295,6 +320,7 @@ impl fmt::Display for Safety {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Safety::Safe => "safe",
+            Safety::RewritesTable => "rewrites-table",
             Safety::NeedsBackfill => "needs-backfill",
             Safety::Destructive => "destructive",
         })
@@ -325,6 +351,18 @@ impl fmt::Display for Change {
                 let kind = if *unique { "unique index" } else { "index" };
                 write!(f, "create {kind} `{name}` on `{table}`")
             }
+            Change::ConvertCollation {
+                table,
+                columns,
+                found,
+                collation,
+            } => write!(
+                f,
+                "convert `{table}` to `{collation}` (`{}` {} `{found}`; rebuilds the table and \
+                 its indexes)",
+                columns.join("`, `"),
+                if columns.len() == 1 { "is" } else { "are" },
+            ),
             Change::DropTable { table } => write!(f, "drop table `{table}`"),
             Change::DropColumn { table, column } => write!(f, "drop column `{table}.{column}`"),
             Change::DropIndex { table, name } => write!(f, "drop index `{name}` on `{table}`"),
@@ -429,7 +467,10 @@ fn revert(dialect: Dialect, change: &Change) -> Option<Step> {
                 alter::drop_index(table, name, dialect),
             )
         }
-        Change::DropTable { .. } | Change::DropColumn { .. } | Change::DropIndex { .. } => {
+        Change::ConvertCollation { .. }
+        | Change::DropTable { .. }
+        | Change::DropColumn { .. }
+        | Change::DropIndex { .. } => {
             return None;
         }
     };

@@ -6,10 +6,10 @@
 //! under any name (a unique key needs a unique index on the same columns; a plain index is
 //! served by any full index that starts with its columns).
 
-use crate::descriptor::{Column, IdStrategy, Key, Table};
-use crate::dialect::Dialect;
+use crate::descriptor::{Column, IdStrategy, Key, Role, Table};
+use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::Result;
-use crate::statements::ddl::{self, CreateOptions, TablePlan};
+use crate::statements::ddl::{self, CreateOptions, Reference, TablePlan};
 
 use super::live::{LiveIndex, LiveSchema, LiveTable, same_name};
 use super::{Change, Drift, Plan, Refusal, Safety, Step};
@@ -27,12 +27,16 @@ pub fn plan(tables: &[&'static Table], dialect: Dialect, live: &LiveSchema) -> R
     if dialect.key_byte_budget().is_some() {
         ddl::check_mysql(&plans)?;
     }
-    let creates = ddl::create_tables(tables, dialect, CreateOptions::default())?;
+    let flavour = live.flavour.unwrap_or_default();
+    let creates = ddl::create_tables(tables, dialect, CreateOptions::default().flavour(flavour))?;
     let mut planner = Planner {
         dialect,
+        flavour,
+        pending: Vec::new(),
         live,
         tables: Vec::new(),
         columns: Vec::new(),
+        conversions: Vec::new(),
         indexes: Vec::new(),
         drift: Vec::new(),
         refusals: Vec::new(),
@@ -46,9 +50,11 @@ pub fn plan(tables: &[&'static Table], dialect: Dialect, live: &LiveSchema) -> R
             Some(found) => planner.update(table, found),
         }
     }
+    planner.convert(&plans);
     let Planner {
         tables,
         columns,
+        conversions,
         indexes,
         drift,
         refusals,
@@ -56,17 +62,37 @@ pub fn plan(tables: &[&'static Table], dialect: Dialect, live: &LiveSchema) -> R
     } = planner;
     Ok(Plan {
         dialect,
-        steps: tables.into_iter().chain(columns).chain(indexes).collect(),
+        // Conversions first: a table created after them references a user key that already
+        // has the models' collation (MySQL refuses a foreign key between two collations), and
+        // a column added after them takes the table's new default collation.
+        steps: conversions
+            .into_iter()
+            .chain(tables)
+            .chain(columns)
+            .chain(indexes)
+            .collect(),
         drift,
         refusals,
     })
 }
 
+/// A table whose text columns need the models' collation.
+struct Pending {
+    table: &'static Table,
+    /// The model's columns that have another collation.
+    columns: Vec<String>,
+    /// Their collations, comma-separated.
+    found: String,
+}
+
 struct Planner<'a> {
     dialect: Dialect,
+    flavour: MySqlFlavour,
+    pending: Vec<Pending>,
     live: &'a LiveSchema,
     tables: Vec<Step>,
     columns: Vec<Step>,
+    conversions: Vec<Step>,
     indexes: Vec<Step>,
     drift: Vec<Drift>,
     refusals: Vec<Refusal>,
@@ -161,6 +187,7 @@ impl Planner<'_> {
                 });
             }
         }
+        self.collation(table, found);
         for key in plan.unique.iter().chain(&plan.indexes) {
             self.key(plan, key, found, &added);
         }
@@ -181,6 +208,100 @@ impl Planner<'_> {
                     problem,
                 });
             }
+        }
+    }
+
+    /// An existing table whose model columns do not all have the dialect's table collation
+    /// (MySQL: a NO PAD binary one), since `utf8mb4_bin` (PAD SPACE) finds `tok` for `tok   `
+    /// and calls `a@x  ` a duplicate of `a@x`: noted, for [`Planner::convert`].
+    fn collation(&mut self, table: &'static Table, found: &LiveTable) {
+        let Some(options) = self.dialect.table_options(self.flavour) else {
+            return;
+        };
+        let mut columns = Vec::new();
+        let mut collations: Vec<&str> = Vec::new();
+        for live in &found.columns {
+            let in_model = table
+                .columns
+                .iter()
+                .any(|c| same_name(self.dialect, &live.name, c.name, false));
+            let Some(collation) = live.collation.as_deref() else {
+                continue;
+            };
+            if in_model && collation != options.collate {
+                columns.push(live.name.clone());
+                if !collations.contains(&collation) {
+                    collations.push(collation);
+                }
+            }
+        }
+        if !columns.is_empty() {
+            self.pending.push(Pending {
+                table,
+                columns,
+                found: collations.join(", "),
+            });
+        }
+    }
+
+    /// One step per table [`Planner::collation`] noted, users first: `CONVERT TO` the models'
+    /// collation. A foreign key to the user table joins two columns whose collations must
+    /// change together, which the server refuses while it exists: it is dropped before the
+    /// first of its two tables is converted and added back (as the models declare it, under
+    /// its live name) once both are.
+    fn convert(&mut self, plans: &[TablePlan]) {
+        let dialect = self.dialect;
+        let Some(options) = dialect.table_options(self.flavour) else {
+            return;
+        };
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_by_key(|p| p.table.role != Role::User);
+        let converted = |name: &str| pending.iter().any(|p| p.table.name == name);
+        // The live foreign keys to the user table: the table's plan, and the key's name.
+        let links: Vec<(&TablePlan, &Reference, String)> = plans
+            .iter()
+            .filter_map(|plan| {
+                let reference = plan.reference.as_ref()?;
+                let found = self.live.table(dialect, plan.table.name)?;
+                let key = found
+                    .foreign_keys
+                    .iter()
+                    .find(|k| same_name(dialect, &k.column, reference.column.name, false))?;
+                Some((plan, reference, key.name.clone()?))
+            })
+            .collect();
+        let users_converted = pending.iter().any(|p| p.table.role == Role::User);
+        let drop = |(plan, _, name): &(&TablePlan, &Reference, String)| {
+            alter::drop_foreign_key(plan.table.name, name, dialect)
+        };
+        let add = |(plan, reference, name): &(&TablePlan, &Reference, String)| {
+            alter::add_foreign_key(plan.table, reference, name, dialect)
+        };
+        for table in &pending {
+            let own = links.iter().find(|l| l.0.table.name == table.table.name);
+            let mut statements = Vec::new();
+            if table.table.role == Role::User {
+                statements.extend(links.iter().map(drop));
+            } else if !users_converted {
+                statements.extend(own.map(drop));
+            }
+            statements.push(alter::convert_collation(table.table.name, options, dialect));
+            if table.table.role == Role::User {
+                let unconverted = links.iter().filter(|l| !converted(l.0.table.name));
+                statements.extend(unconverted.map(add));
+            } else {
+                statements.extend(own.map(add));
+            }
+            self.conversions.push(Step {
+                change: Change::ConvertCollation {
+                    table: table.table.name.to_owned(),
+                    columns: table.columns.clone(),
+                    found: table.found.clone(),
+                    collation: options.collate.to_owned(),
+                },
+                safety: Safety::RewritesTable,
+                statements,
+            });
         }
     }
 

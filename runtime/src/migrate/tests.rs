@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::descriptor::{Column, ColumnType, DefaultValue, Role, Table};
+use crate::dialect::MySqlFlavour;
 use crate::models::{DefaultSchema, User};
 use crate::statements::ddl::{CreateOptions, create_statements};
 use crate::traits::{Model, Schema};
@@ -56,6 +57,7 @@ fn live_table(table: &'static Table, dialect: Dialect, rows: u8) -> LiveTable {
                 ),
                 nullable: c.nullable,
                 has_default: c.default.is_some(),
+                collation: None,
             })
             .collect(),
         indexes,
@@ -67,6 +69,7 @@ fn live_table(table: &'static Table, dialect: Dialect, rows: u8) -> LiveTable {
                 target_table: r.table.name.to_owned(),
                 target_column: r.target.name.to_owned(),
                 cascade: true,
+                name: Some(r.name.clone()),
             })
             .collect(),
         rows,
@@ -79,6 +82,7 @@ fn full(dialect: Dialect, rows: u8) -> LiveSchema {
             .iter()
             .map(|t| live_table(t, dialect, rows))
             .collect(),
+        flavour: None,
     }
 }
 
@@ -381,6 +385,7 @@ fn views_extra_columns_and_foreign_keys() {
         sql_type: "text".to_owned(),
         nullable: false,
         has_default: false,
+        collation: None,
     });
     live.tables[1].foreign_keys.clear();
     live.tables[2].foreign_keys[0].cascade = false;
@@ -487,4 +492,89 @@ fn summaries_read_as_sentences() {
     )
     .unwrap();
     assert_eq!(none.summary(), "nothing");
+}
+
+#[test]
+fn a_pad_space_collation_is_converted_to_the_servers_no_pad_one() {
+    for (flavour, expected) in [
+        (MySqlFlavour::MariaDb, "utf8mb4_nopad_bin"),
+        (MySqlFlavour::MySql, "utf8mb4_0900_bin"),
+    ] {
+        let mut live = full(Dialect::MySql, 2);
+        live.flavour = Some(flavour);
+        let texts = |table: &mut LiveTable, collation: &str| {
+            for column in &mut table.columns {
+                if ["varchar", "char", "text"]
+                    .iter()
+                    .any(|t| column.sql_type.starts_with(t))
+                {
+                    column.collation = Some(collation.to_owned());
+                }
+            }
+        };
+        for table in &mut live.tables {
+            texts(table, expected);
+        }
+        assert!(
+            plan(&default_tables(), Dialect::MySql, &live)
+                .unwrap()
+                .is_in_sync()
+        );
+
+        // Only the user table: the three keys that reference it are dropped and added back.
+        let users = live.tables.iter_mut().find(|t| t.name == "users").unwrap();
+        texts(users, "utf8mb4_bin");
+        let one = plan(&default_tables(), Dialect::MySql, &live).unwrap();
+        assert!(!one.is_in_sync());
+        assert!(one.refusals.is_empty() && one.drift.is_empty());
+        assert_eq!(one.safety(), Some(Safety::RewritesTable));
+        assert_eq!(one.summary(), "convert 1 table");
+        let [step] = one.steps.as_slice() else {
+            panic!("{one}");
+        };
+        let convert =
+            format!("ALTER TABLE `users` CONVERT TO CHARACTER SET utf8mb4 COLLATE {expected}");
+        let keys = ["accounts", "sessions", "authenticators"];
+        let drops = keys.map(|t| format!("ALTER TABLE `{t}` DROP FOREIGN KEY `{t}_user_id_fkey`"));
+        let adds = keys.map(|t| {
+            format!(
+                "ALTER TABLE `{t}` ADD CONSTRAINT `{t}_user_id_fkey` FOREIGN KEY (`user_id`) \
+                 REFERENCES `users` (`id`) ON DELETE CASCADE"
+            )
+        });
+        let mut statements: Vec<String> = drops.to_vec();
+        statements.push(convert.clone());
+        statements.extend(adds.clone());
+        assert_eq!(step.statements, statements);
+        assert_eq!(
+            step.to_string(),
+            format!(
+                "rewrites-table  convert `users` to `{expected}` (`id`, `name`, `email`, \
+                 `image` are `utf8mb4_bin`; rebuilds the table and its indexes)"
+            )
+        );
+        assert!(one.revert().is_empty());
+
+        // Every table: each referencing table adds its key back once it is converted too.
+        for table in &mut live.tables {
+            texts(table, "utf8mb4_bin");
+        }
+        let all = plan(&default_tables(), Dialect::MySql, &live).unwrap();
+        assert_eq!(all.summary(), "convert 5 tables", "{all}");
+        assert_eq!(all.steps[0].statements, [&drops[..], &[convert]].concat());
+        let sessions = all
+            .steps
+            .iter()
+            .find(|s| matches!(&s.change, Change::ConvertCollation { table, .. } if table == "sessions"))
+            .unwrap();
+        assert_eq!(
+            sessions.statements,
+            [
+                format!(
+                    "ALTER TABLE `sessions` CONVERT TO CHARACTER SET utf8mb4 COLLATE {expected}"
+                ),
+                adds[1].clone()
+            ]
+        );
+    }
 }

@@ -8,9 +8,11 @@
 //!
 //! Column order of each query (what `live::assemble` reads):
 //! - tables: name, kind (`table`, `view`, `other`);
-//! - columns: table, column, type, nullable, has default, primary-key position (SQLite only);
+//! - columns: table, column, type, nullable, has default, primary-key position (SQLite only),
+//!   collation (MySQL only: `NULL` for a column without one);
 //! - indexes: table, index, unique, primary, partial, column (one row per column, in order);
-//! - foreign keys: table, column, referenced table, referenced column, delete rule;
+//! - foreign keys: table, column, referenced table, referenced column, delete rule, name
+//!   (`NULL` on SQLite, whose foreign keys have none);
 //! - column names (synchronize's check): table, column (`NULL` for a table without columns).
 
 use crate::descriptor::{Column, ColumnType, Role, Table};
@@ -30,13 +32,14 @@ const fn cell(name: &'static str) -> Column {
     column
 }
 
-const CELLS: [Column; 6] = [
+const CELLS: [Column; 7] = [
     cell("c0"),
     cell("c1"),
     cell("c2"),
     cell("c3"),
     cell("c4"),
     cell("c5"),
+    cell("c6"),
 ];
 
 const fn shape(width: usize) -> Table {
@@ -50,7 +53,15 @@ const fn shape(width: usize) -> Table {
     }
 }
 
-static WIDTH: [Table; 6] = [shape(1), shape(2), shape(3), shape(4), shape(5), shape(6)];
+static WIDTH: [Table; 7] = [
+    shape(1),
+    shape(2),
+    shape(3),
+    shape(4),
+    shape(5),
+    shape(6),
+    shape(7),
+];
 
 fn query(sql: impl Into<String>, width: usize) -> Query {
     Query {
@@ -98,12 +109,13 @@ pub(crate) fn columns(dialect: Dialect) -> Query {
     match dialect {
         Dialect::Postgres => query(
             "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
-             (NOT a.attnotnull)::text, (a.atthasdef OR a.attidentity <> '')::text, NULL::text \
+             (NOT a.attnotnull)::text, (a.atthasdef OR a.attidentity <> '')::text, NULL::text, \
+             NULL::text \
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
              AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum",
-            6,
+            7,
         ),
         // MariaDB prints `NULL` as the default of a nullable column without one; only NOT NULL
         // columns' defaults matter to a diff, and those are SQL NULL when absent.
@@ -111,10 +123,10 @@ pub(crate) fn columns(dialect: Dialect) -> Query {
             "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), \
              CAST(COLUMN_TYPE AS CHAR), CAST(IS_NULLABLE AS CHAR), \
              CASE WHEN COLUMN_DEFAULT IS NULL AND EXTRA NOT LIKE '%auto_increment%' \
-             THEN 'NO' ELSE 'YES' END, NULL \
+             THEN 'NO' ELSE 'YES' END, NULL, CAST(COLLATION_NAME AS CHAR) \
              FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
              ORDER BY TABLE_NAME, ORDINAL_POSITION",
-            6,
+            7,
         ),
         Dialect::Sqlite => table_columns(dialect),
     }
@@ -152,7 +164,7 @@ pub(crate) fn foreign_keys(dialect: Dialect) -> Query {
     match dialect {
         Dialect::Postgres => query(
             "SELECT t.relname::text, a.attname::text, rt.relname::text, ra.attname::text, \
-             CASE con.confdeltype WHEN 'c' THEN 'cascade' ELSE 'other' END \
+             CASE con.confdeltype WHEN 'c' THEN 'cascade' ELSE 'other' END, con.conname::text \
              FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid \
              JOIN pg_namespace n ON n.oid = t.relnamespace \
              JOIN pg_class rt ON rt.oid = con.confrelid \
@@ -160,18 +172,18 @@ pub(crate) fn foreign_keys(dialect: Dialect) -> Query {
              JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = con.confkey[1] \
              WHERE con.contype = 'f' AND n.nspname = current_schema() \
              AND array_length(con.conkey, 1) = 1",
-            5,
+            6,
         ),
         Dialect::MySql => query(
             "SELECT CAST(k.TABLE_NAME AS CHAR), CAST(k.COLUMN_NAME AS CHAR), \
              CAST(k.REFERENCED_TABLE_NAME AS CHAR), CAST(k.REFERENCED_COLUMN_NAME AS CHAR), \
-             CAST(r.DELETE_RULE AS CHAR) \
+             CAST(r.DELETE_RULE AS CHAR), CAST(k.CONSTRAINT_NAME AS CHAR) \
              FROM information_schema.KEY_COLUMN_USAGE k \
              JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
              ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
              AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME \
              WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL",
-            5,
+            6,
         ),
         Dialect::Sqlite => table_foreign_keys(dialect),
     }
@@ -274,7 +286,8 @@ mod tests {
                 assert!(q.shape.columns.iter().all(|c| c.nullable));
             }
         }
-        assert_eq!(columns(Dialect::Postgres).shape.columns.len(), 6);
+        assert_eq!(columns(Dialect::Postgres).shape.columns.len(), 7);
+        assert_eq!(columns(Dialect::MySql).shape.columns.len(), 7);
         assert_eq!(table_columns(Dialect::Sqlite).shape.columns.len(), 5);
         assert_eq!(column_names(Dialect::MySql).shape.columns.len(), 2);
     }

@@ -56,8 +56,11 @@
 //! parameters (`?socket=...`, `?ssl-mode=...`). MySQL 8 or MariaDB 10.6 and newer, told apart
 //! by the server's version when connecting. UUIDs are stored as `char(36)` text, instants as
 //! `DATETIME(3)` in UTC (the session time zone is `+00:00`), booleans as `tinyint(1)`, JSON as
-//! `json`. Each connection runs with `STRICT_TRANS_TABLES`, so a value too long for its
-//! column is an error ([`Error::InvalidInput`]), never silently
+//! `json`. Tables are created with a binary NO PAD collation (`utf8mb4_nopad_bin` on MariaDB,
+//! `utf8mb4_0900_bin` on MySQL 8), so `'tok'` and `'tok '` are different tokens, as on the
+//! other databases; [`Options::synchronize`] adds the keys an existing table lacks, as it
+//! does on SQLite and PostgreSQL. Each connection runs with `STRICT_TRANS_TABLES`, so a value
+//! too long for its column is an error ([`Error::InvalidInput`]), never silently
 //! cut. MariaDB has `RETURNING` on INSERT and DELETE, so those are one statement; its UPDATEs
 //! are followed by a `SELECT` of the row in the same transaction. MySQL 8 has no `RETURNING`:
 //! an INSERT is followed by that `SELECT` (by `LAST_INSERT_ID()` for an autoincrement key), and
@@ -102,11 +105,11 @@ pub(crate) use self::executor::BatchFailed;
 use self::executor::{Access, Call, Returning};
 use self::url::Target;
 use crate::descriptor::Table;
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
-use crate::statements::catalog;
 use crate::statements::contract::Statements;
-use crate::statements::ddl::{CreateOptions, create_statements};
+use crate::statements::ddl::{self, CreateOptions, create_statements};
+use crate::statements::{alter, catalog};
 use crate::traits::Schema;
 use crate::value::Value;
 
@@ -123,6 +126,7 @@ pub struct SqlAdapter<S: Schema> {
 struct Inner {
     driver: Driver,
     statements: Statements,
+    flavour: Option<MySqlFlavour>,
 }
 
 impl<S: Schema> Clone for SqlAdapter<S> {
@@ -169,9 +173,7 @@ impl<S: Schema> SqlAdapter<S> {
         let ddl = match options.synchronize && !target_is_read_only(&target) {
             true => Some(create_statements::<S>(
                 dialect,
-                CreateOptions {
-                    if_not_exists: true,
-                },
+                CreateOptions::default().if_not_exists(true),
             )?),
             false => None,
         };
@@ -182,14 +184,37 @@ impl<S: Schema> SqlAdapter<S> {
         if driver.returning() != expected {
             statements = Statements::new(dialect, driver.returning(), S::tables())?;
         }
-        if let Some(ddl) = ddl {
+        let flavour = flavour_of(&driver);
+        if let Some(mut ddl) = ddl {
+            // The table collation's name depends on the server, known only now.
+            if let Some(flavour) = flavour {
+                let options = CreateOptions::default().if_not_exists(true);
+                let legacy = user_key_collation(&driver, dialect, &S::stored_tables()).await?;
+                ddl = ddl::create_tables_collated(
+                    &S::stored_tables(),
+                    dialect,
+                    options.flavour(flavour),
+                    legacy.as_deref(),
+                )?;
+            }
             refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
             driver.execute_batch(ddl).await.map_err(|f| f.error)?;
+            add_missing_keys(&driver, dialect, &S::stored_tables()).await?;
         }
         Ok(SqlAdapter {
-            inner: Arc::new(Inner { driver, statements }),
+            inner: Arc::new(Inner {
+                driver,
+                statements,
+                flavour,
+            }),
             schema: PhantomData,
         })
+    }
+
+    /// Which server a [`Dialect::MySql`] database is (MySQL or MariaDB, told apart by its
+    /// version when connecting); `None` on the other dialects.
+    pub fn mysql_flavour(&self) -> Option<MySqlFlavour> {
+        self.inner.flavour
     }
 
     /// The dialect of the connected database.
@@ -324,6 +349,106 @@ async fn refuse_foreign_tables(
         }
     }
     Ok(())
+}
+
+/// Creates the keys an existing table lacks, where the dialect declares them inside `CREATE
+/// TABLE` (MySQL), so that `CREATE TABLE IF NOT EXISTS` left them out: the same keys that
+/// `CREATE INDEX IF NOT EXISTS` adds on SQLite and PostgreSQL. MySQL has no `IF NOT EXISTS`
+/// for indexes, so the catalog is asked which exist (by name, ignoring ASCII case, as MySQL
+/// compares index names). A key that existing rows violate fails here, and `connect` with it.
+async fn add_missing_keys(
+    driver: &Driver,
+    dialect: Dialect,
+    tables: &[&'static Table],
+) -> Result<()> {
+    if !dialect.indexes_inside_create_table() {
+        return Ok(()); // the DDL's own `CREATE INDEX IF NOT EXISTS` did it
+    }
+    let query = catalog::indexes(dialect);
+    let shape = [query.shape];
+    let call = Call {
+        sql: &query.sql,
+        params: &[],
+        columns: &[],
+        tables: &shape,
+        cached: false,
+    };
+    let rows = driver.fetch_all(Access::Read, call).await?;
+    fn text(value: Option<&Value>) -> Option<&str> {
+        match value {
+            Some(Value::Text(text)) => Some(text),
+            _ => None,
+        }
+    }
+    let exists = |table: &str, name: &str| {
+        rows.iter().any(|row| {
+            text(row.first()) == Some(table)
+                && text(row.get(1)).is_some_and(|found| found.eq_ignore_ascii_case(name))
+        })
+    };
+    let mut missing = Vec::new();
+    for plan in ddl::plan(tables)? {
+        for key in plan.unique.iter().chain(&plan.indexes) {
+            if !exists(plan.table.name, &key.name) {
+                missing.push(alter::create_index(plan.table, key, dialect));
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    driver.execute_batch(missing).await.map_err(|f| f.error)
+}
+
+/// The collation of the existing user table's key column, where the catalog gives one
+/// (MySQL): the tables `synchronize` creates next to it take it too, since MySQL refuses a
+/// foreign key between two collations. An earlier release's `utf8mb4_bin`, until `migrate`
+/// converts every table; `None` when there is no user table yet.
+async fn user_key_collation(
+    driver: &Driver,
+    dialect: Dialect,
+    tables: &[&'static Table],
+) -> Result<Option<String>> {
+    let Some(users) = tables
+        .iter()
+        .find(|t| t.role == crate::descriptor::Role::User)
+    else {
+        return Ok(None);
+    };
+    let Some(key) = users.columns.iter().find(|c| c.primary_key) else {
+        return Ok(None);
+    };
+    let query = catalog::columns(dialect);
+    let shape = [query.shape];
+    let call = Call {
+        sql: &query.sql,
+        params: &[],
+        columns: &[],
+        tables: &shape,
+        cached: false,
+    };
+    let rows = driver.fetch_all(Access::Read, call).await?;
+    let text = |row: &[Value], i: usize| match row.get(i) {
+        Some(Value::Text(text)) => Some(text.clone()),
+        _ => None,
+    };
+    Ok(rows
+        .iter()
+        .find(|row| {
+            text(row, 0).as_deref() == Some(users.name)
+                && text(row, 1).is_some_and(|c| c.eq_ignore_ascii_case(key.name))
+        })
+        .and_then(|row| text(row, 6)))
+}
+
+/// The server behind a MySQL driver; `None` for the other drivers.
+fn flavour_of(driver: &Driver) -> Option<MySqlFlavour> {
+    match driver {
+        #[cfg(feature = "mysql")]
+        Driver::MySql(executor) => Some(executor.flavour()),
+        #[allow(unreachable_patterns)] // only MySQL has flavours
+        _ => None,
+    }
 }
 
 fn target_is_read_only(target: &Target) -> bool {

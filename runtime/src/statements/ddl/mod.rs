@@ -21,9 +21,11 @@
 //! - the foreign key of [`Table::references_user`], named by [`Table::foreign_key_name`]
 //!   (`<table>_<column>_fkey`), to the user
 //!   table's primary key, `ON DELETE CASCADE`, with exactly the referenced column's type;
-//! - on MySQL, `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`: the binary
-//!   collation compares emails and tokens exactly, as SQLite and PostgreSQL do, instead of
-//!   the server's case-insensitive default.
+//! - on MySQL, `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin`
+//!   (`utf8mb4_nopad_bin` for [`MySqlFlavour::MariaDb`]): a binary NO PAD collation compares
+//!   emails and tokens exactly, trailing spaces included, as SQLite and PostgreSQL do, instead
+//!   of the server's case-insensitive default (or `utf8mb4_bin`, which ignores trailing
+//!   spaces).
 //!
 //! Every identifier is checked before sea-query quotes it, and every failure is an
 //! [`Error::Schema`](crate::Error::Schema), raised before anything reaches a server.
@@ -32,12 +34,13 @@ mod layout;
 mod plan;
 
 use sea_query::{
-    Alias, ColumnDef, ColumnType as SqlType, ForeignKey, ForeignKeyAction, Index,
-    IndexCreateStatement, Table as SqlTable, TableCreateStatement,
+    Alias, ColumnDef, ColumnType as SqlType, ForeignKey, ForeignKeyAction,
+    ForeignKeyCreateStatement, Index, IndexCreateStatement, Table as SqlTable,
+    TableCreateStatement,
 };
 
 use crate::descriptor::{Column, Key, KeyNaming, Role, Table};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::Result;
 use crate::traits::Schema;
 
@@ -55,12 +58,23 @@ pub struct CreateOptions {
     /// can run against a database that already has the tables (the SQL adapter's
     /// "synchronize"). Existing tables are left as they are, not altered. Default: `false`.
     pub if_not_exists: bool,
+    /// The server the statements are for, on [`Dialect::MySql`]: it names the table
+    /// collation. Ignored by the other dialects. Default: MySQL 8.
+    pub flavour: MySqlFlavour,
 }
 
 impl CreateOptions {
     /// Options with `if_not_exists` set as given.
     pub fn if_not_exists(self, if_not_exists: bool) -> CreateOptions {
-        CreateOptions { if_not_exists }
+        CreateOptions {
+            if_not_exists,
+            ..self
+        }
+    }
+
+    /// Options with `flavour` set as given.
+    pub fn flavour(self, flavour: MySqlFlavour) -> CreateOptions {
+        CreateOptions { flavour, ..self }
     }
 }
 
@@ -86,6 +100,21 @@ pub fn create_tables(
     dialect: Dialect,
     options: CreateOptions,
 ) -> Result<Vec<String>> {
+    create_tables_collated(tables, dialect, options, None)
+}
+
+/// [`create_tables`], the tables declared with `collation` instead of the dialect's own where
+/// one is given and is a plain collation name (letters, digits, `_`): what `synchronize`
+/// creates next to tables of an earlier release, whose user key has that collation (MySQL
+/// refuses a foreign key between two collations; `migrate` converts them all together).
+pub(crate) fn create_tables_collated(
+    tables: &[&'static Table],
+    dialect: Dialect,
+    options: CreateOptions,
+    collation: Option<&str>,
+) -> Result<Vec<String>> {
+    let collation = collation
+        .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
     let plans = plan(tables)?;
     if dialect.key_byte_budget().is_some() {
         check_mysql(&plans)?;
@@ -94,7 +123,7 @@ pub fn create_tables(
         .iter()
         .map(|plan| {
             layout(
-                &dialect.render_schema(&create_table(plan, dialect, options)),
+                &dialect.render_schema(&create_table(plan, dialect, options, collation)),
                 dialect,
             )
         })
@@ -145,6 +174,7 @@ fn create_table(
     plan: &TablePlan,
     dialect: Dialect,
     options: CreateOptions,
+    collation: Option<&str>,
 ) -> TableCreateStatement {
     let table = plan.table;
     let mut create = SqlTable::create();
@@ -173,21 +203,13 @@ fn create_table(
         }
     }
     if let Some(reference) = &plan.reference {
-        create.foreign_key(
-            ForeignKey::create()
-                .name(&reference.name)
-                .from_tbl(Alias::new(table.name))
-                .from_col(Alias::new(reference.column.name))
-                .to_tbl(Alias::new(reference.table.name))
-                .to_col(Alias::new(reference.target.name))
-                .on_delete(ForeignKeyAction::Cascade),
-        );
+        create.foreign_key(&mut foreign_key(table, reference, &reference.name));
     }
-    if let Some(options) = dialect.table_options() {
+    if let Some(table_options) = dialect.table_options(options.flavour) {
         create
-            .engine(options.engine)
-            .character_set(options.charset)
-            .collate(options.collate);
+            .engine(table_options.engine)
+            .character_set(table_options.charset)
+            .collate(collation.unwrap_or(table_options.collate));
     }
     create
 }
@@ -222,6 +244,23 @@ pub(crate) fn column_def(plan: &TablePlan, column: &Column, dialect: Dialect) ->
         }
     }
     def
+}
+
+/// The foreign key of `table` to the user table, named `name`, as `CREATE TABLE` declares it
+/// (and a migration adds it back: `ALTER TABLE ... ADD CONSTRAINT`).
+pub(crate) fn foreign_key(
+    table: &Table,
+    reference: &Reference,
+    name: &str,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from_tbl(Alias::new(table.name))
+        .from_col(Alias::new(reference.column.name))
+        .to_tbl(Alias::new(reference.table.name))
+        .to_col(Alias::new(reference.target.name))
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
 }
 
 /// A key as `CREATE [UNIQUE] INDEX` declares it (and MySQL's `CREATE TABLE`, inline).

@@ -203,7 +203,20 @@ fn keys_indexes_and_the_cascade() {
          UNIQUE KEY `sessions_session_token_key` (`session_token`),\n  \
          KEY `sessions_user_id_idx` (`user_id`),\n  \
          CONSTRAINT `sessions_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) \
-         ON DELETE CASCADE\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+         ON DELETE CASCADE\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin"
+    );
+    // MariaDB names its NO PAD binary collation differently; nothing else changes.
+    let mariadb = create_tables(
+        &tables,
+        Dialect::MySql,
+        CreateOptions::default()
+            .if_not_exists(true)
+            .flavour(crate::dialect::MySqlFlavour::MariaDb),
+    )
+    .unwrap();
+    assert_eq!(
+        mariadb[1],
+        mysql[1].replace("utf8mb4_0900_bin", "utf8mb4_nopad_bin")
     );
 }
 

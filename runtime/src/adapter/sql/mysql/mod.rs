@@ -19,7 +19,7 @@ use self::codec::{arguments, decode_row, map_error};
 use super::executor::{Access, BatchFailed, Call, Counter, Executor, Reread, Returning};
 use super::options::Options;
 use super::server::{Exclusive, pool_options, probe, url_error};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
 use crate::statements::contract::Source;
 use crate::value::Value;
@@ -40,6 +40,7 @@ const BATCH_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3600
 pub(crate) struct MySqlExecutor {
     pool: MySqlPool,
     returning: Returning,
+    flavour: MySqlFlavour,
     counter: Counter,
 }
 
@@ -76,8 +77,14 @@ impl MySqlExecutor {
         Ok(MySqlExecutor {
             pool,
             returning,
+            flavour: flavour_of(&version),
             counter,
         })
+    }
+
+    /// Which server this is, by its version: it names the NO PAD collation the DDL asks for.
+    pub fn flavour(&self) -> MySqlFlavour {
+        self.flavour
     }
 
     async fn in_transaction(
@@ -237,6 +244,15 @@ fn sources(sources: &[Source], params: &[Value], inserted: Option<u64>) -> Resul
         .collect()
 }
 
+/// MariaDB when its `VERSION()` says so (`10.11.19-MariaDB-0+deb12u1`), MySQL otherwise.
+fn flavour_of(version: &str) -> MySqlFlavour {
+    if version.contains("MariaDB") {
+        MySqlFlavour::MariaDb
+    } else {
+        MySqlFlavour::MySql
+    }
+}
+
 /// Which writes have `RETURNING` on the server of this `VERSION()`: INSERT and DELETE on
 /// MariaDB 10.5 and newer (`10.11.19-MariaDB-0+deb12u1`), none on MySQL (`8.0.36`).
 fn returning_of(version: &str) -> Returning {
@@ -272,6 +288,8 @@ mod tests {
         assert_eq!(returning_of("10.4.30-MariaDB"), Returning::NONE);
         assert_eq!(returning_of("8.0.36"), Returning::NONE);
         assert_eq!(returning_of("8.4.0-0ubuntu1"), Returning::NONE);
+        assert_eq!(flavour_of("5.5.5-10.6.3-MariaDB"), MySqlFlavour::MariaDb);
+        assert_eq!(flavour_of("8.0.36"), MySqlFlavour::MySql);
     }
 
     #[test]
