@@ -1,8 +1,10 @@
 //! What the two sqlx drivers (PostgreSQL and MySQL/MariaDB) share: pool settings, and the
 //! messages of values that cannot be bound or decoded.
 //!
-//! Entry points: [`pool_options`], [`probe`], [`url_error`], [`check_width`], [`check_len`],
+//! Entry points: [`pool_options`], [`connecting`], [`probe`], [`url_error`], [`check_width`], [`check_len`],
 //! [`mismatch`] and [`decode_error`].
+
+use std::future::Future;
 
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::error::Error;
@@ -19,6 +21,23 @@ pub(crate) fn pool_options<DB: sqlx::Database>(options: &Options) -> sqlx::pool:
         .max_connections(options.max_connections.max(1))
         .acquire_timeout(options.acquire_timeout)
         .test_before_acquire(false)
+}
+
+/// Runs `opening` (a driver's whole `open`: the first connection, its questions, the pool)
+/// within [`Options::connect_timeout`]: a server that accepts TCP and never answers fails
+/// `connect` with [`Error::Timeout`] instead of leaving it pending (sqlx's first connection
+/// has no timeout of its own).
+pub(crate) async fn connecting<T>(
+    options: &Options,
+    opening: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let after = options.connect_timeout;
+    tokio::time::timeout(after, opening)
+        .await
+        .unwrap_or(Err(Error::Timeout {
+            what: "connecting to the server",
+            after,
+        }))
 }
 
 /// One connection made directly, before the pool: a server that refuses it (down, wrong

@@ -11,6 +11,7 @@
 mod codec;
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySqlConnection};
@@ -18,7 +19,7 @@ use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySqlConnection};
 use self::codec::{arguments, decode_row, map_error};
 use super::executor::{Access, Call, Counter, Executor, Reread, Returning};
 use super::options::Options;
-use super::server::{pool_options, probe, url_error};
+use super::server::{connecting, pool_options, probe, url_error};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::statements::contract::Source;
@@ -32,12 +33,17 @@ pub(crate) struct MySqlExecutor {
     pool: MySqlPool,
     returning: Returning,
     counter: Counter,
+    call_timeout: Duration,
 }
 
 impl MySqlExecutor {
     /// Reads the server's version on one direct connection (which shows the server answers),
-    /// then opens a pool on the database `url` names.
+    /// then opens a pool on the database `url` names, all within the connect timeout.
     pub async fn open(url: &str, options: &Options) -> Result<MySqlExecutor> {
+        connecting(options, Self::open_unbounded(url, options)).await
+    }
+
+    async fn open_unbounded(url: &str, options: &Options) -> Result<MySqlExecutor> {
         let connect = MySqlConnectOptions::from_str(url)
             .map_err(|e| url_error(url, e))?
             // sqlx's default, insisted on: a `timezone=` in the URL would shift every
@@ -68,6 +74,7 @@ impl MySqlExecutor {
             pool,
             returning,
             counter,
+            call_timeout: options.call_timeout,
         })
     }
 
@@ -137,6 +144,10 @@ impl Executor for MySqlExecutor {
     /// and `COMMIT` (or `ROLLBACK`); DDL one by one.
     fn counter(&self) -> &Counter {
         &self.counter
+    }
+
+    fn call_timeout(&self) -> Option<Duration> {
+        Some(self.call_timeout)
     }
 
     // fetch_optional, fetch_all, execute: the same on every sqlx server.
