@@ -1,9 +1,13 @@
 //! Values no backend stores as given are refused, typed, the same way everywhere (issue 9,
-//! case 8).
+//! cases 8 and 11).
 //!
 //! - A leap second (`2016-12-31T23:59:60.5Z`) as `expires` or `email_verified`, on create
 //!   and on update, is `Error::InvalidInput` naming the column, on the memory adapter, a
 //!   SQLite file, PostgreSQL and MariaDB, and nothing is written.
+//! - PostgreSQL: an email or a session token over its btree limit (about 2,700 bytes) is
+//!   `Error::InvalidInput` naming the column; MariaDB: a 20 MB value, over
+//!   `max_allowed_packet`, is `Error::InvalidInput` naming the column. Either way the
+//!   adapter's one pooled connection serves the next calls.
 //!
 //! The server backends are skipped loudly without `PG_URL` / `MYSQL_URL`, and failed under
 //! `CI=true` (tests/common/mod.rs).
@@ -158,4 +162,76 @@ async fn leap_second_mariadb() {
     if let Some(auth) = server(Server::MySql).await {
         leap_seconds_are_refused("mariadb", &auth).await;
     }
+}
+
+/// `bytes` of text that does not compress (PostgreSQL compresses a long index entry first).
+fn incompressible(bytes: usize) -> String {
+    let mut text = String::with_capacity(bytes + 32);
+    while text.len() < bytes {
+        text.push_str(&Uuid::new_v4().simple().to_string());
+    }
+    text.truncate(bytes);
+    text
+}
+
+/// The adapter still serves reads and writes after a refusal.
+async fn still_healthy(backend: &str, auth: &SqlAdapter<DefaultSchema>, label: &str) {
+    let email = format!("{label}@example.com");
+    let stored = auth.create_user(user(&email)).await.unwrap();
+    assert_eq!(
+        auth.get_user_by_email(&email).await.unwrap(),
+        Some(stored.clone()),
+        "{backend}: after {label}"
+    );
+    let token = format!("{label}-token");
+    let expires = DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap();
+    auth.create_session(session(stored.id, &token, expires))
+        .await
+        .unwrap();
+    assert!(
+        auth.get_session_and_user(&token).await.unwrap().is_some(),
+        "{backend}: after {label}"
+    );
+}
+
+#[tokio::test]
+async fn postgres_key_over_the_index_limit_is_invalid_input() {
+    let Some(auth) = server(Server::Postgres).await else {
+        return;
+    };
+    for bytes in [3_000, 20_000] {
+        let long = format!("{}@example.com", incompressible(bytes));
+        assert_refused("postgres", "`email`", auth.create_user(user(&long)).await);
+        assert_eq!(auth.get_user_by_email(&long).await.unwrap(), None);
+        still_healthy("postgres", &auth, &format!("email{bytes}")).await;
+
+        let owner = auth
+            .create_user(user(&format!("owner{bytes}@example.com")))
+            .await
+            .unwrap();
+        let token = incompressible(bytes);
+        assert_refused(
+            "postgres",
+            "`session_token`",
+            auth.create_session(session(owner.id, &token, Utc::now()))
+                .await,
+        );
+        assert!(auth.get_session_and_user(&token).await.unwrap().is_none());
+        still_healthy("postgres", &auth, &format!("token{bytes}")).await;
+    }
+}
+
+#[tokio::test]
+async fn mariadb_value_over_max_allowed_packet_is_invalid_input() {
+    let Some(auth) = server(Server::MySql).await else {
+        return;
+    };
+    let mut huge = user("huge@example.com");
+    huge.name = Some("x".repeat(20 * 1024 * 1024));
+    assert_refused("mariadb", "`name`", auth.create_user(huge).await);
+    assert_eq!(
+        auth.get_user_by_email("huge@example.com").await.unwrap(),
+        None
+    );
+    still_healthy("mariadb", &auth, "packet").await;
 }

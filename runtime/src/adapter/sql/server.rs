@@ -1,8 +1,8 @@
 //! What the two sqlx drivers (PostgreSQL and MySQL/MariaDB) share: pool settings, and the
 //! messages of values that cannot be bound or decoded.
 //!
-//! Entry points: [`pool_options`], [`connecting`], [`probe`], [`url_error`], [`check_width`], [`check_len`],
-//! [`mismatch`] and [`decode_error`].
+//! Entry points: [`pool_options`], [`connecting`], [`probe`], [`url_error`], [`check_width`],
+//! [`check_len`], [`mismatch`], [`too_large`] and [`decode_error`].
 
 use std::future::Future;
 
@@ -10,6 +10,7 @@ use crate::descriptor::{Column, ColumnType, Table};
 use crate::error::Error;
 use crate::value::{Value, ValueError};
 
+use super::executor::Call;
 use super::options::Options;
 use super::url::{redact, scrub, secrets};
 
@@ -89,6 +90,42 @@ pub(crate) fn mismatch(column: &Column, value: &Value) -> Error {
     ))
 }
 
+/// A value the server refused as too large for one of its limits (`limit`: PostgreSQL's
+/// index row size, MySQL's `max_allowed_packet`), as [`Error::InvalidInput`] naming the
+/// column of the call's largest parameter: the one that broke the limit.
+pub(crate) fn too_large(call: &Call<'_>, limit: &str) -> Error {
+    let largest = call
+        .params
+        .iter()
+        .enumerate()
+        .map(|(index, value)| (index, value_bytes(value)))
+        .max_by_key(|&(_, bytes)| bytes);
+    match largest {
+        Some((index, bytes)) => {
+            let column = call.column(index).map_or_else(
+                || format!("parameter {}", index + 1),
+                |c| format!("column `{}`", c.name),
+            );
+            Error::InvalidInput(format!(
+                "{column}: a value of {bytes} bytes is too large: {limit}"
+            ))
+        }
+        None => Error::InvalidInput(format!("the statement is too large: {limit}")),
+    }
+}
+
+/// The bytes a value takes on the wire, about (the large kinds exactly).
+fn value_bytes(value: &Value) -> usize {
+    match value {
+        Value::Text(s) => s.len(),
+        Value::Bytes(b) => b.len(),
+        Value::Json(j) => j.to_string().len(),
+        Value::Null | Value::Bool(_) => 1,
+        Value::Int(_) | Value::Float(_) | Value::Timestamp(_) => 8,
+        Value::Uuid(_) => 16,
+    }
+}
+
 /// Refuses text longer than the column's `max_len` ([`Column::check_len`]).
 pub(crate) fn check_len(column: &Column, text: &str) -> Result<(), Error> {
     column.check_len(text)
@@ -151,7 +188,7 @@ macro_rules! pool_statements {
                 .persistent(call.cached)
                 .fetch_optional(&self.pool)
                 .await
-                .map_err(|e| map_error(e, call.tables))?;
+                .map_err(|e| map_call_error(e, &call))?;
             row.map(|row| decode_row(&row, call.tables)).transpose()
         }
 
@@ -163,7 +200,7 @@ macro_rules! pool_statements {
                 .persistent(call.cached)
                 .fetch_all(&self.pool)
                 .await
-                .map_err(|e| map_error(e, call.tables))?;
+                .map_err(|e| map_call_error(e, &call))?;
             rows.iter()
                 .map(|row| decode_row(row, call.tables))
                 .collect()
@@ -177,7 +214,7 @@ macro_rules! pool_statements {
                 .persistent(call.cached)
                 .execute(&self.pool)
                 .await
-                .map_err(|e| map_error(e, call.tables))?;
+                .map_err(|e| map_call_error(e, &call))?;
             Ok(done.rows_affected())
         }
     };

@@ -16,7 +16,7 @@ use std::time::Duration;
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySqlConnection};
 
-use self::codec::{arguments, decode_row, map_error};
+use self::codec::{arguments, decode_row, map_call_error, map_error};
 use super::executor::{Access, Call, Counter, Executor, Reread, Returning};
 use super::options::Options;
 use super::server::{connecting, pool_options, probe, url_error};
@@ -85,7 +85,7 @@ impl MySqlExecutor {
         write_arguments: sqlx::mysql::MySqlArguments,
         reread: Reread<'_>,
     ) -> Result<Option<Vec<Value>>> {
-        let map = |e| map_error(e, call.tables);
+        let map = |e| map_call_error(e, &call);
         let read = |params: &[Value]| -> Result<_> {
             let read_call = Call {
                 sql: reread.sql,
@@ -175,7 +175,7 @@ impl Executor for MySqlExecutor {
         reread: Reread<'_>,
     ) -> Result<Option<Vec<Value>>> {
         let write_arguments = arguments(&call)?;
-        let map = |e| map_error(e, call.tables);
+        let map = |e| map_call_error(e, &call);
         self.counter.add(2);
         let mut transaction = self.pool.begin().await.map_err(map)?;
         let result = self

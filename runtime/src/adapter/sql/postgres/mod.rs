@@ -15,7 +15,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 
-use self::codec::{arguments, decode_row, map_error};
+use self::codec::{arguments, decode_row, map_call_error, map_error};
 use super::executor::{Access, Call, Counter, Executor};
 use super::options::Options;
 use super::server::{connecting, pool_options, probe, url_error};
