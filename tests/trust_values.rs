@@ -6,8 +6,9 @@
 //!   SQLite file, PostgreSQL and MariaDB, and nothing is written.
 //! - PostgreSQL: an email or a session token over its btree limit (about 2,700 bytes) is
 //!   `Error::InvalidInput` naming the column; MariaDB: a 20 MB value, over
-//!   `max_allowed_packet`, is `Error::InvalidInput` naming the column. Either way the
-//!   adapter's one pooled connection serves the next calls.
+//!   `max_allowed_packet`, is `Error::InvalidInput` naming the column, refused before it is
+//!   sent (sent, the server answers 1153 or resets the connection mid-write, at random).
+//!   Either way the adapter's one pooled connection serves the next calls.
 //!
 //! The server backends are skipped loudly without `PG_URL` / `MYSQL_URL`, and failed under
 //! `CI=true` (tests/common/mod.rs).

@@ -2,7 +2,7 @@
 //! messages of values that cannot be bound or decoded.
 //!
 //! Entry points: [`pool_options`], [`connecting`], [`probe`], [`url_error`], [`check_width`],
-//! [`check_len`], [`mismatch`], [`too_large`] and [`decode_error`].
+//! [`check_len`], [`mismatch`], [`check_packet`], [`too_large`] and [`decode_error`].
 
 use std::future::Future;
 
@@ -114,6 +114,32 @@ pub(crate) fn too_large(call: &Call<'_>, limit: &str) -> Error {
     }
 }
 
+/// Refuses `call` before it is sent when it would not fit in `limit` bytes (MySQL's
+/// `max_allowed_packet`, read at connect): the server would answer with error 1153 and close
+/// the connection, or reset it while the statement is still being written, an untyped I/O
+/// error. Counted generously (the SQL, each value, a few bytes of framing per value), so a
+/// statement within a few bytes of the limit is refused too.
+#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+pub(crate) fn check_packet(call: &Call<'_>, limit: u64) -> Result<(), Error> {
+    let bytes = call.sql.len()
+        + call
+            .params
+            .iter()
+            .map(|value| value_bytes(value) + 9)
+            .sum::<usize>()
+        + 64;
+    if (bytes as u64) < limit {
+        return Ok(());
+    }
+    Err(too_large(
+        call,
+        &format!(
+            "the statement would take about {bytes} bytes, and the server's \
+             `max_allowed_packet` is {limit}"
+        ),
+    ))
+}
+
 /// The bytes a value takes on the wire, about (the large kinds exactly).
 fn value_bytes(value: &Value) -> usize {
     match value {
@@ -182,7 +208,7 @@ macro_rules! pool_statements {
             _access: Access,
             call: Call<'_>,
         ) -> Result<Option<Vec<Value>>> {
-            let arguments = arguments(&call)?;
+            let arguments = self.arguments(&call)?;
             self.counter.add(1);
             let row = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
                 .persistent(call.cached)
@@ -194,7 +220,7 @@ macro_rules! pool_statements {
 
         /// Runs `call`; returns every row.
         async fn fetch_all(&self, _access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
-            let arguments = arguments(&call)?;
+            let arguments = self.arguments(&call)?;
             self.counter.add(1);
             let rows = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
                 .persistent(call.cached)
@@ -208,7 +234,7 @@ macro_rules! pool_statements {
 
         /// Runs a statement without rows; returns the rows changed.
         async fn execute(&self, call: Call<'_>) -> Result<u64> {
-            let arguments = arguments(&call)?;
+            let arguments = self.arguments(&call)?;
             self.counter.add(1);
             let done = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
                 .persistent(call.cached)

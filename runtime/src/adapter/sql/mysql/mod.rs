@@ -19,7 +19,7 @@ use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySqlConnection};
 use self::codec::{arguments, decode_row, map_call_error, map_error};
 use super::executor::{Access, Call, Counter, Executor, Reread, Returning};
 use super::options::Options;
-use super::server::{connecting, pool_options, probe, url_error};
+use super::server::{check_packet, connecting, pool_options, probe, url_error};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::statements::contract::Source;
@@ -34,11 +34,14 @@ pub(crate) struct MySqlExecutor {
     returning: Returning,
     counter: Counter,
     call_timeout: Duration,
+    /// The server's `max_allowed_packet`, read at connect: no statement is sent larger.
+    max_packet: u64,
 }
 
 impl MySqlExecutor {
-    /// Reads the server's version on one direct connection (which shows the server answers),
-    /// then opens a pool on the database `url` names, all within the connect timeout.
+    /// Reads the server's version and `max_allowed_packet` on one direct connection (which
+    /// shows the server answers), then opens a pool on the database `url` names, all within
+    /// the connect timeout.
     pub async fn open(url: &str, options: &Options) -> Result<MySqlExecutor> {
         connecting(options, Self::open_unbounded(url, options)).await
     }
@@ -53,10 +56,11 @@ impl MySqlExecutor {
         let mut first: MySqlConnection = probe(&connect).await?;
         let counter = Counter::default();
         counter.add(1);
-        let version: String = sqlx::query_scalar("SELECT VERSION()")
-            .fetch_one(&mut first)
-            .await
-            .map_err(|e| map_error(e, &[]))?;
+        let (version, max_packet): (String, i64) =
+            sqlx::query_as("SELECT VERSION(), CAST(@@max_allowed_packet AS SIGNED)")
+                .fetch_one(&mut first)
+                .await
+                .map_err(|e| map_error(e, &[]))?;
         // Closing is a courtesy to the server; the pool's own connections are what count.
         let _ = first.close().await;
         let pool = pool_options(options)
@@ -75,7 +79,15 @@ impl MySqlExecutor {
             returning,
             counter,
             call_timeout: options.call_timeout,
+            max_packet: u64::try_from(max_packet).unwrap_or(u64::MAX),
         })
+    }
+
+    /// The parameters of `call`, bound ([`codec::arguments`]), once it is known to fit in
+    /// the server's `max_allowed_packet`.
+    fn arguments(&self, call: &Call<'_>) -> Result<sqlx::mysql::MySqlArguments> {
+        check_packet(call, self.max_packet)?;
+        arguments(call)
     }
 
     async fn in_transaction(
@@ -174,7 +186,7 @@ impl Executor for MySqlExecutor {
         call: Call<'_>,
         reread: Reread<'_>,
     ) -> Result<Option<Vec<Value>>> {
-        let write_arguments = arguments(&call)?;
+        let write_arguments = self.arguments(&call)?;
         let map = |e| map_call_error(e, &call);
         self.counter.add(2);
         let mut transaction = self.pool.begin().await.map_err(map)?;

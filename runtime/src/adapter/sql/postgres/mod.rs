@@ -77,6 +77,13 @@ impl PgExecutor {
     }
 }
 
+impl PgExecutor {
+    /// The parameters of `call`, bound ([`codec::arguments`]).
+    fn arguments(&self, call: &Call<'_>) -> Result<sqlx::postgres::PgArguments> {
+        arguments(call)
+    }
+}
+
 impl Executor for PgExecutor {
     const DIALECT: Dialect = Dialect::Postgres;
 
