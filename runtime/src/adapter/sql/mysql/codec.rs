@@ -181,7 +181,8 @@ fn get<'r, T: Decode<'r, MySql>>(raw: MySqlValueRef<'r>) -> Result<T, ValueError
 
 /// [`map_error`] for the errors of `call`: a statement larger than the server's
 /// `max_allowed_packet` (1153) is [`Error::InvalidInput`] naming the column of the call's
-/// largest value. The server closes that connection; the pool replaces it.
+/// largest value. The executor refuses such a statement before sending it; this is for a
+/// limit lowered after connect. The server closes that connection; the pool replaces it.
 pub(crate) fn map_call_error(error: sqlx::Error, call: &Call<'_>) -> Error {
     if let sqlx::Error::Database(database) = &error
         && database

@@ -6,7 +6,8 @@
 //! writes have `RETURNING` ([`Returning::MARIADB`] on MariaDB 10.5+, none on MySQL). Each
 //! connection gets `STRICT_TRANS_TABLES` added to its `sql_mode`, so an over-long value fails
 //! instead of being cut; sqlx already sets `time_zone = '+00:00'`, which the `DATETIME(3)` UTC
-//! encoding relies on. Values are bound and rows decoded in [`codec`].
+//! encoding relies on. Values are bound and rows decoded in [`codec`], once the statement is
+//! known to fit in the server's `max_allowed_packet` (also read when connecting).
 
 mod codec;
 
