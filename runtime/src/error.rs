@@ -100,6 +100,21 @@ pub enum Error {
         /// How long the call waited.
         waited: std::time::Duration,
     },
+    /// A step against a PostgreSQL or MySQL server did not finish within its bound:
+    /// connecting ([`Options::connect_timeout`]) or a call ([`Options::call_timeout`]). The
+    /// server is frozen, overloaded, or gone without closing the connection. A write that
+    /// timed out may or may not have been applied (its reply never came); its connection is
+    /// not used again until it has been drained, or it is closed.
+    ///
+    /// [`Options::connect_timeout`]: crate::sql::Options::connect_timeout
+    /// [`Options::call_timeout`]: crate::sql::Options::call_timeout
+    #[error("{what} timed out after {after:?}")]
+    Timeout {
+        /// What did not finish: "connecting to the server", "a call to the server".
+        what: &'static str,
+        /// The bound that ran out.
+        after: std::time::Duration,
+    },
     /// Any other failure reported by the database or its driver.
     #[error("database error: {0}")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -96,11 +96,13 @@ impl Value {
             (ColumnType::Uuid, J::String(s)) => Value::Uuid(
                 Uuid::try_parse(&s).map_err(|e| ValueError::Invalid(format!("bad uuid: {e}")))?,
             ),
-            (ColumnType::Timestamp | ColumnType::EpochMillis, J::String(s)) => Value::Timestamp(
-                DateTime::parse_from_rfc3339(&s)
+            (ColumnType::Timestamp | ColumnType::EpochMillis, J::String(s)) => {
+                let instant = DateTime::parse_from_rfc3339(&s)
                     .map_err(|e| ValueError::Invalid(format!("bad RFC 3339 instant: {e}")))?
-                    .with_timezone(&Utc),
-            ),
+                    .with_timezone(&Utc);
+                check_instant(&instant)?;
+                Value::Timestamp(instant)
+            }
             // A JavaScript timestamp (`Date.now()`): milliseconds since the epoch.
             (ColumnType::EpochMillis, J::Number(n)) => Value::Timestamp(
                 n.as_i64()
@@ -258,9 +260,26 @@ impl ColumnValue for Uuid {
     }
 }
 
+/// Refuses a leap second (`23:59:60.5Z`, which chrono represents and RFC 3339 allows): the
+/// one rule of every adapter, applied where a field becomes a [`Value`], before anything is
+/// written. No backend keeps one as given (MariaDB stores `0000-00-00`, SQLite
+/// `23:59:59.999`, PostgreSQL the next second), so a write acknowledged with it would not
+/// read back as it was sent.
+pub(crate) fn check_instant(instant: &DateTime<Utc>) -> Result<(), ValueError> {
+    if instant.timestamp_subsec_nanos() >= 1_000_000_000 {
+        return Err(ValueError::Invalid(format!(
+            "{} is a leap second, which no database stores as given; use the second before or \
+             after it",
+            instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        )));
+    }
+    Ok(())
+}
+
 impl ColumnValue for DateTime<Utc> {
     const TYPE: ColumnType = ColumnType::Timestamp;
     fn to_value(&self) -> Result<Value, ValueError> {
+        check_instant(self)?;
         Ok(Value::Timestamp(*self))
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {

@@ -1,10 +1,13 @@
 //! The driver that was connected: one variant per executor compiled in.
 //!
 //! Entry point: [`Driver`]. Each method matches on the variant and calls its
-//! [`Executor`] directly (static dispatch: no trait object, no boxed future).
+//! [`Executor`] directly (static dispatch: no trait object, no boxed future), each call
+//! bounded by the executor's [`Executor::call_timeout`] (here, once for every driver).
+
+use std::future::Future;
 
 use crate::dialect::Dialect;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::value::Value;
 
 use super::executor::{Access, BatchFailed, Call, Executor, Reread, Returning};
@@ -61,18 +64,32 @@ impl Driver {
         each!(self, executor => executor.counter().get())
     }
 
+    /// Runs `call` as the executor's call timeout allows: dropped mid-way, and
+    /// [`Error::Timeout`], once it has run out.
+    async fn bounded<T>(&self, call: impl Future<Output = Result<T>>) -> Result<T> {
+        let Some(after) = each!(self, executor => executor.call_timeout()) else {
+            return call.await;
+        };
+        tokio::time::timeout(after, call)
+            .await
+            .unwrap_or(Err(Error::Timeout {
+                what: "a call to the server",
+                after,
+            }))
+    }
+
     /// Runs `call` and returns its first row, if any.
     pub async fn fetch_optional(
         &self,
         access: Access,
         call: Call<'_>,
     ) -> Result<Option<Vec<Value>>> {
-        each!(self, executor => executor.fetch_optional(access, call).await)
+        each!(self, executor => self.bounded(executor.fetch_optional(access, call)).await)
     }
 
     /// Runs `call` and returns every row.
     pub async fn fetch_all(&self, access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
-        each!(self, executor => executor.fetch_all(access, call).await)
+        each!(self, executor => self.bounded(executor.fetch_all(access, call)).await)
     }
 
     /// Runs a write and returns the row it wrote or deleted: the statement's own `RETURNING`
@@ -85,17 +102,18 @@ impl Driver {
         let Some(reread) = reread else {
             return self.fetch_optional(Access::Write, call).await;
         };
-        each!(self, executor => executor.write_and_reread(call, reread).await)
+        each!(self, executor => self.bounded(executor.write_and_reread(call, reread)).await)
     }
 
     /// Runs a statement that returns no rows on the writer; returns the number of rows changed.
     pub async fn execute(&self, call: Call<'_>) -> Result<u64> {
-        each!(self, executor => executor.execute(call).await)
+        each!(self, executor => self.bounded(executor.execute(call)).await)
     }
 
     /// Runs parameterless statements (DDL) on one connection, under the lock `synchronize`
     /// and migrations share, in one transaction where the dialect has transactional DDL
-    /// (SQLite, PostgreSQL; MySQL commits each one).
+    /// (SQLite, PostgreSQL; MySQL commits each one). Not bounded by the call timeout: a
+    /// migration's index build may rightly take longer than any one call.
     pub async fn execute_batch(&self, statements: Vec<String>) -> Result<(), BatchFailed> {
         each!(self, executor => executor.execute_batch(statements).await)
     }

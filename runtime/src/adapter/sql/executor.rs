@@ -10,6 +10,7 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use crate::descriptor::{Column, Table};
 use crate::dialect::Dialect;
@@ -33,6 +34,13 @@ pub(crate) trait Executor: Send + Sync {
     /// otherwise (MySQL 8 has none, MariaDB none on `UPDATE`).
     fn returning(&self) -> Returning {
         Returning::ALL
+    }
+
+    /// How long one call may take before [`Driver`](super::driver::Driver) abandons it with
+    /// [`Error::Timeout`]: `None` (the default) for a driver whose waits are bounded
+    /// otherwise (SQLite: in process, its lock waits by the busy timeout).
+    fn call_timeout(&self) -> Option<Duration> {
+        None
     }
 
     /// Runs `call`; returns its first row.

@@ -55,12 +55,15 @@ pub struct Options {
     pub(crate) synchronous: Synchronous,
     pub(crate) max_connections: u32,
     pub(crate) acquire_timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) call_timeout: Duration,
     pub(crate) without_returning: bool,
 }
 
 impl Default for Options {
     /// No synchronize, 4 read connections, a 5 s busy timeout, `synchronous = NORMAL`, pools
-    /// of up to 10 connections waited for up to 30 s.
+    /// of up to 10 connections waited for up to 30 s, a 10 s connect timeout and a 30 s call
+    /// timeout.
     fn default() -> Options {
         Options {
             synchronize: false,
@@ -69,6 +72,8 @@ impl Default for Options {
             synchronous: Synchronous::Normal,
             max_connections: 10,
             acquire_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            call_timeout: Duration::from_secs(30),
             without_returning: false,
         }
     }
@@ -128,11 +133,38 @@ impl Options {
 
     /// How long a call of a PostgreSQL or MySQL adapter waits for a free connection when all
     /// [`Options::max_connections`] are in use, or for a lost one to be replaced, before it
-    /// fails with [`Error::Database`](crate::Error::Database) (default 30 s). Connecting
-    /// itself fails at once when the server refuses the first connection.
+    /// fails with [`Error::Database`](crate::Error::Database) (default 30 s); the wait is part
+    /// of the call, so [`Options::call_timeout`] bounds it too. Connecting itself fails at once
+    /// when the server refuses the first connection.
     #[must_use]
     pub fn acquire_timeout(mut self, acquire_timeout: Duration) -> Options {
         self.acquire_timeout = acquire_timeout;
+        self
+    }
+
+    /// How long [`SqlAdapter::connect`](super::SqlAdapter::connect) may take to reach a
+    /// PostgreSQL or MySQL server, be answered and open its pool, before it fails with
+    /// [`Error::Timeout`](crate::Error::Timeout) (default 10 s). Bounds a server that accepts
+    /// the connection and never answers (a frozen process, a wrong port behind a proxy), which
+    /// would otherwise keep `connect` pending forever. Ignored by SQLite.
+    #[must_use]
+    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Options {
+        self.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// How long one call of a PostgreSQL or MySQL adapter may take, waiting for a pooled
+    /// connection included, before it fails with [`Error::Timeout`](crate::Error::Timeout)
+    /// (default 30 s). Every call is bounded: a server that stops answering (frozen, or gone
+    /// without closing the connection) fails calls instead of hanging them. A call that timed
+    /// out was abandoned mid-way, so its write may or may not have been applied, as when any
+    /// reply is lost; its connection goes back to use only once it has been drained (sqlx
+    /// tests it on release), or is closed. Raise it for migrations whose index builds take
+    /// longer. Ignored by SQLite, whose waits are bounded by
+    /// [`Options::busy_timeout`].
+    #[must_use]
+    pub fn call_timeout(mut self, call_timeout: Duration) -> Options {
+        self.call_timeout = call_timeout;
         self
     }
 

@@ -1,13 +1,16 @@
 //! What the two sqlx drivers (PostgreSQL and MySQL/MariaDB) share: pool settings, and the
 //! messages of values that cannot be bound or decoded.
 //!
-//! Entry points: [`pool_options`], [`probe`], [`url_error`], [`check_width`], [`check_len`],
-//! [`mismatch`] and [`decode_error`].
+//! Entry points: [`pool_options`], [`connecting`], [`probe`], [`url_error`], [`check_width`],
+//! [`check_len`], [`mismatch`], [`check_packet`], [`too_large`] and [`decode_error`].
+
+use std::future::Future;
 
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::error::Error;
 use crate::value::{Value, ValueError};
 
+use super::executor::Call;
 use super::options::Options;
 use super::url::{redact, scrub, secrets};
 
@@ -19,6 +22,23 @@ pub(crate) fn pool_options<DB: sqlx::Database>(options: &Options) -> sqlx::pool:
         .max_connections(options.max_connections.max(1))
         .acquire_timeout(options.acquire_timeout)
         .test_before_acquire(false)
+}
+
+/// Runs `opening` (a driver's whole `open`: the first connection, its questions, the pool)
+/// within [`Options::connect_timeout`]: a server that accepts TCP and never answers fails
+/// `connect` with [`Error::Timeout`] instead of leaving it pending (sqlx's first connection
+/// has no timeout of its own).
+pub(crate) async fn connecting<T>(
+    options: &Options,
+    opening: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let after = options.connect_timeout;
+    tokio::time::timeout(after, opening)
+        .await
+        .unwrap_or(Err(Error::Timeout {
+            what: "connecting to the server",
+            after,
+        }))
 }
 
 /// One connection made directly, before the pool: a server that refuses it (down, wrong
@@ -68,6 +88,68 @@ pub(crate) fn mismatch(column: &Column, value: &Value) -> Error {
         expected_kind(column.ty),
         value.kind()
     ))
+}
+
+/// A value the server refused as too large for one of its limits (`limit`: PostgreSQL's
+/// index row size, MySQL's `max_allowed_packet`), as [`Error::InvalidInput`] naming the
+/// column of the call's largest parameter: the one that broke the limit.
+pub(crate) fn too_large(call: &Call<'_>, limit: &str) -> Error {
+    let largest = call
+        .params
+        .iter()
+        .enumerate()
+        .map(|(index, value)| (index, value_bytes(value)))
+        .max_by_key(|&(_, bytes)| bytes);
+    match largest {
+        Some((index, bytes)) => {
+            let column = call.column(index).map_or_else(
+                || format!("parameter {}", index + 1),
+                |c| format!("column `{}`", c.name),
+            );
+            Error::InvalidInput(format!(
+                "{column}: a value of {bytes} bytes is too large: {limit}"
+            ))
+        }
+        None => Error::InvalidInput(format!("the statement is too large: {limit}")),
+    }
+}
+
+/// Refuses `call` before it is sent when it would not fit in `limit` bytes (MySQL's
+/// `max_allowed_packet`, read at connect): the server would answer with error 1153 and close
+/// the connection, or reset it while the statement is still being written, an untyped I/O
+/// error. Counted generously (the SQL, each value, a few bytes of framing per value), so a
+/// statement within a few bytes of the limit is refused too.
+#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+pub(crate) fn check_packet(call: &Call<'_>, limit: u64) -> Result<(), Error> {
+    let bytes = call.sql.len()
+        + call
+            .params
+            .iter()
+            .map(|value| value_bytes(value) + 9)
+            .sum::<usize>()
+        + 64;
+    if (bytes as u64) < limit {
+        return Ok(());
+    }
+    Err(too_large(
+        call,
+        &format!(
+            "the statement would take about {bytes} bytes, and the server's \
+             `max_allowed_packet` is {limit}"
+        ),
+    ))
+}
+
+/// The bytes a value takes on the wire, about (the large kinds exactly).
+fn value_bytes(value: &Value) -> usize {
+    match value {
+        Value::Text(s) => s.len(),
+        Value::Bytes(b) => b.len(),
+        Value::Json(j) => j.to_string().len(),
+        Value::Null | Value::Bool(_) => 1,
+        Value::Int(_) | Value::Float(_) | Value::Timestamp(_) => 8,
+        Value::Uuid(_) => 16,
+    }
 }
 
 /// Refuses text longer than the column's `max_len` ([`Column::check_len`]).
@@ -126,25 +208,25 @@ macro_rules! pool_statements {
             _access: Access,
             call: Call<'_>,
         ) -> Result<Option<Vec<Value>>> {
-            let arguments = arguments(&call)?;
+            let arguments = self.arguments(&call)?;
             self.counter.add(1);
             let row = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
                 .persistent(call.cached)
                 .fetch_optional(&self.pool)
                 .await
-                .map_err(|e| map_error(e, call.tables))?;
+                .map_err(|e| map_call_error(e, &call))?;
             row.map(|row| decode_row(&row, call.tables)).transpose()
         }
 
         /// Runs `call`; returns every row.
         async fn fetch_all(&self, _access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
-            let arguments = arguments(&call)?;
+            let arguments = self.arguments(&call)?;
             self.counter.add(1);
             let rows = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
                 .persistent(call.cached)
                 .fetch_all(&self.pool)
                 .await
-                .map_err(|e| map_error(e, call.tables))?;
+                .map_err(|e| map_call_error(e, &call))?;
             rows.iter()
                 .map(|row| decode_row(row, call.tables))
                 .collect()
@@ -152,13 +234,13 @@ macro_rules! pool_statements {
 
         /// Runs a statement without rows; returns the rows changed.
         async fn execute(&self, call: Call<'_>) -> Result<u64> {
-            let arguments = arguments(&call)?;
+            let arguments = self.arguments(&call)?;
             self.counter.add(1);
             let done = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
                 .persistent(call.cached)
                 .execute(&self.pool)
                 .await
-                .map_err(|e| map_error(e, call.tables))?;
+                .map_err(|e| map_call_error(e, &call))?;
             Ok(done.rows_affected())
         }
     };

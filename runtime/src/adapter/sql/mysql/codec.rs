@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::adapter::sql::executor::Call;
 use crate::adapter::sql::server::{
-    check_len, check_width, decode_error, invalid, mismatch, stored_mismatch,
+    check_len, check_width, decode_error, invalid, mismatch, stored_mismatch, too_large,
 };
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::error::{Error, Result};
@@ -177,6 +177,21 @@ fn is_bytes(info: &MySqlTypeInfo) -> bool {
 
 fn get<'r, T: Decode<'r, MySql>>(raw: MySqlValueRef<'r>) -> Result<T, ValueError> {
     T::decode(raw).map_err(invalid)
+}
+
+/// [`map_error`] for the errors of `call`: a statement larger than the server's
+/// `max_allowed_packet` (1153) is [`Error::InvalidInput`] naming the column of the call's
+/// largest value. The executor refuses such a statement before sending it; this is for a
+/// limit lowered after connect. The server closes that connection; the pool replaces it.
+pub(crate) fn map_call_error(error: sqlx::Error, call: &Call<'_>) -> Error {
+    if let sqlx::Error::Database(database) = &error
+        && database
+            .try_downcast_ref::<MySqlDatabaseError>()
+            .is_some_and(|e| e.number() == 1153)
+    {
+        return too_large(call, "larger than the server's `max_allowed_packet`");
+    }
+    map_error(error, call.tables)
 }
 
 /// Maps a sqlx error: duplicate keys (1062) to [`Error::Conflict`] named as the DDL names the

@@ -6,19 +6,21 @@
 //! writes have `RETURNING` ([`Returning::MARIADB`] on MariaDB 10.5+, none on MySQL). Each
 //! connection gets `STRICT_TRANS_TABLES` added to its `sql_mode`, so an over-long value fails
 //! instead of being cut; sqlx already sets `time_zone = '+00:00'`, which the `DATETIME(3)` UTC
-//! encoding relies on. Values are bound and rows decoded in [`codec`].
+//! encoding relies on. Values are bound and rows decoded in [`codec`], once the statement is
+//! known to fit in the server's `max_allowed_packet` (also read when connecting).
 
 mod codec;
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySqlConnection};
 
-use self::codec::{arguments, decode_row, map_error};
+use self::codec::{arguments, decode_row, map_call_error, map_error};
 use super::executor::{Access, BatchFailed, Call, Counter, Executor, Reread, Returning};
 use super::options::Options;
-use super::server::{Exclusive, pool_options, probe, url_error};
+use super::server::{Exclusive, check_packet, connecting, pool_options, probe, url_error};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
 use crate::statements::contract::Source;
@@ -42,12 +44,20 @@ pub(crate) struct MySqlExecutor {
     returning: Returning,
     flavour: MySqlFlavour,
     counter: Counter,
+    call_timeout: Duration,
+    /// The server's `max_allowed_packet`, read at connect: no statement is sent larger.
+    max_packet: u64,
 }
 
 impl MySqlExecutor {
-    /// Reads the server's version on one direct connection (which shows the server answers),
-    /// then opens a pool on the database `url` names.
+    /// Reads the server's version and `max_allowed_packet` on one direct connection (which
+    /// shows the server answers), then opens a pool on the database `url` names, all within
+    /// the connect timeout.
     pub async fn open(url: &str, options: &Options) -> Result<MySqlExecutor> {
+        connecting(options, Self::open_unbounded(url, options)).await
+    }
+
+    async fn open_unbounded(url: &str, options: &Options) -> Result<MySqlExecutor> {
         let connect = MySqlConnectOptions::from_str(url)
             .map_err(|e| url_error(url, e))?
             // sqlx's default, insisted on: a `timezone=` in the URL would shift every
@@ -57,10 +67,11 @@ impl MySqlExecutor {
         let mut first: MySqlConnection = probe(&connect).await?;
         let counter = Counter::default();
         counter.add(1);
-        let version: String = sqlx::query_scalar("SELECT VERSION()")
-            .fetch_one(&mut first)
-            .await
-            .map_err(|e| map_error(e, &[]))?;
+        let (version, max_packet): (String, i64) =
+            sqlx::query_as("SELECT VERSION(), CAST(@@max_allowed_packet AS SIGNED)")
+                .fetch_one(&mut first)
+                .await
+                .map_err(|e| map_error(e, &[]))?;
         // Closing is a courtesy to the server; the pool's own connections are what count.
         let _ = first.close().await;
         let pool = pool_options(options)
@@ -79,12 +90,21 @@ impl MySqlExecutor {
             returning,
             flavour: flavour_of(&version),
             counter,
+            call_timeout: options.call_timeout,
+            max_packet: u64::try_from(max_packet).unwrap_or(u64::MAX),
         })
     }
 
     /// Which server this is, by its version: it names the NO PAD collation the DDL asks for.
     pub fn flavour(&self) -> MySqlFlavour {
         self.flavour
+    }
+
+    /// The parameters of `call`, bound ([`codec::arguments`]), once it is known to fit in
+    /// the server's `max_allowed_packet`.
+    fn arguments(&self, call: &Call<'_>) -> Result<sqlx::mysql::MySqlArguments> {
+        check_packet(call, self.max_packet)?;
+        arguments(call)
     }
 
     async fn in_transaction(
@@ -94,7 +114,7 @@ impl MySqlExecutor {
         write_arguments: sqlx::mysql::MySqlArguments,
         reread: Reread<'_>,
     ) -> Result<Option<Vec<Value>>> {
-        let map = |e| map_error(e, call.tables);
+        let map = |e| map_call_error(e, &call);
         let read = |params: &[Value]| -> Result<_> {
             let read_call = Call {
                 sql: reread.sql,
@@ -155,6 +175,10 @@ impl Executor for MySqlExecutor {
         &self.counter
     }
 
+    fn call_timeout(&self) -> Option<Duration> {
+        Some(self.call_timeout)
+    }
+
     // fetch_optional, fetch_all, execute: the same on every sqlx server.
     super::server::pool_statements!();
 
@@ -202,8 +226,8 @@ impl Executor for MySqlExecutor {
         call: Call<'_>,
         reread: Reread<'_>,
     ) -> Result<Option<Vec<Value>>> {
-        let write_arguments = arguments(&call)?;
-        let map = |e| map_error(e, call.tables);
+        let write_arguments = self.arguments(&call)?;
+        let map = |e| map_call_error(e, &call);
         self.counter.add(2);
         let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(map)?;
         let mut transaction = exclusive.connection().begin().await.map_err(map)?;

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::adapter::sql::executor::Call;
 use crate::adapter::sql::server::{
-    check_len, check_width, decode_error, invalid, mismatch, stored_mismatch,
+    check_len, check_width, decode_error, invalid, mismatch, stored_mismatch, too_large,
 };
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::error::{Error, Result};
@@ -251,6 +251,26 @@ fn decode(ty: ColumnType, raw: PgValueRef<'_>) -> Result<Value, ValueError> {
 
 fn get<'r, T: Decode<'r, Postgres>>(raw: PgValueRef<'r>) -> Result<T, ValueError> {
     T::decode(raw).map_err(invalid)
+}
+
+/// [`map_error`] for the errors of `call`: a value the server refused as too large (SQLSTATE
+/// 54000: an index row over the btree limit of about 2,700 bytes, or over 8 kB) is
+/// [`Error::InvalidInput`] naming the column of the call's largest value. The statement
+/// failed alone; the connection stays usable.
+pub(crate) fn map_call_error(error: sqlx::Error, call: &Call<'_>) -> Error {
+    if let sqlx::Error::Database(database) = &error
+        && database.code().as_deref() == Some("54000")
+    {
+        return too_large(
+            call,
+            &format!(
+                "{} (PostgreSQL indexes a key column, such as a session token or an email, \
+                 only up to about 2,700 bytes)",
+                database.message()
+            ),
+        );
+    }
+    map_error(error, call.tables)
 }
 
 /// Maps a sqlx error: unique violations (23505) to [`Error::Conflict`] with the constraint's

@@ -10,14 +10,15 @@
 mod codec;
 
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 
-use self::codec::{arguments, decode_row, map_error};
+use self::codec::{arguments, decode_row, map_call_error, map_error};
 use super::executor::{Access, BatchFailed, Call, Counter, Executor};
 use super::options::Options;
-use super::server::{Exclusive, pool_options, probe, url_error};
+use super::server::{Exclusive, connecting, pool_options, probe, url_error};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -31,13 +32,28 @@ const SYNCHRONIZE_LOCK: i64 = 0x6175_7468_6d6f_6465; // "authmode"
 pub(crate) struct PgExecutor {
     pool: PgPool,
     counter: Counter,
+    call_timeout: Duration,
 }
 
 impl PgExecutor {
     /// Opens a pool on the database `url` names, after one direct connection that shows the
-    /// server answers.
+    /// server answers, all within the connect timeout.
     pub async fn open(url: &str, options: &Options) -> Result<PgExecutor> {
-        let connect = PgConnectOptions::from_str(url).map_err(|e| url_error(url, e))?;
+        connecting(options, Self::open_unbounded(url, options)).await
+    }
+
+    async fn open_unbounded(url: &str, options: &Options) -> Result<PgExecutor> {
+        let connect = PgConnectOptions::from_str(url)
+            .map_err(|e| url_error(url, e))?
+            // TCP keepalive on the server's end of each connection (sqlx 0.9 cannot set it on
+            // ours: transact-rs/sqlx#3540): the server notices within about two minutes that
+            // a client vanished, and ends its session, instead of after the system's two
+            // hours. Ignored on a Unix socket.
+            .options([
+                ("tcp_keepalives_idle", "60"),
+                ("tcp_keepalives_interval", "10"),
+                ("tcp_keepalives_count", "6"),
+            ]);
         let first: PgConnection = probe(&connect).await?;
         // Closing is a courtesy to the server; the pool's own connections are what count.
         let _ = first.close().await;
@@ -56,7 +72,15 @@ impl PgExecutor {
         Ok(PgExecutor {
             pool,
             counter: Counter::default(),
+            call_timeout: options.call_timeout,
         })
+    }
+}
+
+impl PgExecutor {
+    /// The parameters of `call`, bound ([`codec::arguments`]).
+    fn arguments(&self, call: &Call<'_>) -> Result<sqlx::postgres::PgArguments> {
+        arguments(call)
     }
 }
 
@@ -67,6 +91,10 @@ impl Executor for PgExecutor {
     /// lock, `BEGIN` and `COMMIT`.
     fn counter(&self) -> &Counter {
         &self.counter
+    }
+
+    fn call_timeout(&self) -> Option<Duration> {
+        Some(self.call_timeout)
     }
 
     // fetch_optional, fetch_all, execute: the same on every sqlx server.
