@@ -44,12 +44,11 @@ impl<S: Schema> SqlAdapter<S> {
             tables: &tables,
             cached: true,
         };
-        let row = self
-            .inner
+        // Decoded inside the write's transaction where it has one (see `Executor::write`).
+        self.inner
             .driver
-            .write(call, write.reread.as_ref().map(Reread::of))
-            .await?;
-        row.map(M::from_values).transpose()
+            .write(call, write.reread.as_ref().map(Reread::of), M::from_values)
+            .await
     }
 
     /// Inserts `model` and returns the row as stored.
@@ -64,10 +63,12 @@ impl<S: Schema> SqlAdapter<S> {
                 tables: &tables,
                 cached: true,
             };
+            // Every column is a parameter (ids generated here, timestamps already cut to
+            // the millisecond): the stored row is the one sent. It is decoded before it is
+            // sent, so a row the model could not read back is never written.
+            let stored = M::from_values(params.clone())?;
             self.inner.driver.execute(call).await?;
-            // Every column was a parameter (ids generated here, timestamps already cut to
-            // the millisecond): the stored row is the one sent.
-            return M::from_values(params);
+            return Ok(stored);
         }
         self.write::<M>(&insert.write, &params)
             .await?
@@ -171,9 +172,15 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             // Sessions, accounts and authenticators go with the user in one statement where
             // foreign keys cascade (the DDL of this crate); the deletes after it find nothing
             // then, and remove them where the tables have no foreign keys.
-            let user = self
+            // A user row the model cannot read is left alone by the delete (see
+            // `statements::contract::readable`), and so are its sessions, accounts and
+            // authenticators: `Ok(None)` means nothing was deleted.
+            let Some(user) = self
                 .write(&statements.delete_user, std::slice::from_ref(&id))
-                .await?;
+                .await?
+            else {
+                return Ok(None);
+            };
             for (table, stmt) in &statements.delete_user_rows {
                 // A layout without an authenticator table has nothing to delete there.
                 if table.role == Role::Authenticator && !S::AUTHENTICATOR_TABLE {
@@ -189,7 +196,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                 };
                 self.inner.driver.execute(call).await?;
             }
-            Ok(user)
+            Ok(Some(user))
         })
     }
 

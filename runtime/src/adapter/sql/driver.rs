@@ -92,17 +92,15 @@ impl Driver {
         each!(self, executor => self.bounded(executor.fetch_all(access, call)).await)
     }
 
-    /// Runs a write and returns the row it wrote or deleted: the statement's own `RETURNING`
-    /// row when `reread` is `None`, else the row `reread` reads in the same transaction.
-    pub async fn write(
+    /// Runs a write and returns the row it wrote or deleted, turned into `T` by `decode`
+    /// (inside the write's transaction where it has one: see [`Executor::write`]).
+    pub async fn write<T: Send>(
         &self,
         call: Call<'_>,
         reread: Option<Reread<'_>>,
-    ) -> Result<Option<Vec<Value>>> {
-        let Some(reread) = reread else {
-            return self.fetch_optional(Access::Write, call).await;
-        };
-        each!(self, executor => self.bounded(executor.write_and_reread(call, reread)).await)
+        decode: impl FnOnce(Vec<Value>) -> Result<T> + Send,
+    ) -> Result<Option<T>> {
+        each!(self, executor => self.bounded(executor.write(call, reread, decode)).await)
     }
 
     /// Runs a statement that returns no rows on the writer; returns the number of rows changed.

@@ -70,14 +70,39 @@ pub(crate) trait Executor: Send + Sync {
         statements: Vec<String>,
     ) -> impl Future<Output = Result<(), BatchFailed>> + Send;
 
-    /// Runs the write `call` and the read `reread` in one transaction; returns the row read.
-    /// Only a driver whose [`returning`](Executor::returning) lacks a write needs it.
-    fn write_and_reread(
+    /// Runs a write and turns the row it wrote or deleted into `T` with `decode`: its own
+    /// `RETURNING` row when `reread` is `None`, else the row `reread` reads in the write's
+    /// transaction. Where the write has a transaction (a reread; every write on SQLite), an
+    /// `Err` from the codec or from `decode` rolls it back, so an `Err` means nothing was
+    /// written. A one-statement server write has committed when its row arrives.
+    fn write<T: Send>(
+        &self,
+        call: Call<'_>,
+        reread: Option<Reread<'_>>,
+        decode: impl FnOnce(Vec<Value>) -> Result<T> + Send,
+    ) -> impl Future<Output = Result<Option<T>>> + Send {
+        async move {
+            match reread {
+                None => self
+                    .fetch_optional(Access::Write, call)
+                    .await?
+                    .map(decode)
+                    .transpose(),
+                Some(reread) => self.write_and_reread(call, reread, decode).await,
+            }
+        }
+    }
+
+    /// Runs the write `call` and the read `reread` in one transaction; returns the row read,
+    /// turned into `T` by `decode` before the commit (an `Err` rolls back). Only a driver
+    /// whose [`returning`](Executor::returning) lacks a write needs it.
+    fn write_and_reread<T: Send>(
         &self,
         call: Call<'_>,
         reread: Reread<'_>,
-    ) -> impl Future<Output = Result<Option<Vec<Value>>>> + Send {
-        let _ = (call, reread);
+        decode: impl FnOnce(Vec<Value>) -> Result<T> + Send,
+    ) -> impl Future<Output = Result<Option<T>>> + Send {
+        let _ = (call, reread, decode);
         async {
             Err(Error::Unsupported {
                 dialect: Self::DIALECT,

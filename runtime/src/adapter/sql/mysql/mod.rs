@@ -219,21 +219,24 @@ impl Executor for MySqlExecutor {
     }
 
     /// Runs the write `call` and the read `reread` (before the write, locking the row, or
-    /// after it) in one transaction; returns the row read, or `None` when there was none (or
-    /// the locked row was not deleted).
-    async fn write_and_reread(
+    /// after it) in one transaction; returns the row read, decoded by `decode` before the
+    /// commit, or `None` when there was none (or the locked row was not deleted).
+    async fn write_and_reread<T: Send>(
         &self,
         call: Call<'_>,
         reread: Reread<'_>,
-    ) -> Result<Option<Vec<Value>>> {
+        decode: impl FnOnce(Vec<Value>) -> Result<T> + Send,
+    ) -> Result<Option<T>> {
         let write_arguments = self.arguments(&call)?;
         let map = |e| map_call_error(e, &call);
         self.counter.add(2);
         let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(map)?;
         let mut transaction = exclusive.connection().begin().await.map_err(map)?;
+        // The row becomes the model before the commit: a row it cannot read rolls back.
         let result = self
             .in_transaction(&mut transaction, call, write_arguments, reread)
-            .await;
+            .await
+            .and_then(|row| row.map(decode).transpose());
         match result {
             Ok(row) => {
                 transaction.commit().await.map_err(map)?;

@@ -25,7 +25,7 @@ use rusqlite::{Connection, OpenFlags, Statement};
 
 use self::codec::{Failure, bind, decode_row, map_error};
 use self::open::{ReadOnly, immutable_uri, read_only_opening, switch_to_wal};
-use super::executor::{Access, BatchFailed, Call, Counter, Executor};
+use super::executor::{Access, BatchFailed, Call, Counter, Executor, Reread};
 use super::options::Options;
 use super::url::{Location, Mode, SqliteTarget};
 use crate::descriptor::{Column, Table};
@@ -129,6 +129,71 @@ impl SqliteExecutor {
         .await
     }
 
+    /// Runs the write `call` in a `BEGIN IMMEDIATE` transaction on the writer and hands its
+    /// returned row to `decode` before committing: a row that fails to decode, in the codec
+    /// or in `decode`, rolls the write back, so an `Err` means nothing was written. In process
+    /// the transaction costs no round trip; it counts as the one statement it wraps.
+    async fn write_decoded<T>(
+        &self,
+        call: Call<'_>,
+        decode: impl FnOnce(Vec<Value>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.counter.add(1);
+        let writer = Arc::clone(&self.writer).lock_owned().await;
+        if !writer.is_autocommit() {
+            control(&writer, ROLLBACK).map_err(Failure::into_error)?;
+        }
+        let (writer, row) = match begin_and_write(&writer, &call) {
+            Ok(row) => (writer, row),
+            Err(Failure::Error(e)) => return Err(e),
+            Err(Failure::Busy(_)) => {
+                let owned = OwnedCall::from(call);
+                let timeout = self.busy_timeout;
+                blocking(move || {
+                    let row =
+                        waiting(&writer, timeout, || begin_and_write(&writer, &owned.call()))?;
+                    Ok((writer, row))
+                })
+                .await?
+            }
+        };
+        let decoded = match row.map(decode).transpose() {
+            Ok(decoded) => decoded,
+            Err(e) => {
+                // The decode error is the one to report; a failed rollback leaves the
+                // transaction to the rollback before the writer's next use.
+                let _ = control(&writer, ROLLBACK);
+                return Err(e);
+            }
+        };
+        match control(&writer, COMMIT) {
+            Ok(()) => Ok(decoded),
+            Err(Failure::Error(e)) => {
+                if !writer.is_autocommit() {
+                    let _ = control(&writer, ROLLBACK);
+                }
+                Err(e)
+            }
+            // Outside WAL, a COMMIT waits for readers to leave: retry it with the busy
+            // timeout (a busy COMMIT keeps the transaction, so retrying is safe).
+            Err(Failure::Busy(_)) => {
+                let timeout = self.busy_timeout;
+                blocking(move || {
+                    writer.busy_timeout(timeout).map_err(Error::database)?;
+                    let committed = control(&writer, COMMIT);
+                    let reset = writer.busy_timeout(Duration::ZERO);
+                    if committed.is_err() && !writer.is_autocommit() {
+                        let _ = control(&writer, ROLLBACK);
+                    }
+                    committed.map_err(Failure::into_error)?;
+                    reset.map_err(Error::database)
+                })
+                .await?;
+                Ok(decoded)
+            }
+        }
+    }
+
     /// `None` when every read connection is in use.
     ///
     /// Takes the first free reader, not the next in turn: the bundled SQLite shares one page
@@ -154,8 +219,9 @@ impl SqliteExecutor {
 impl Executor for SqliteExecutor {
     const DIALECT: Dialect = Dialect::Sqlite;
 
-    /// The statements run so far: one per call, and for a batch its statements plus `BEGIN`
-    /// and `COMMIT`.
+    /// The statements run so far: one per call (a write's own `BEGIN IMMEDIATE` and `COMMIT`
+    /// run in process, no round trip, and are not counted), and for a batch its statements
+    /// plus `BEGIN` and `COMMIT`.
     fn counter(&self) -> &Counter {
         &self.counter
     }
@@ -164,7 +230,7 @@ impl Executor for SqliteExecutor {
     async fn fetch_optional(&self, access: Access, call: Call<'_>) -> Result<Option<Vec<Value>>> {
         match access {
             Access::Read => self.on_reader(call, first_row).await,
-            Access::Write => self.on_writer(call, returning_row).await,
+            Access::Write => self.write_decoded(call, Ok).await,
         }
     }
 
@@ -174,6 +240,23 @@ impl Executor for SqliteExecutor {
             Access::Read => self.on_reader(call, all_rows).await,
             Access::Write => self.on_writer(call, all_rows).await,
         }
+    }
+
+    /// Runs the write in a transaction and decodes its row before the commit (see
+    /// [`SqliteExecutor::write_decoded`]); every SQLite write has `RETURNING`.
+    async fn write<T: Send>(
+        &self,
+        call: Call<'_>,
+        reread: Option<Reread<'_>>,
+        decode: impl FnOnce(Vec<Value>) -> Result<T> + Send,
+    ) -> Result<Option<T>> {
+        if reread.is_some() {
+            return Err(Error::Unsupported {
+                dialect: Dialect::Sqlite,
+                what: "a write without RETURNING".to_owned(),
+            });
+        }
+        self.write_decoded(call, decode).await
     }
 
     /// Runs a statement without rows on the writer; returns the rows changed.
@@ -352,8 +435,35 @@ fn first_row(connection: &Connection, call: &Call<'_>) -> Result<Option<Vec<Valu
     })
 }
 
-/// A write's returned row. The statement is stepped to its end: an autocommit write commits
-/// on its last step and reports a failed commit there (a reset would swallow it).
+/// Transaction control on the writer, prepared once per connection.
+const BEGIN_IMMEDIATE: &str = "BEGIN IMMEDIATE";
+const COMMIT: &str = "COMMIT";
+const ROLLBACK: &str = "ROLLBACK";
+
+/// Runs one of the transaction control statements above.
+fn control(connection: &Connection, sql: &str) -> Result<(), Failure> {
+    connection
+        .prepare_cached(sql)
+        .and_then(|mut statement| statement.raw_execute())
+        .map(|_| ())
+        .map_err(|e| map_error(e, &[]))
+}
+
+/// Opens the write transaction and runs the write in it; returns its row, decoded by the
+/// codec. On any failure the transaction is rolled back (a busy one is retried whole).
+fn begin_and_write(
+    connection: &Connection,
+    call: &Call<'_>,
+) -> Result<Option<Vec<Value>>, Failure> {
+    control(connection, BEGIN_IMMEDIATE)?;
+    returning_row(connection, call).inspect_err(|_| {
+        // The write's error is the one worth reporting (see `SqliteExecutor::on_writer`).
+        let _ = control(connection, ROLLBACK);
+    })
+}
+
+/// A write's returned row. The statement is stepped to its end: the rows after the first
+/// are not read, but the write is done (and reports its errors) only once stepped through.
 fn returning_row(connection: &Connection, call: &Call<'_>) -> Result<Option<Vec<Value>>, Failure> {
     with_statement(connection, call, |statement| {
         let mut rows = statement.raw_query();
