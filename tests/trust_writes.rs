@@ -595,3 +595,92 @@ async fn writes_tell_the_truth_on_mariadb() {
         nulls(&db).await;
     }
 }
+
+/// A schema whose user key the database assigns (an integer id, `RETURNING` it): the one
+/// insert whose stored row is not the row sent.
+mod assigned {
+    use authmodel::{AuthModel, AuthSchema};
+    use chrono::{DateTime, Utc};
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "user", table = "int_users")]
+    pub struct IntUser {
+        pub id: i64,
+        pub email: String,
+        pub name: Option<String>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "session", table = "int_sessions")]
+    pub struct IntSession {
+        pub id: i64,
+        pub session_token: String,
+        pub user_id: i64,
+        pub expires: DateTime<Utc>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "account", table = "int_accounts")]
+    pub struct IntAccount {
+        pub user_id: i64,
+        pub kind: String,
+        pub provider: String,
+        pub provider_account_id: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "authenticator", table = "int_authenticators")]
+    pub struct IntAuthenticator {
+        pub credential_id: String,
+        pub user_id: i64,
+        pub provider_account_id: String,
+        pub credential_public_key: String,
+        pub counter: i64,
+        pub credential_device_type: String,
+        pub credential_backed_up: bool,
+    }
+
+    #[derive(Debug, Clone, Copy, Default, AuthSchema)]
+    #[auth(
+        user = IntUser,
+        account = IntAccount,
+        session = IntSession,
+        authenticator = IntAuthenticator
+    )]
+    pub struct IntSchema;
+}
+
+/// An insert whose `RETURNING` row the model cannot read (here another tool's table gives
+/// the id a text default) fails, and leaves no row behind.
+#[tokio::test]
+async fn an_insert_whose_row_cannot_be_read_back_rolls_back_on_sqlite() {
+    use assigned::{IntSchema, IntUser};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("auth.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE int_users (id TEXT PRIMARY KEY DEFAULT 'not-a-number', \
+             email TEXT NOT NULL, name TEXT)",
+        )
+        .unwrap();
+    let url = format!("sqlite://{}", path.display());
+    let auth = SqlAdapter::<IntSchema>::connect(&url, Options::default().synchronize(true))
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let user = IntUser {
+        id: 0,
+        email: "assigned@example.com".into(),
+        name: None,
+    };
+    let result = auth.create_user(user).await;
+    assert!(
+        matches!(result, Err(Error::Decode { column: "id", .. })),
+        "{result:?}"
+    );
+    let rows = auth
+        .raw_select("SELECT email FROM int_users", vec![], &LINE)
+        .await
+        .unwrap();
+    assert!(rows.is_empty(), "create_user failed but wrote {rows:?}");
+}
