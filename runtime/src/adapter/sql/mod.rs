@@ -226,7 +226,9 @@ impl<S: Schema> SqlAdapter<S> {
     /// far, a diagnostic: tests use it to check an operation's cost (`get_session_and_user`
     /// is one statement on every database). Transaction control counts: a MySQL 8
     /// `use_verification_token` is `BEGIN`, `SELECT ... FOR UPDATE`, `DELETE`, `COMMIT`, four
-    /// statements. Statements a pool runs to set up a new connection do not count.
+    /// statements. Statements a pool runs to set up a new connection do not count, nor does
+    /// the in-process `BEGIN IMMEDIATE` / `COMMIT` with which SQLite wraps each write so that
+    /// a row the model cannot read rolls it back: it costs no round trip.
     pub fn statements_executed(&self) -> u64 {
         self.inner.driver.statements_executed()
     }
