@@ -24,7 +24,9 @@ mod layouts;
 use authmodel::compat::{drizzle, kysely, pg, prisma};
 use authmodel::schema::RoleField;
 use authmodel::testing::{self, Outcome, SuiteOptions};
-use authmodel::{Adapter, CreateOptions, Dialect, Model, Options, Schema, SqlAdapter, Value, ddl};
+use authmodel::{
+    AccountKey, Adapter, CreateOptions, Dialect, Model, Options, Schema, SqlAdapter, Value, ddl,
+};
 use chrono::DateTime;
 use common::Server;
 use layouts::{INSTANT_MS, Layout};
@@ -353,6 +355,44 @@ async fn prisma_epoch_ms_reads_rows_written_as_text() {
         let user = adapter.get_user_by_email(email).await.expect("reads");
         assert_eq!(user.and_then(|u| u.email_verified), expected, "{email}");
     }
+}
+
+/// Auth.js hands `linkAccount` the user's id as a string, on integer-id layouts too: the
+/// account built from that JSON links to the `SERIAL` user, and is found by its provider key.
+#[tokio::test]
+async fn pg_adapter_links_an_account_whose_user_id_is_a_string() {
+    let Some(database) = Database::create(Backend::Postgres, &layouts::PG_ADAPTER).await else {
+        return;
+    };
+    let adapter = SqlAdapter::<pg::PgAdapterAuth>::connect(&database.url, Options::default())
+        .await
+        .expect("connects");
+    let user = adapter
+        .create_user(pg::User {
+            id: 0,
+            name: None,
+            email: Some("serial@example.com".into()),
+            email_verified: None,
+            image: None,
+        })
+        .await
+        .expect("a SERIAL user");
+    let account: pg::Account = authmodel::accounts::from_json(serde_json::json!({
+        "userId": user.id.to_string(),
+        "type": "oauth",
+        "provider": "github",
+        "providerAccountId": "4711",
+        "access_token": "gho_x",
+    }))
+    .expect("the string form of an integer id");
+    assert_eq!(account.user_id, user.id);
+    adapter.link_account(account).await.expect("links");
+    let key = AccountKey {
+        provider: "github",
+        provider_account_id: "4711",
+    };
+    let linked = adapter.get_user_by_account(key).await.expect("reads");
+    assert_eq!(linked, Some(user));
 }
 
 /// The DDL this crate writes for a model set, on `dialect`.
