@@ -22,7 +22,7 @@ use authmodel::{Adapter, AuthSchema, Options, SqlAdapter};
 use chrono::{Duration, Utc};
 
 /// The layout's four models from [`authmodel::compat::pg`], plus the authenticators table
-/// the layout lacks (its `compat::pg::Schema` has none): an application that turns WebAuthn on
+/// the layout lacks (its `compat::pg::PgAdapterAuth` has none): an application that turns WebAuthn on
 /// adds it, and names it in a schema of its own.
 #[derive(AuthSchema)]
 #[auth(

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use authmodel::models::{Account, DefaultSchema, User, VerificationToken};
 use authmodel::sql::{Options, SqlAdapter};
-use authmodel::{Adapter, Error};
+use authmodel::{AccountKey, Adapter, Error};
 use chrono::{Duration, Utc};
 use common::{Server, fresh_database};
 use tokio::sync::{Barrier, Mutex};
@@ -230,7 +230,10 @@ async fn accounts_are_linked_once(adapters: &[SqlAdapter<DefaultSchema>], backen
             "accounts_provider_provider_account_id_key",
         );
         let stored = auth
-            .get_account("github", &provider_account_id)
+            .get_account(AccountKey {
+                provider: "github",
+                provider_account_id: &provider_account_id,
+            })
             .await
             .unwrap()
             .expect("the winner's account is stored");

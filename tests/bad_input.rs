@@ -20,7 +20,7 @@ mod schemas;
 
 use authmodel::models::{Account, Authenticator, Session};
 use authmodel::sql::{Options, SqlAdapter};
-use authmodel::{Adapter, Error};
+use authmodel::{AccountKey, Adapter, Error};
 use chrono::{Duration, Utc};
 use common::{Server, fresh_database};
 use schemas::{Extended, ExtendedUser};
@@ -201,7 +201,14 @@ async fn lengths(b: &Backend) {
     let mut big = account(owner.id, "big-id-token");
     big.id_token = Some("e".repeat(10_000));
     let linked = b.auth.link_account(big.clone()).await.unwrap();
-    let read = b.auth.get_account("google", "big-id-token").await.unwrap();
+    let read = b
+        .auth
+        .get_account(AccountKey {
+            provider: "google",
+            provider_account_id: "big-id-token",
+        })
+        .await
+        .unwrap();
     assert_eq!(read.as_ref(), Some(&linked));
     assert_eq!(linked.id_token, big.id_token, "{}", b.name);
 
@@ -210,7 +217,13 @@ async fn lengths(b: &Backend) {
     let result = b.auth.link_account(huge.clone()).await;
     if b.is("mariadb") {
         assert_refused(b.name, "a 70,000-byte access token", result);
-        let read = b.auth.get_account("google", "huge-access-token").await;
+        let read = b
+            .auth
+            .get_account(AccountKey {
+                provider: "google",
+                provider_account_id: "huge-access-token",
+            })
+            .await;
         assert!(matches!(read, Ok(None)), "{}: {read:?}", b.name);
     } else {
         assert_eq!(result.unwrap().access_token, huge.access_token);
@@ -351,7 +364,14 @@ async fn delete_cascades(b: &Backend) {
             let session = b.auth.get_session_and_user(&token).await.unwrap();
             assert_eq!(session.is_some(), present, "{what}: session");
             let id = format!("{tag}-account-{i}");
-            let account = b.auth.get_account("google", &id).await.unwrap();
+            let account = b
+                .auth
+                .get_account(AccountKey {
+                    provider: "google",
+                    provider_account_id: &id,
+                })
+                .await
+                .unwrap();
             assert_eq!(account.is_some(), present, "{what}: account");
             let credential = format!("{tag}-credential-{i}");
             let found = b.auth.get_authenticator(&credential).await.unwrap();

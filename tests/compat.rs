@@ -24,7 +24,9 @@ mod layouts;
 use authmodel::compat::{drizzle, kysely, pg, prisma};
 use authmodel::schema::RoleField;
 use authmodel::testing::{self, Outcome, SuiteOptions};
-use authmodel::{Adapter, CreateOptions, Dialect, Model, Options, Schema, SqlAdapter, Value, ddl};
+use authmodel::{
+    AccountKey, Adapter, CreateOptions, Dialect, Model, Options, Schema, SqlAdapter, Value, ddl,
+};
 use chrono::DateTime;
 use common::Server;
 use layouts::{INSTANT_MS, Layout};
@@ -277,57 +279,58 @@ async fn encodings<S: Schema>(
 
 #[tokio::test]
 async fn prisma_on_postgres() {
-    prove::<prisma::Schema>(Backend::Postgres, &layouts::PRISMA_POSTGRES).await;
+    prove::<prisma::PrismaAuth>(Backend::Postgres, &layouts::PRISMA_POSTGRES).await;
 }
 
 #[tokio::test]
 async fn prisma_on_mysql() {
-    prove::<prisma::Schema>(Backend::MySql, &layouts::PRISMA_MYSQL).await;
+    prove::<prisma::PrismaAuth>(Backend::MySql, &layouts::PRISMA_MYSQL).await;
 }
 
 #[tokio::test]
 async fn prisma_on_sqlite_as_prisma_7_writes_it() {
-    prove::<prisma::Schema>(Backend::Sqlite, &layouts::PRISMA_SQLITE).await;
+    prove::<prisma::PrismaAuth>(Backend::Sqlite, &layouts::PRISMA_SQLITE).await;
 }
 
 #[tokio::test]
 async fn prisma_on_sqlite_in_epoch_milliseconds() {
-    prove::<prisma::epoch_ms::Schema>(Backend::Sqlite, &layouts::PRISMA_SQLITE_EPOCH_MS).await;
+    prove::<prisma::epoch_ms::PrismaEpochMsAuth>(Backend::Sqlite, &layouts::PRISMA_SQLITE_EPOCH_MS)
+        .await;
 }
 
 #[tokio::test]
 async fn drizzle_on_postgres() {
-    prove::<drizzle::pg::Schema>(Backend::Postgres, &layouts::DRIZZLE_POSTGRES).await;
+    prove::<drizzle::pg::DrizzlePgAuth>(Backend::Postgres, &layouts::DRIZZLE_POSTGRES).await;
 }
 
 #[tokio::test]
 async fn drizzle_on_mysql() {
-    prove::<drizzle::mysql::Schema>(Backend::MySql, &layouts::DRIZZLE_MYSQL).await;
+    prove::<drizzle::mysql::DrizzleMySqlAuth>(Backend::MySql, &layouts::DRIZZLE_MYSQL).await;
 }
 
 #[tokio::test]
 async fn drizzle_on_sqlite() {
-    prove::<drizzle::sqlite::Schema>(Backend::Sqlite, &layouts::DRIZZLE_SQLITE).await;
+    prove::<drizzle::sqlite::DrizzleSqliteAuth>(Backend::Sqlite, &layouts::DRIZZLE_SQLITE).await;
 }
 
 #[tokio::test]
 async fn pg_adapter_on_postgres() {
-    prove::<pg::Schema>(Backend::Postgres, &layouts::PG_ADAPTER).await;
+    prove::<pg::PgAdapterAuth>(Backend::Postgres, &layouts::PG_ADAPTER).await;
 }
 
 #[tokio::test]
 async fn kysely_on_postgres() {
-    prove::<kysely::Schema>(Backend::Postgres, &layouts::KYSELY_POSTGRES).await;
+    prove::<kysely::KyselyAuth>(Backend::Postgres, &layouts::KYSELY_POSTGRES).await;
 }
 
 #[tokio::test]
 async fn kysely_on_mysql() {
-    prove::<kysely::Schema>(Backend::MySql, &layouts::KYSELY_MYSQL).await;
+    prove::<kysely::KyselyAuth>(Backend::MySql, &layouts::KYSELY_MYSQL).await;
 }
 
 #[tokio::test]
 async fn kysely_on_sqlite() {
-    prove::<kysely::Schema>(Backend::Sqlite, &layouts::KYSELY_SQLITE).await;
+    prove::<kysely::KyselyAuth>(Backend::Sqlite, &layouts::KYSELY_SQLITE).await;
 }
 
 /// A Prisma 6 database whose rows Prisma 7 went on writing as ISO 8601 text: both read.
@@ -341,15 +344,55 @@ async fn prisma_epoch_ms_reads_rows_written_as_text() {
     database
         .execute(Backend::Sqlite, &[insert.to_owned()])
         .await;
-    let adapter =
-        SqlAdapter::<prisma::epoch_ms::Schema>::connect(&database.url, Options::default())
-            .await
-            .expect("connects");
+    let adapter = SqlAdapter::<prisma::epoch_ms::PrismaEpochMsAuth>::connect(
+        &database.url,
+        Options::default(),
+    )
+    .await
+    .expect("connects");
     let expected = DateTime::from_timestamp_millis(INSTANT_MS);
     for email in ["foreign@example.com", "text@example.com"] {
         let user = adapter.get_user_by_email(email).await.expect("reads");
         assert_eq!(user.and_then(|u| u.email_verified), expected, "{email}");
     }
+}
+
+/// Auth.js hands `linkAccount` the user's id as a string, on integer-id layouts too: the
+/// account built from that JSON links to the `SERIAL` user, and is found by its provider key.
+#[tokio::test]
+async fn pg_adapter_links_an_account_whose_user_id_is_a_string() {
+    let Some(database) = Database::create(Backend::Postgres, &layouts::PG_ADAPTER).await else {
+        return;
+    };
+    let adapter = SqlAdapter::<pg::PgAdapterAuth>::connect(&database.url, Options::default())
+        .await
+        .expect("connects");
+    let user = adapter
+        .create_user(pg::User {
+            id: 0,
+            name: None,
+            email: Some("serial@example.com".into()),
+            email_verified: None,
+            image: None,
+        })
+        .await
+        .expect("a SERIAL user");
+    let account: pg::Account = authmodel::accounts::from_json(serde_json::json!({
+        "userId": user.id.to_string(),
+        "type": "oauth",
+        "provider": "github",
+        "providerAccountId": "4711",
+        "access_token": "gho_x",
+    }))
+    .expect("the string form of an integer id");
+    assert_eq!(account.user_id, user.id);
+    adapter.link_account(account).await.expect("links");
+    let key = AccountKey {
+        provider: "github",
+        provider_account_id: "4711",
+    };
+    let linked = adapter.get_user_by_account(key).await.expect("reads");
+    assert_eq!(linked, Some(user));
 }
 
 /// The DDL this crate writes for a model set, on `dialect`.
@@ -364,29 +407,29 @@ type OwnDdl = (&'static str, fn(Dialect) -> String, &'static [Dialect]);
 #[test]
 fn own_ddl_snapshots() {
     let schemas: [OwnDdl; 7] = [
-        ("prisma", own_ddl::<prisma::Schema>, &Dialect::ALL),
+        ("prisma", own_ddl::<prisma::PrismaAuth>, &Dialect::ALL),
         (
             "prisma_epoch_ms",
-            own_ddl::<prisma::epoch_ms::Schema>,
+            own_ddl::<prisma::epoch_ms::PrismaEpochMsAuth>,
             &[Dialect::Sqlite],
         ),
         (
             "drizzle_pg",
-            own_ddl::<drizzle::pg::Schema>,
+            own_ddl::<drizzle::pg::DrizzlePgAuth>,
             &[Dialect::Postgres],
         ),
         (
             "drizzle_mysql",
-            own_ddl::<drizzle::mysql::Schema>,
+            own_ddl::<drizzle::mysql::DrizzleMySqlAuth>,
             &[Dialect::MySql],
         ),
         (
             "drizzle_sqlite",
-            own_ddl::<drizzle::sqlite::Schema>,
+            own_ddl::<drizzle::sqlite::DrizzleSqliteAuth>,
             &[Dialect::Sqlite],
         ),
-        ("pg", own_ddl::<pg::Schema>, &[Dialect::Postgres]),
-        ("kysely", own_ddl::<kysely::Schema>, &Dialect::ALL),
+        ("pg", own_ddl::<pg::PgAdapterAuth>, &[Dialect::Postgres]),
+        ("kysely", own_ddl::<kysely::KyselyAuth>, &Dialect::ALL),
     ];
     for (name, script, dialects) in schemas {
         for dialect in dialects {
@@ -432,15 +475,17 @@ async fn on_own_tables<S: Schema>(backend: Backend, label: &str) {
 #[tokio::test]
 async fn own_tables_pass_the_suite() {
     for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
-        on_own_tables::<prisma::Schema>(backend, "own_prisma").await;
-        on_own_tables::<kysely::Schema>(backend, "own_kysely").await;
+        on_own_tables::<prisma::PrismaAuth>(backend, "own_prisma").await;
+        on_own_tables::<kysely::KyselyAuth>(backend, "own_kysely").await;
     }
-    on_own_tables::<prisma::epoch_ms::Schema>(Backend::Sqlite, "own_prisma_epoch_ms").await;
-    on_own_tables::<drizzle::pg::Schema>(Backend::Postgres, "own_drizzle_pg").await;
-    on_own_tables::<drizzle::mysql::Schema>(Backend::MySql, "own_drizzle_mysql").await;
-    on_own_tables::<drizzle::sqlite::Schema>(Backend::Sqlite, "own_drizzle_sqlite").await;
-    on_own_tables::<pg::Schema>(Backend::Postgres, "own_pg").await;
+    on_own_tables::<prisma::epoch_ms::PrismaEpochMsAuth>(Backend::Sqlite, "own_prisma_epoch_ms")
+        .await;
+    on_own_tables::<drizzle::pg::DrizzlePgAuth>(Backend::Postgres, "own_drizzle_pg").await;
+    on_own_tables::<drizzle::mysql::DrizzleMySqlAuth>(Backend::MySql, "own_drizzle_mysql").await;
+    on_own_tables::<drizzle::sqlite::DrizzleSqliteAuth>(Backend::Sqlite, "own_drizzle_sqlite")
+        .await;
+    on_own_tables::<pg::PgAdapterAuth>(Backend::Postgres, "own_pg").await;
     // An instant in milliseconds is `bigint` on the servers too.
-    on_own_tables::<drizzle::sqlite::Schema>(Backend::Postgres, "own_epoch_pg").await;
-    on_own_tables::<drizzle::sqlite::Schema>(Backend::MySql, "own_epoch_mysql").await;
+    on_own_tables::<drizzle::sqlite::DrizzleSqliteAuth>(Backend::Postgres, "own_epoch_pg").await;
+    on_own_tables::<drizzle::sqlite::DrizzleSqliteAuth>(Backend::MySql, "own_epoch_mysql").await;
 }

@@ -117,7 +117,7 @@ async fn a_table_named_in_another_case_is_refused_only_where_it_is_the_same_tabl
                 run(&url, &[setting]).await != ["0"]
             }
         };
-        let connected = SqlAdapter::<authmodel::compat::prisma::Schema>::connect(
+        let connected = SqlAdapter::<authmodel::compat::prisma::PrismaAuth>::connect(
             &url,
             Options::default().synchronize(true),
         )

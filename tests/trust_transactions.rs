@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use authmodel::models::{DefaultSchema, Session, SessionPatch, User};
 use authmodel::sql::{Options, SqlAdapter};
-use authmodel::{Adapter, Error, migrate};
+use authmodel::{AccountKey, Adapter, Error, migrate};
 use chrono::Utc;
 use common::{Server, fresh_database};
 use sqlx::{AssertSqlSafe, Connection};
@@ -264,7 +264,14 @@ async fn undecodable_rows_are_left_alone(url: &str) {
         "update_session",
         auth.update_session("tok-update", rename).await,
     );
-    wrote_nothing("unlink_account", auth.unlink_account("github", "42").await);
+    wrote_nothing(
+        "unlink_account",
+        auth.unlink_account(AccountKey {
+            provider: "github",
+            provider_account_id: "42",
+        })
+        .await,
+    );
     let sessions = count(
         &auth,
         url,

@@ -10,15 +10,27 @@ use authmodel_cli::{Served, main_with_schemas};
 fn main() -> std::process::ExitCode {
     main_with_schemas(&[
         Served::new::<authmodel::DefaultSchema>("default", "authmodel's default models"),
-        Served::new::<prisma::Schema>("prisma", "@auth/prisma-adapter (ISO text dates on SQLite)"),
-        Served::new::<prisma::epoch_ms::Schema>(
+        Served::new::<prisma::PrismaAuth>(
+            "prisma",
+            "@auth/prisma-adapter (ISO text dates on SQLite)",
+        ),
+        Served::new::<prisma::epoch_ms::PrismaEpochMsAuth>(
             "prisma-epoch-ms",
             "@auth/prisma-adapter on SQLite, Prisma 6 and older (integer dates)",
         ),
-        Served::new::<drizzle::pg::Schema>("drizzle-pg", "@auth/drizzle-adapter, PostgreSQL"),
-        Served::new::<drizzle::mysql::Schema>("drizzle-mysql", "@auth/drizzle-adapter, MySQL"),
-        Served::new::<drizzle::sqlite::Schema>("drizzle-sqlite", "@auth/drizzle-adapter, SQLite"),
-        Served::new::<pg::Schema>("pg-adapter", "@auth/pg-adapter (PostgreSQL)"),
-        Served::new::<kysely::Schema>("kysely", "@auth/kysely-adapter"),
+        Served::new::<drizzle::pg::DrizzlePgAuth>(
+            "drizzle-pg",
+            "@auth/drizzle-adapter, PostgreSQL",
+        ),
+        Served::new::<drizzle::mysql::DrizzleMySqlAuth>(
+            "drizzle-mysql",
+            "@auth/drizzle-adapter, MySQL",
+        ),
+        Served::new::<drizzle::sqlite::DrizzleSqliteAuth>(
+            "drizzle-sqlite",
+            "@auth/drizzle-adapter, SQLite",
+        ),
+        Served::new::<pg::PgAdapterAuth>("pg-adapter", "@auth/pg-adapter (PostgreSQL)"),
+        Served::new::<kysely::KyselyAuth>("kysely", "@auth/kysely-adapter"),
     ])
 }

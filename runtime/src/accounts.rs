@@ -8,7 +8,7 @@
 
 use serde_json::Map;
 
-use crate::descriptor::{Column, IdStrategy, RoleField, camel_case};
+use crate::descriptor::{Column, ColumnType, IdStrategy, RoleField, camel_case};
 use crate::error::{Error, Result};
 use crate::traits::AccountModel;
 use crate::value::Value;
@@ -20,7 +20,9 @@ use crate::value::Value;
 /// Each column takes the key named like its field (`provider_account_id`), its column, or the
 /// Auth.js camelCase name (`providerAccountId`). The keys left over go to the model's
 /// `#[auth(extra)]` column as one JSON object; without one, they are an
-/// [`Error::InvalidInput`] naming them. A generated id may be left out.
+/// [`Error::InvalidInput`] naming them. A generated id may be left out. Ids (the account's
+/// own and `userId`) may come as strings, the way the [`Adapter`](crate::Adapter) trait and
+/// Auth.js pass them: `"userId": "3"` fills an integer `user_id`, as does `"userId": 3`.
 ///
 /// ```
 /// use authmodel::{accounts, AuthModel};
@@ -69,9 +71,7 @@ pub fn from_json<A: AccountModel>(json: serde_json::Value) -> Result<A> {
         }
         let value = match take(&mut object, column) {
             Some(serde_json::Value::Null) | None => missing(column)?,
-            Some(json) => Value::from_json(column.ty, json).map_err(|e| {
-                Error::InvalidInput(format!("account field `{}`: {e}", column.field))
-            })?,
+            Some(json) => from_json_value(column, json)?,
         };
         row.push(value);
     }
@@ -94,6 +94,30 @@ pub fn from_json<A: AccountModel>(json: serde_json::Value) -> Result<A> {
         None => {}
     }
     A::from_values(row)
+}
+
+/// Converts one JSON value for `column`. A key column (the account's id, its `userId`) also
+/// takes the string form of its type, as the [`Adapter`](crate::Adapter) trait and Auth.js
+/// pass every id: `"3"` where ids are integers.
+fn from_json_value(column: &Column, json: serde_json::Value) -> Result<Value> {
+    let is_key = column.primary_key
+        || column.id.is_some()
+        || matches!(
+            column.role,
+            Some(RoleField::AccountId | RoleField::AccountUserId)
+        );
+    match (json, column.ty) {
+        (serde_json::Value::String(id), ColumnType::Int32 | ColumnType::Int64) if is_key => {
+            Value::parse_id(column.ty, &id).ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "account field `{}`: {id:?} is not an integer id",
+                    column.field
+                ))
+            })
+        }
+        (json, ty) => Value::from_json(ty, json)
+            .map_err(|e| Error::InvalidInput(format!("account field `{}`: {e}", column.field))),
+    }
 }
 
 /// Takes the key for `column`: its Auth.js name, field name, column name, or the field's
@@ -121,10 +145,8 @@ fn missing(column: &Column) -> Result<Value> {
     );
     if generated {
         return Ok(match column.ty {
-            crate::descriptor::ColumnType::Uuid => Value::Uuid(uuid::Uuid::nil()),
-            crate::descriptor::ColumnType::Int32 | crate::descriptor::ColumnType::Int64 => {
-                Value::Int(0)
-            }
+            ColumnType::Uuid => Value::Uuid(uuid::Uuid::nil()),
+            ColumnType::Int32 | ColumnType::Int64 => Value::Int(0),
             _ => Value::Text(String::new()),
         });
     }
@@ -187,5 +209,39 @@ mod tests {
         }))
         .expect_err("a number where text belongs");
         assert!(error.to_string().contains("provider_account_id"), "{error}");
+    }
+
+    #[test]
+    fn integer_ids_take_their_string_form_and_stay_numbers() {
+        use crate::compat::pg;
+        let link = |user_id: serde_json::Value| {
+            from_json::<pg::Account>(json!({
+                "userId": user_id,
+                "type": "oauth",
+                "provider": "github",
+                "providerAccountId": "4711",
+            }))
+        };
+        assert_eq!(
+            link(json!("3"))
+                .expect("the Adapter trait's string id")
+                .user_id,
+            3
+        );
+        assert_eq!(link(json!(3)).expect("a JSON number").user_id, 3);
+        let error =
+            link(json!("0b5f0d1e-4a53-4c38-9d2f-2a8f3c7e2b91")).expect_err("not an integer");
+        assert!(error.to_string().contains("user_id"), "{error}");
+        let error = link(json!("4294967296")).expect_err("out of range for `integer`");
+        assert!(error.to_string().contains("user_id"), "{error}");
+        let with_id = from_json::<pg::Account>(json!({
+            "id": "12",
+            "userId": "3",
+            "type": "oauth",
+            "provider": "github",
+            "providerAccountId": "4711",
+        }))
+        .expect("a string id");
+        assert_eq!(with_id.id, 12);
     }
 }

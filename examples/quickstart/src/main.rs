@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 use authmodel::models::{Account, Session, User, VerificationToken};
 use authmodel::{
-    Adapter, AuthModel, AuthSchema, CreateOptions, Dialect, Model, Options, Schema, SqlAdapter, ddl,
+    AccountKey, Adapter, AuthModel, AuthSchema, CreateOptions, Dialect, Model, Options, Schema,
+    SqlAdapter, ddl,
 };
 use chrono::{Duration, SubsecRound, Utc};
 use uuid::Uuid;
@@ -62,7 +63,12 @@ async fn run(path: &Path) -> Result<(), Box<dyn Error>> {
     println!("tables: {}", tables.join(", "));
 
     step("2. OAuth sign-in: GitHub reports account 4711 for ada@example.com");
-    let known = auth.get_user_by_account("github", "4711").await?;
+    let known = auth
+        .get_user_by_account(AccountKey {
+            provider: "github",
+            provider_account_id: "4711",
+        })
+        .await?;
     println!(
         "user linked to github/4711 before sign-in: {}",
         known.map_or("none".into(), |u| u.base.id.to_string())

@@ -17,6 +17,69 @@ use crate::traits::{Model, Schema};
 pub mod memory;
 pub mod sql;
 
+/// A provider account, as `get_account`, `get_user_by_account` and `unlink_account` look it
+/// up: built with named fields, so the two strings cannot trade places.
+///
+/// Auth.js's `getAccount(providerAccountId, provider)` takes the pair in the opposite order
+/// to `getUserByAccount({ provider, providerAccountId })` and `unlinkAccount`; two plain
+/// `&str` arguments would compile either way and quietly find nothing.
+///
+/// ```
+/// use authmodel::{AccountKey, Adapter, MemoryAdapter};
+/// use authmodel::models::{Account, DefaultSchema, User};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let auth = MemoryAdapter::<DefaultSchema>::new();
+/// let user = auth
+///     .create_user(User {
+///         id: uuid::Uuid::nil(),
+///         name: None,
+///         email: "ada@example.com".into(),
+///         email_verified: None,
+///         image: None,
+///     })
+///     .await?;
+/// auth.link_account(Account {
+///     id: uuid::Uuid::nil(),
+///     user_id: user.id,
+///     kind: "oauth".into(),
+///     provider: "github".into(),
+///     provider_account_id: "4711".into(),
+///     refresh_token: None,
+///     access_token: None,
+///     expires_at: None,
+///     token_type: None,
+///     scope: None,
+///     id_token: None,
+///     session_state: None,
+/// })
+/// .await?;
+/// // Auth.js's order, with the names: found all the same.
+/// let key = AccountKey { provider_account_id: "4711", provider: "github" };
+/// assert!(auth.get_account(key).await?.is_some());
+/// # Ok::<(), authmodel::Error>(())
+/// # }).unwrap();
+/// ```
+///
+/// The two strings alone, in either order, do not compile:
+///
+/// ```compile_fail,E0061
+/// use authmodel::{Adapter, MemoryAdapter};
+/// use authmodel::models::DefaultSchema;
+///
+/// # async fn port(auth: MemoryAdapter<DefaultSchema>) {
+/// // Auth.js: `getAccount(providerAccountId, provider)`
+/// let _ = auth.get_account("4711", "github").await;
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AccountKey<'a> {
+    /// The provider's id (`github`, `google`): Auth.js's `provider`.
+    pub provider: &'a str,
+    /// The account's id at that provider: Auth.js's `providerAccountId`.
+    pub provider_account_id: &'a str,
+}
+
 /// A boxed `Send` future: what every operation returns, so `Arc<dyn Adapter<S>>` works.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -43,10 +106,12 @@ pub trait Adapter<S: Schema>: Send + Sync {
     fn get_user_by_email<'a>(&'a self, email: &'a str) -> BoxFuture<'a, Result<Option<S::User>>>;
 
     /// The user linked to this provider account.
+    ///
+    /// Public API change: the account is one [`AccountKey`] with named fields; this method
+    /// took `provider` and `provider_account_id` as two `&str` before.
     fn get_user_by_account<'a>(
         &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
+        account: AccountKey<'a>,
     ) -> BoxFuture<'a, Result<Option<S::User>>>;
 
     /// Applies a partial update and returns the whole user;
@@ -65,18 +130,23 @@ pub trait Adapter<S: Schema>: Send + Sync {
     fn link_account(&self, account: S::Account) -> BoxFuture<'_, Result<S::Account>>;
 
     /// Removes a provider account link; returns the removed account.
+    ///
+    /// Public API change: the account is one [`AccountKey`] with named fields; this method
+    /// took `provider` and `provider_account_id` as two `&str` before.
     fn unlink_account<'a>(
         &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
+        account: AccountKey<'a>,
     ) -> BoxFuture<'a, Result<Option<S::Account>>>;
 
-    /// The account for this provider account. (Auth.js passes the provider account id first;
-    /// here both account lookups take the provider first.)
+    /// The account for this provider account.
+    ///
+    /// Public API change: the account is one [`AccountKey`] with named fields; this method
+    /// took `provider` and `provider_account_id` as two `&str` before, the reverse of
+    /// Auth.js's `getAccount(providerAccountId, provider)`, so a call ported from
+    /// JavaScript compiled with the two swapped and found nothing.
     fn get_account<'a>(
         &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
+        account: AccountKey<'a>,
     ) -> BoxFuture<'a, Result<Option<S::Account>>>;
 
     /// Stores a new session.

@@ -10,7 +10,7 @@ use super::check::{
 use super::fixtures::{self, Clock, get, hash_token, id_of, id_value, position, put, uuid};
 use super::suite::Suite;
 use super::{RawReads, SuiteOptions};
-use crate::adapter::Adapter;
+use crate::adapter::{AccountKey, Adapter};
 use crate::descriptor::{RoleField, Table};
 use crate::traits::{Model, Patch, Schema};
 use crate::value::Value;
@@ -231,14 +231,17 @@ where
     pub async fn get_user_by_account(&mut self) -> CaseResult {
         let found = self
             .adapter
-            .get_user_by_account("invalid-provider", "invalid-provider-account-id")
+            .get_user_by_account(AccountKey {
+                provider: "invalid-provider",
+                provider_account_id: "invalid-provider-account-id",
+            })
             .await
             .during("getUserByAccount")?;
         absent("getUserByAccount of an unknown account", found)?;
-        let (provider, account_id) = account_key::<S>(&self.account)?;
+        let linked = account_key::<S>(&self.account)?;
         let found = self
             .adapter
-            .get_user_by_account(&provider, &account_id)
+            .get_user_by_account(linked.key())
             .await
             .during("getUserByAccount")?;
         let found = present("getUserByAccount(provider, providerAccountId)", found)?;
@@ -321,24 +324,16 @@ where
     /// Case 16: the account is gone after unlinkAccount.
     pub async fn unlink_account(&mut self) -> CaseResult {
         let accounts = accounts::<S>();
-        let (provider, account_id) = account_key::<S>(&self.account)?;
+        let linked = account_key::<S>(&self.account)?;
         let what = "db.account(provider, providerAccountId) before unlinkAccount";
-        let db = self
-            .raw
-            .account(&provider, &account_id)
-            .await
-            .during("db.account")?;
+        let db = self.raw.account(linked.key()).await.during("db.account")?;
         same_row(accounts, what, &self.account, &present(what, db)?, &[])?;
         let returned = self
             .adapter
-            .unlink_account(&provider, &account_id)
+            .unlink_account(linked.key())
             .await
             .during("unlinkAccount")?;
-        let db = self
-            .raw
-            .account(&provider, &account_id)
-            .await
-            .during("db.account")?;
+        let db = self.raw.account(linked.key()).await.during("db.account")?;
         absent("db.account after unlinkAccount", db)?;
         // Beyond Auth.js: the removed account is returned.
         let returned = present("the account unlinkAccount returned", returned)?;
@@ -381,12 +376,8 @@ where
         )?;
         let db = self.raw.session(&token).await.during("db.session")?;
         absent("Session should not exist after user is deleted", db)?;
-        let (provider, account_id) = account_key::<S>(&self.account_fixture)?;
-        let db = self
-            .raw
-            .account(&provider, &account_id)
-            .await
-            .during("db.account")?;
+        let linked = account_key::<S>(&self.account_fixture)?;
+        let db = self.raw.account(linked.key()).await.during("db.account")?;
         absent("Account should not exist after user is deleted", db)?;
         // Beyond Auth.js: the deleted user is returned.
         let returned = present("the user deleteUser returned", returned)?;
@@ -426,13 +417,9 @@ where
             .link_account(fixtures::model(fixture)?)
             .await
             .during("linkAccount")?;
-        let (provider, account_id) = account_key::<S>(fixture)?;
+        let key = account_key::<S>(fixture)?;
         let what = "db.account(provider, providerAccountId) after linkAccount";
-        let db = self
-            .raw
-            .account(&provider, &account_id)
-            .await
-            .during("db.account")?;
+        let db = self.raw.account(key.key()).await.during("db.account")?;
         let db = present(what, db)?;
         same_row(accounts, what, fixture, &db, &surrogates(accounts))?;
         same_model("the account linkAccount returned", &db, &linked)?;
@@ -541,13 +528,29 @@ pub(crate) fn patch<M: Model>(sets: &[(usize, Value)]) -> Result<M::Patch, Check
     Ok(patch)
 }
 
+/// The provider key of an account row, owned.
+pub(crate) struct OwnedAccountKey {
+    provider: String,
+    provider_account_id: String,
+}
+
+impl OwnedAccountKey {
+    /// The key as the adapter takes it.
+    pub(crate) fn key(&self) -> AccountKey<'_> {
+        AccountKey {
+            provider: &self.provider,
+            provider_account_id: &self.provider_account_id,
+        }
+    }
+}
+
 /// The (provider, provider account id) of an account row.
-pub(crate) fn account_key<S: Schema>(row: &[Value]) -> Result<(String, String), Check> {
+pub(crate) fn account_key<S: Schema>(row: &[Value]) -> Result<OwnedAccountKey, Check> {
     let accounts = accounts::<S>();
-    Ok((
-        text(accounts, row, RoleField::AccountProvider)?,
-        text(accounts, row, RoleField::AccountProviderAccountId)?,
-    ))
+    Ok(OwnedAccountKey {
+        provider: text(accounts, row, RoleField::AccountProvider)?,
+        provider_account_id: text(accounts, row, RoleField::AccountProviderAccountId)?,
+    })
 }
 
 /// The string in the column playing `field`.

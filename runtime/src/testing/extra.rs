@@ -20,7 +20,7 @@ use super::fixtures::{
 };
 use super::suite::Suite;
 use super::webauthn::authenticators;
-use crate::adapter::{Adapter, BoxFuture};
+use crate::adapter::{AccountKey, Adapter, BoxFuture};
 use crate::descriptor::{RoleField, Table};
 use crate::error::Error;
 use crate::traits::{Model, Schema};
@@ -112,13 +112,9 @@ where
             "linkAccount of a linked account",
             result.map(|a| shown(&a)),
         )?;
-        let (provider, account_id) = account_key::<S>(&first)?;
+        let linked = account_key::<S>(&first)?;
         let what = "db.account after the conflicting linkAccount";
-        let db = self
-            .raw
-            .account(&provider, &account_id)
-            .await
-            .during("db.account")?;
+        let db = self.raw.account(linked.key()).await.during("db.account")?;
         same_row(table, what, &first, &present(what, db)?, &[])?;
         Ok(None)
     }
@@ -256,12 +252,8 @@ where
         let token = text(sessions::<S>(), &session, RoleField::SessionToken)?;
         let db = self.raw.session(&token).await.during("db.session")?;
         absent("db.session of the deleted user's session", db)?;
-        let (provider, account_id) = account_key::<S>(&account)?;
-        let db = self
-            .raw
-            .account(&provider, &account_id)
-            .await
-            .during("db.account")?;
+        let linked = account_key::<S>(&account)?;
+        let db = self.raw.account(linked.key()).await.during("db.account")?;
         absent("db.account of the deleted user's account", db)?;
         if let Some(authenticator) = authenticator {
             let credential = text(
@@ -277,7 +269,10 @@ where
             absent("db.authenticator of the deleted user's authenticator", db)?;
             let db = self
                 .raw
-                .account("webauthn", &credential)
+                .account(AccountKey {
+                    provider: "webauthn",
+                    provider_account_id: &credential,
+                })
                 .await
                 .during("db.account")?;
             absent("db.account of the deleted user's webauthn account", db)?;
@@ -308,6 +303,10 @@ where
     /// Case 28: every lookup and single-row write of an unknown key is `None`.
     pub async fn unknown_keys(&mut self) -> CaseResult {
         let unknown = uuid();
+        let github_unknown = AccountKey {
+            provider: "github",
+            provider_account_id: &unknown,
+        };
         let a = self.adapter;
         let found = a
             .get_session_and_user(&unknown)
@@ -333,20 +332,17 @@ where
             .during("useVerificationToken")?;
         absent("useVerificationToken of an unknown token", used)?;
         let unlinked = a
-            .unlink_account("github", &unknown)
+            .unlink_account(github_unknown)
             .await
             .during("unlinkAccount")?;
         absent("unlinkAccount of an unknown account", unlinked)?;
         let user = a
-            .get_user_by_account("github", &unknown)
+            .get_user_by_account(github_unknown)
             .await
             .during("getUserByAccount")?;
         absent("getUserByAccount of an unknown account", user)?;
         if !self.options.skip_webauthn {
-            let account = a
-                .get_account("github", &unknown)
-                .await
-                .during("getAccount")?;
+            let account = a.get_account(github_unknown).await.during("getAccount")?;
             absent("getAccount of an unknown account", account)?;
             let found = a
                 .get_authenticator(&unknown)

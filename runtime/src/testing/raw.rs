@@ -3,9 +3,9 @@
 //! Entry point: [`RawReads`], implemented here for [`MemoryAdapter`] (its own tables) and
 //! [`SqlAdapter`] (the statements layer's `SELECT` by key, run directly).
 
-use crate::adapter::BoxFuture;
 use crate::adapter::memory::MemoryAdapter;
 use crate::adapter::sql::SqlAdapter;
+use crate::adapter::{AccountKey, BoxFuture};
 use crate::descriptor::RoleField;
 use crate::error::Result;
 use crate::statements::contract;
@@ -19,12 +19,9 @@ pub trait RawReads<S: Schema>: Send + Sync {
     /// The user row with this id.
     fn user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<S::User>>>;
 
-    /// The account row for this provider account.
-    fn account<'a>(
-        &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
-    ) -> BoxFuture<'a, Result<Option<S::Account>>>;
+    /// The account row for this provider account. (Public API change: this took
+    /// `provider` and `provider_account_id` as two `&str` before.)
+    fn account<'a>(&'a self, key: AccountKey<'a>) -> BoxFuture<'a, Result<Option<S::Account>>>;
 
     /// The session row with this token.
     fn session<'a>(&'a self, session_token: &'a str) -> BoxFuture<'a, Result<Option<S::Session>>>;
@@ -72,12 +69,8 @@ impl<S: Schema> RawReads<S> for MemoryAdapter<S> {
         Box::pin(async move { self.raw_one(USER, &[id]) })
     }
 
-    fn account<'a>(
-        &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
-    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
-        Box::pin(async move { self.raw_one(ACCOUNT, &[provider, provider_account_id]) })
+    fn account<'a>(&'a self, key: AccountKey<'a>) -> BoxFuture<'a, Result<Option<S::Account>>> {
+        Box::pin(async move { self.raw_one(ACCOUNT, &[key.provider, key.provider_account_id]) })
     }
 
     fn session<'a>(&'a self, session_token: &'a str) -> BoxFuture<'a, Result<Option<S::Session>>> {
@@ -136,13 +129,9 @@ impl<S: Schema> RawReads<S> for SqlAdapter<S> {
         Box::pin(async move { self.raw_one(USER, &[id]).await })
     }
 
-    fn account<'a>(
-        &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
-    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
+    fn account<'a>(&'a self, key: AccountKey<'a>) -> BoxFuture<'a, Result<Option<S::Account>>> {
         Box::pin(async move {
-            self.raw_one(ACCOUNT, &[provider, provider_account_id])
+            self.raw_one(ACCOUNT, &[key.provider, key.provider_account_id])
                 .await
         })
     }

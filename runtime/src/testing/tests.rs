@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use super::{Failure, SuiteOptions, run};
 use crate::adapter::memory::MemoryAdapter;
-use crate::adapter::{Adapter, BoxFuture, SessionPatch, UserPatch};
+use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, UserPatch};
 use crate::descriptor::Role;
 use crate::error::{Error, Result};
 use crate::models::{Account, Authenticator, DefaultSchema, Session, User, VerificationToken};
@@ -158,11 +158,9 @@ impl Adapter<S> for Faulty {
     }
     fn get_user_by_account<'a>(
         &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
+        key: AccountKey<'a>,
     ) -> BoxFuture<'a, Result<Option<User>>> {
-        self.inner
-            .get_user_by_account(provider, provider_account_id)
+        self.inner.get_user_by_account(key)
     }
     fn update_user<'a>(&'a self, id: &'a str, patch: UserPatch<S>) -> BoxFuture<'a, Result<User>> {
         self.inner.update_user(id, patch)
@@ -176,19 +174,11 @@ impl Adapter<S> for Faulty {
     fn link_account(&self, account: Account) -> BoxFuture<'_, Result<Account>> {
         self.inner.link_account(account)
     }
-    fn unlink_account<'a>(
-        &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
-    ) -> BoxFuture<'a, Result<Option<Account>>> {
-        self.inner.unlink_account(provider, provider_account_id)
+    fn unlink_account<'a>(&'a self, key: AccountKey<'a>) -> BoxFuture<'a, Result<Option<Account>>> {
+        self.inner.unlink_account(key)
     }
-    fn get_account<'a>(
-        &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
-    ) -> BoxFuture<'a, Result<Option<Account>>> {
-        self.inner.get_account(provider, provider_account_id)
+    fn get_account<'a>(&'a self, key: AccountKey<'a>) -> BoxFuture<'a, Result<Option<Account>>> {
+        self.inner.get_account(key)
     }
     fn create_session(&self, session: Session) -> BoxFuture<'_, Result<Session>> {
         self.inner.create_session(session)

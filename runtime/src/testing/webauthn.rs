@@ -11,7 +11,7 @@ use super::check::{
 };
 use super::fixtures::{self, id_of, id_value, position, put, random_int, uuid};
 use super::suite::Suite;
-use crate::adapter::Adapter;
+use crate::adapter::{AccountKey, Adapter};
 use crate::descriptor::{RoleField, Table};
 use crate::error::Error;
 use crate::traits::{Model, Schema};
@@ -35,21 +35,21 @@ where
             ("invalid-provider", account_id.as_str()),
             (provider, "invalid-provider-account-id"),
         ] {
-            let found = self.adapter.get_account(p, a).await.during("getAccount")?;
+            let key = AccountKey {
+                provider: p,
+                provider_account_id: a,
+            };
+            let found = self.adapter.get_account(key).await.during("getAccount")?;
             absent(&format!("getAccount({a:?}, {p:?})"), found)?;
         }
-        let valid = self
-            .adapter
-            .get_account(provider, &account_id)
-            .await
-            .during("getAccount")?;
+        let key = AccountKey {
+            provider,
+            provider_account_id: &account_id,
+        };
+        let valid = self.adapter.get_account(key).await.during("getAccount")?;
         let valid = present("getAccount(providerAccountId, provider)", valid)?;
         let what = "db.account(provider, providerAccountId) against getAccount's";
-        let db = self
-            .raw
-            .account(provider, &account_id)
-            .await
-            .during("db.account")?;
+        let db = self.raw.account(key).await.during("db.account")?;
         same_row(accounts::<S>(), what, &present(what, db)?, &valid, &[])?;
         Ok(None)
     }

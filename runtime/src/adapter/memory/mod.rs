@@ -24,7 +24,7 @@
 use std::marker::PhantomData;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::adapter::{Adapter, BoxFuture, SessionPatch, UserPatch};
+use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, UserPatch};
 use crate::descriptor::{Role, RoleField, Table};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
@@ -201,14 +201,13 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
 
     fn get_user_by_account<'a>(
         &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
+        key: AccountKey<'a>,
     ) -> BoxFuture<'a, Result<Option<S::User>>> {
         Box::pin(async move {
             let accounts = <S::Account as Model>::TABLE;
             let key = [
-                (RoleField::AccountProvider, provider),
-                (RoleField::AccountProviderAccountId, provider_account_id),
+                (RoleField::AccountProvider, key.provider),
+                (RoleField::AccountProviderAccountId, key.provider_account_id),
             ];
             let (Some(conditions), user_id) = (
                 conditions(accounts, &key)?,
@@ -267,26 +266,21 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
 
     fn unlink_account<'a>(
         &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
+        key: AccountKey<'a>,
     ) -> BoxFuture<'a, Result<Option<S::Account>>> {
         Box::pin(async move {
             self.remove_one(&[
-                (RoleField::AccountProvider, provider),
-                (RoleField::AccountProviderAccountId, provider_account_id),
+                (RoleField::AccountProvider, key.provider),
+                (RoleField::AccountProviderAccountId, key.provider_account_id),
             ])
         })
     }
 
-    fn get_account<'a>(
-        &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
-    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
+    fn get_account<'a>(&'a self, key: AccountKey<'a>) -> BoxFuture<'a, Result<Option<S::Account>>> {
         Box::pin(async move {
             self.find_one(&[
-                (RoleField::AccountProvider, provider),
-                (RoleField::AccountProviderAccountId, provider_account_id),
+                (RoleField::AccountProvider, key.provider),
+                (RoleField::AccountProviderAccountId, key.provider_account_id),
             ])
         })
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::MemoryAdapter;
-use crate::adapter::Adapter;
+use crate::adapter::{AccountKey, Adapter};
 use crate::descriptor::{Role, RoleField};
 use crate::error::Error;
 use crate::models::{
@@ -241,7 +241,16 @@ async fn delete_user_cascades_to_their_rows_only() {
     let deleted = memory.delete_user(&ada.id.to_string()).await.unwrap();
     assert_eq!(deleted, Some(ada.clone()));
     assert!(memory.get_session_and_user("ada").await.unwrap().is_none());
-    assert!(memory.get_account("github", "1").await.unwrap().is_none());
+    assert!(
+        memory
+            .get_account(AccountKey {
+                provider: "github",
+                provider_account_id: "1"
+            })
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(memory.get_authenticator("c").await.unwrap().is_none());
     assert!(memory.get_session_and_user("bob").await.unwrap().is_some());
     // Verification tokens belong to an address, not a user.

@@ -5,7 +5,7 @@
 //! key column's type first ([`Value::parse_id`]); one that cannot be of that type is treated as
 //! matching nothing, as the contract says.
 
-use crate::adapter::{Adapter, BoxFuture, SessionPatch, UserPatch};
+use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, UserPatch};
 use crate::descriptor::{Column, Role};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
@@ -102,10 +102,13 @@ fn key(column: &Column, id: &str) -> Option<Value> {
 
 /// The (provider, provider account id) key of the three account lookups; `None` when either
 /// cannot be a value of its column.
-fn account_key(keys: &Keys, provider: &str, provider_account_id: &str) -> Option<[Value; 2]> {
+fn account_key(keys: &Keys, account: AccountKey<'_>) -> Option<[Value; 2]> {
     Some([
-        key(keys.account_provider, provider)?,
-        key(keys.account_provider_account_id, provider_account_id)?,
+        key(keys.account_provider, account.provider)?,
+        key(
+            keys.account_provider_account_id,
+            account.provider_account_id,
+        )?,
     ])
 }
 
@@ -136,12 +139,11 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
 
     fn get_user_by_account<'a>(
         &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
+        key: AccountKey<'a>,
     ) -> BoxFuture<'a, Result<Option<S::User>>> {
         Box::pin(async move {
             let statements = self.statements();
-            let Some(account) = account_key(&statements.keys, provider, provider_account_id) else {
+            let Some(account) = account_key(&statements.keys, key) else {
                 return Ok(None);
             };
             self.one(&statements.user_by_account, &account).await
@@ -209,26 +211,21 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
 
     fn unlink_account<'a>(
         &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
+        key: AccountKey<'a>,
     ) -> BoxFuture<'a, Result<Option<S::Account>>> {
         Box::pin(async move {
             let statements = self.statements();
-            let Some(account) = account_key(&statements.keys, provider, provider_account_id) else {
+            let Some(account) = account_key(&statements.keys, key) else {
                 return Ok(None);
             };
             self.write(&statements.unlink_account, &account).await
         })
     }
 
-    fn get_account<'a>(
-        &'a self,
-        provider: &'a str,
-        provider_account_id: &'a str,
-    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
+    fn get_account<'a>(&'a self, key: AccountKey<'a>) -> BoxFuture<'a, Result<Option<S::Account>>> {
         Box::pin(async move {
             let statements = self.statements();
-            let Some(account) = account_key(&statements.keys, provider, provider_account_id) else {
+            let Some(account) = account_key(&statements.keys, key) else {
                 return Ok(None);
             };
             self.one(&statements.account, &account).await

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::SqlAdapter;
-use crate::adapter::Adapter;
+use crate::adapter::{AccountKey, Adapter};
 use crate::connect;
 use crate::dialect::Dialect;
 use crate::error::Error;
@@ -105,11 +105,21 @@ async fn contract_round_trip() {
         .unwrap();
     assert_eq!(linked.id_token.as_deref().map(str::len), Some(2_000));
     assert_eq!(
-        auth.get_account("github", "gh-1").await.unwrap(),
+        auth.get_account(AccountKey {
+            provider: "github",
+            provider_account_id: "gh-1"
+        })
+        .await
+        .unwrap(),
         Some(linked.clone())
     );
     assert_eq!(
-        auth.get_user_by_account("github", "gh-1").await.unwrap(),
+        auth.get_user_by_account(AccountKey {
+            provider: "github",
+            provider_account_id: "gh-1"
+        })
+        .await
+        .unwrap(),
         Some(created.clone())
     );
 
@@ -196,10 +206,23 @@ async fn contract_round_trip() {
     ));
 
     assert_eq!(
-        auth.unlink_account("github", "gh-1").await.unwrap(),
+        auth.unlink_account(AccountKey {
+            provider: "github",
+            provider_account_id: "gh-1"
+        })
+        .await
+        .unwrap(),
         Some(linked)
     );
-    assert_eq!(auth.get_account("github", "gh-1").await.unwrap(), None);
+    assert_eq!(
+        auth.get_account(AccountKey {
+            provider: "github",
+            provider_account_id: "gh-1"
+        })
+        .await
+        .unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -218,7 +241,15 @@ async fn delete_user_cascades() {
     let id = user.id.to_string();
     assert_eq!(auth.delete_user(&id).await.unwrap(), Some(user));
     assert_eq!(auth.get_user(&id).await.unwrap(), None);
-    assert_eq!(auth.get_account("github", "gh-gone").await.unwrap(), None);
+    assert_eq!(
+        auth.get_account(AccountKey {
+            provider: "github",
+            provider_account_id: "gh-gone"
+        })
+        .await
+        .unwrap(),
+        None
+    );
     assert_eq!(auth.get_session_and_user("t-gone").await.unwrap(), None);
     assert_eq!(auth.get_authenticator("c-gone").await.unwrap(), None);
     assert_eq!(auth.delete_user(&id).await.unwrap(), None);

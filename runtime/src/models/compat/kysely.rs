@@ -2,7 +2,7 @@
 //! (`docs/pages/getting-started/adapters/kysely.mdx` in the Auth.js repository), in the types
 //! its own test (`packages/adapter-kysely/test/index.test.ts`) gives each dialect.
 //!
-//! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`] and [`Schema`].
+//! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`] and [`KyselyAuth`].
 //!
 //! Dialects: PostgreSQL, MySQL/MariaDB and SQLite. Tables `"User"`, `"Account"`, `"Session"`,
 //! `"VerificationToken"`; camelCase columns, the OAuth ones in snake_case.
@@ -112,4 +112,9 @@ pub struct VerificationToken {
     verification_token = VerificationToken,
     no_authenticator_table
 )]
-pub struct Schema;
+pub struct KyselyAuth;
+
+/// The former name of [`KyselyAuth`], which shared its name with the [`KyselyAuth`](crate::Schema)
+/// trait.
+#[deprecated(note = "renamed to `KyselyAuth`: `Schema` is also the name of the trait")]
+pub type Schema = KyselyAuth;

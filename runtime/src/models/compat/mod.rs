@@ -2,18 +2,20 @@
 //! service at the same database and it reads and writes the same rows, in the same encodings.
 //!
 //! Entry points: one module per layout, each with the models `User`, `Account`, `Session`,
-//! `VerificationToken` (and `Authenticator` where the layout has one) and the `Schema`
-//! binding them, for [`SqlAdapter`](crate::SqlAdapter):
+//! `VerificationToken` (and `Authenticator` where the layout has one) and the schema type
+//! binding them, for [`SqlAdapter`](crate::SqlAdapter). Each schema type is named after its
+//! layout (`prisma::PrismaAuth`), not after the [`Schema`](crate::Schema) trait it implements;
+//! the former name, `Schema` in each module, remains as a deprecated alias.
 //!
-//! | module | Auth.js adapter | dialects | ids | instants stored as |
-//! |---|---|---|---|---|
-//! | [`prisma`] | `@auth/prisma-adapter` | PostgreSQL, MySQL, SQLite | text (`cuid()`; UUIDs written here) | `timestamp(3)`, `datetime(3)`, ISO 8601 text (Prisma 7) |
-//! | [`prisma::epoch_ms`] | the same, Prisma ≤ 6 on SQLite | SQLite | text | integer milliseconds |
-//! | [`drizzle::pg`] | `@auth/drizzle-adapter` | PostgreSQL | text UUIDs | `timestamp` |
-//! | [`drizzle::mysql`] | `@auth/drizzle-adapter` | MySQL, MariaDB | text UUIDs | `timestamp(3)` / `timestamp` |
-//! | [`drizzle::sqlite`] | `@auth/drizzle-adapter` | SQLite | text UUIDs | integer milliseconds |
-//! | [`pg`] | `@auth/pg-adapter` | PostgreSQL | `SERIAL` integers | `timestamptz` |
-//! | [`kysely`] | `@auth/kysely-adapter` | PostgreSQL, MySQL, SQLite | UUIDs | `timestamptz`, `DATETIME(3)`, ISO 8601 text |
+//! | module | schema type | Auth.js adapter | dialects | ids | instants stored as |
+//! |---|---|---|---|---|---|
+//! | [`prisma`] | [`PrismaAuth`](prisma::PrismaAuth) | `@auth/prisma-adapter` | PostgreSQL, MySQL, SQLite | text (`cuid()`; UUIDs written here) | `timestamp(3)`, `datetime(3)`, ISO 8601 text (Prisma 7) |
+//! | [`prisma::epoch_ms`] | [`PrismaEpochMsAuth`](prisma::epoch_ms::PrismaEpochMsAuth) | the same, Prisma ≤ 6 on SQLite | SQLite | text | integer milliseconds |
+//! | [`drizzle::pg`] | [`DrizzlePgAuth`](drizzle::pg::DrizzlePgAuth) | `@auth/drizzle-adapter` | PostgreSQL | text UUIDs | `timestamp` |
+//! | [`drizzle::mysql`] | [`DrizzleMySqlAuth`](drizzle::mysql::DrizzleMySqlAuth) | `@auth/drizzle-adapter` | MySQL, MariaDB | text UUIDs | `timestamp(3)` / `timestamp` |
+//! | [`drizzle::sqlite`] | [`DrizzleSqliteAuth`](drizzle::sqlite::DrizzleSqliteAuth) | `@auth/drizzle-adapter` | SQLite | text UUIDs | integer milliseconds |
+//! | [`pg`] | [`PgAdapterAuth`](pg::PgAdapterAuth) | `@auth/pg-adapter` | PostgreSQL | `SERIAL` integers | `timestamptz` |
+//! | [`kysely`] | [`KyselyAuth`](kysely::KyselyAuth) | `@auth/kysely-adapter` | PostgreSQL, MySQL, SQLite | UUIDs | `timestamptz`, `DATETIME(3)`, ISO 8601 text |
 //!
 //! ```no_run
 //! use authmodel::compat::prisma;
@@ -21,7 +23,7 @@
 //!
 //! # async fn run() -> authmodel::Result<()> {
 //! // The tables `prisma migrate` created; nothing is created or altered here.
-//! let auth = SqlAdapter::<prisma::Schema>::connect(
+//! let auth = SqlAdapter::<prisma::PrismaAuth>::connect(
 //!     "postgres://app@localhost/app",
 //!     Options::default(),
 //! )
@@ -77,6 +79,65 @@ mod tests {
         check!(drizzle::sqlite: User, Account, Session, VerificationToken, Authenticator);
         check!(pg: User, Account, Session, VerificationToken, Authenticator);
         check!(kysely: User, Account, Session, VerificationToken);
+    }
+
+    /// Every schema type has a name of its own, so that generic code can import the
+    /// [`Schema`](crate::Schema) trait and all the layouts side by side; the former names
+    /// are the same types.
+    #[test]
+    #[allow(deprecated)]
+    fn schema_types_have_names_of_their_own() {
+        use std::any::TypeId;
+
+        use crate::Schema;
+
+        fn user_table<S: Schema>() -> &'static str {
+            <S::User as Model>::TABLE.name
+        }
+        use drizzle::mysql::DrizzleMySqlAuth;
+        use drizzle::pg::DrizzlePgAuth;
+        use drizzle::sqlite::DrizzleSqliteAuth;
+        use kysely::KyselyAuth;
+        use pg::PgAdapterAuth;
+        use prisma::PrismaAuth;
+        use prisma::epoch_ms::PrismaEpochMsAuth;
+        let tables = [
+            user_table::<PrismaAuth>(),
+            user_table::<PrismaEpochMsAuth>(),
+            user_table::<DrizzlePgAuth>(),
+            user_table::<DrizzleMySqlAuth>(),
+            user_table::<DrizzleSqliteAuth>(),
+            user_table::<PgAdapterAuth>(),
+            user_table::<KyselyAuth>(),
+        ];
+        assert_eq!(
+            tables,
+            ["User", "User", "user", "user", "user", "users", "User"]
+        );
+        let renamed = [
+            (TypeId::of::<prisma::Schema>(), TypeId::of::<PrismaAuth>()),
+            (
+                TypeId::of::<prisma::epoch_ms::Schema>(),
+                TypeId::of::<PrismaEpochMsAuth>(),
+            ),
+            (
+                TypeId::of::<drizzle::pg::Schema>(),
+                TypeId::of::<DrizzlePgAuth>(),
+            ),
+            (
+                TypeId::of::<drizzle::mysql::Schema>(),
+                TypeId::of::<DrizzleMySqlAuth>(),
+            ),
+            (
+                TypeId::of::<drizzle::sqlite::Schema>(),
+                TypeId::of::<DrizzleSqliteAuth>(),
+            ),
+            (TypeId::of::<pg::Schema>(), TypeId::of::<PgAdapterAuth>()),
+            (TypeId::of::<kysely::Schema>(), TypeId::of::<KyselyAuth>()),
+        ];
+        for (old, new) in renamed {
+            assert_eq!(old, new);
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The layout of `@auth/pg-adapter`: `packages/adapter-pg/schema.sql` in the Auth.js
 //! repository (also printed in its docs, `docs/pages/getting-started/adapters/pg.mdx`).
 //!
-//! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Schema`], and
+//! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`PgAdapterAuth`], and
 //! [`Authenticator`], a table the layout does not have.
 //!
 //! Dialect: PostgreSQL (the adapter runs on node-postgres). Tables `users`, `accounts`,
@@ -106,7 +106,7 @@ pub struct VerificationToken {
 }
 
 /// WebAuthn credentials, which `@auth/pg-adapter` has no table for: `authenticators`, in the
-/// camelCase style of the other Auth.js layouts, for an application that adds it. [`Schema`]
+/// camelCase style of the other Auth.js layouts, for an application that adds it. [`PgAdapterAuth`]
 /// says the table is not there; a schema of the application's own that names this model
 /// without `no_authenticator_table` gets it created by the DDL.
 #[derive(Clone, PartialEq, AuthModel)]
@@ -146,4 +146,9 @@ pub struct Authenticator {
     authenticator = Authenticator,
     no_authenticator_table
 )]
-pub struct Schema;
+pub struct PgAdapterAuth;
+
+/// The former name of [`PgAdapterAuth`], which shared its name with the [`PgAdapterAuth`](crate::Schema)
+/// trait.
+#[deprecated(note = "renamed to `PgAdapterAuth`: `Schema` is also the name of the trait")]
+pub type Schema = PgAdapterAuth;

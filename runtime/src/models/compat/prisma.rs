@@ -3,7 +3,7 @@
 //! `prisma migrate` creates them.
 //!
 //! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`]
-//! and [`Schema`]; [`epoch_ms`] for SQLite databases written by Prisma 6 and older.
+//! and [`PrismaAuth`]; [`epoch_ms`] for SQLite databases written by Prisma 6 and older.
 //!
 //! Dialects: PostgreSQL, MySQL/MariaDB and SQLite. Tables named as the models (`"User"`,
 //! `"Account"`, ...), columns as the fields (camelCase, the OAuth ones in snake_case); keys
@@ -146,14 +146,19 @@ pub struct Authenticator {
     verification_token = VerificationToken,
     authenticator = Authenticator
 )]
-pub struct Schema;
+pub struct PrismaAuth;
+
+/// The former name of [`PrismaAuth`], which shared its name with the [`PrismaAuth`](crate::Schema)
+/// trait.
+#[deprecated(note = "renamed to `PrismaAuth`: `Schema` is also the name of the trait")]
+pub type Schema = PrismaAuth;
 
 /// The same layout on SQLite as Prisma 6 and older write it (and Prisma 7's SQLite adapters
 /// with `timestampFormat: "unixepoch-ms"`): every `DateTime` an integer count of milliseconds
 /// since the epoch in a `DATETIME` column.
 ///
 /// Entry points: [`User`](epoch_ms::User), [`Session`](epoch_ms::Session),
-/// [`VerificationToken`](epoch_ms::VerificationToken) and [`Schema`](epoch_ms::Schema);
+/// [`VerificationToken`](epoch_ms::VerificationToken) and [`PrismaEpochMsAuth`](epoch_ms::PrismaEpochMsAuth);
 /// accounts and authenticators have no instants and are those of the parent module. Rows
 /// another client stored as ISO 8601 text read as well.
 pub mod epoch_ms {
@@ -215,5 +220,10 @@ pub mod epoch_ms {
         verification_token = VerificationToken,
         authenticator = super::Authenticator
     )]
-    pub struct Schema;
+    pub struct PrismaEpochMsAuth;
+
+    /// The former name of [`PrismaEpochMsAuth`], which shared its name with the [`PrismaAuth`](crate::Schema)
+    /// trait.
+    #[deprecated(note = "renamed to `PrismaEpochMsAuth`: `Schema` is also the name of the trait")]
+    pub type Schema = PrismaEpochMsAuth;
 }

@@ -3,7 +3,8 @@
 //! drizzle-kit creates them. One module per dialect, since the column types differ.
 //!
 //! Entry points: [`pg`], [`mysql`] and [`sqlite`], each with `User`, `Account`, `Session`,
-//! `VerificationToken`, `Authenticator` and `Schema`.
+//! `VerificationToken`, `Authenticator` and its schema type: [`pg::DrizzlePgAuth`],
+//! [`mysql::DrizzleMySqlAuth`], [`sqlite::DrizzleSqliteAuth`].
 //!
 //! What they share: singular camelCase tables (`user`, `account`, `session`,
 //! `verificationToken`, `authenticator`); the Auth.js column names (camelCase, the OAuth ones

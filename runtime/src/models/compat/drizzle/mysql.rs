@@ -2,7 +2,7 @@
 //! in the Auth.js repository, as drizzle-kit creates it.
 //!
 //! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`]
-//! and [`Schema`].
+//! and [`DrizzleMySqlAuth`].
 //!
 //! Dialect: MySQL, MariaDB. Encodings: every string is `varchar(255)` (`max_len`: longer
 //! values are refused) but `id_token`, `varchar(2048)`; ids are text UUIDs; `emailVerified` is
@@ -166,4 +166,9 @@ pub struct Authenticator {
     verification_token = VerificationToken,
     authenticator = Authenticator
 )]
-pub struct Schema;
+pub struct DrizzleMySqlAuth;
+
+/// The former name of [`DrizzleMySqlAuth`], which shared its name with the [`DrizzleMySqlAuth`](crate::Schema)
+/// trait.
+#[deprecated(note = "renamed to `DrizzleMySqlAuth`: `Schema` is also the name of the trait")]
+pub type Schema = DrizzleMySqlAuth;

@@ -2,7 +2,7 @@
 //! Auth.js repository, as drizzle-kit creates it.
 //!
 //! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`]
-//! and [`Schema`].
+//! and [`DrizzlePgAuth`].
 //!
 //! Dialect: PostgreSQL. Encodings: every string is `text`; ids are text UUIDs;
 //! `emailVerified` and `expires` are `timestamp` without time zone (`{ mode: "date" }`), which
@@ -141,4 +141,9 @@ pub struct Authenticator {
     verification_token = VerificationToken,
     authenticator = Authenticator
 )]
-pub struct Schema;
+pub struct DrizzlePgAuth;
+
+/// The former name of [`DrizzlePgAuth`], which shared its name with the [`DrizzlePgAuth`](crate::Schema)
+/// trait.
+#[deprecated(note = "renamed to `DrizzlePgAuth`: `Schema` is also the name of the trait")]
+pub type Schema = DrizzlePgAuth;

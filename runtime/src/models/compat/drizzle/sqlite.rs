@@ -2,7 +2,7 @@
 //! Auth.js repository, as drizzle-kit creates it.
 //!
 //! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`]
-//! and [`Schema`].
+//! and [`DrizzleSqliteAuth`].
 //!
 //! Dialect: SQLite. Encodings: every string is `text`; ids are text UUIDs; `emailVerified`
 //! and `expires` are `integer({ mode: "timestamp_ms" })`, milliseconds since the epoch
@@ -144,4 +144,9 @@ pub struct Authenticator {
     verification_token = VerificationToken,
     authenticator = Authenticator
 )]
-pub struct Schema;
+pub struct DrizzleSqliteAuth;
+
+/// The former name of [`DrizzleSqliteAuth`], which shared its name with the [`DrizzleSqliteAuth`](crate::Schema)
+/// trait.
+#[deprecated(note = "renamed to `DrizzleSqliteAuth`: `Schema` is also the name of the trait")]
+pub type Schema = DrizzleSqliteAuth;
