@@ -10,13 +10,13 @@
 
 mod common;
 
+use authmodel::descriptor::{Column, ColumnType, KeyNaming, Role, Table};
 use authmodel::models::{
     Account, Authenticator, DefaultSchema, Session, SessionPatch, User, UserPatch,
     VerificationToken,
 };
-use authmodel::schema::{Column, ColumnType, KeyNaming, Role, Table};
 use authmodel::sql::{Options, SqlAdapter};
-use authmodel::{Adapter, Error, Model, Value};
+use authmodel::{AccountKey, Adapter, Error, Model, Value};
 use chrono::Utc;
 use common::{Server, fresh_database};
 use uuid::Uuid;
@@ -461,7 +461,12 @@ async fn every_write(db: &Db, label: &str, victim: &User) {
     let result = auth.delete_session(&format!("s-{label}")).await;
     judge.deleted(result, "id", |s: &Session| uuid(s.id)).await;
     let judge = Judge::new(db, at("unlink_account")).await;
-    let result = auth.unlink_account("github", label).await;
+    let result = auth
+        .unlink_account(AccountKey {
+            provider: "github",
+            provider_account_id: label,
+        })
+        .await;
     judge.deleted(result, "id", |a: &Account| uuid(a.id)).await;
     let judge = Judge::new(db, at("use_verification_token")).await;
     let result = auth
