@@ -219,27 +219,12 @@ async fn fetch<S: Schema>(
     query: Query,
     params: Vec<Value>,
 ) -> Result<Vec<Vec<Option<String>>>> {
-    let rows = adapter
-        .raw_select(&query.sql, params, query.shape)
-        .await
-        .map_err(|e| match e {
-            Error::Database(source) => {
-                Error::Database(format!("cannot read the database catalog: {source}").into())
-            }
-            other => other,
-        })?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|value| match value {
-                    Value::Text(s) => Some(s),
-                    Value::Null => None,
-                    other => other.to_id_string(),
-                })
-                .collect()
-        })
-        .collect())
+    adapter.catalog(&query, &params).await.map_err(|e| match e {
+        Error::Database(source) => {
+            Error::Database(format!("cannot read the database catalog: {source}").into())
+        }
+        other => other,
+    })
 }
 
 /// Files catalog rows (each starting with its table's name) under their tables.

@@ -6,8 +6,9 @@
 
 use std::future::Future;
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
+use crate::statements::catalog::Query;
 use crate::value::Value;
 
 use super::executor::{Access, BatchFailed, Call, Executor, Reread, Returning};
@@ -52,6 +53,42 @@ impl Driver {
             E::DIALECT
         }
         each!(self, executor => of(executor))
+    }
+
+    /// Which MySQL server this is, on the MySQL driver; `None` on the others.
+    pub fn mysql_flavour(&self) -> Option<MySqlFlavour> {
+        each!(self, executor => executor.mysql_flavour())
+    }
+
+    /// Runs a catalog query of `statements::catalog`: every cell as text, `None` for NULL
+    /// (the queries cast every column to text; a driver that hands back a number or a UUID
+    /// anyway gets it spelled as an id).
+    pub async fn catalog(
+        &self,
+        query: &Query,
+        params: &[Value],
+    ) -> Result<Vec<Vec<Option<String>>>> {
+        let shape = [query.shape];
+        let call = Call {
+            sql: &query.sql,
+            params,
+            columns: &[],
+            tables: &shape,
+            cached: false,
+        };
+        let rows = self.fetch_all(Access::Read, call).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(|value| match value {
+                        Value::Text(text) => Some(text),
+                        Value::Null => None,
+                        other => other.to_id_string(),
+                    })
+                    .collect()
+            })
+            .collect())
     }
 
     /// Which statements have a `RETURNING` clause on this database.

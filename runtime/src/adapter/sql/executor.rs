@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::descriptor::{Column, Table};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
 use crate::statements::contract::{RereadStmt, Source};
 use crate::value::Value;
@@ -40,6 +40,11 @@ pub(crate) trait Executor: Send + Sync {
     /// [`Error::Timeout`]: `None` (the default) for a driver whose waits are bounded
     /// otherwise (SQLite: in process, its lock waits by the busy timeout).
     fn call_timeout(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Which MySQL server this is, on the MySQL driver; `None` on the others.
+    fn mysql_flavour(&self) -> Option<MySqlFlavour> {
         None
     }
 

@@ -184,7 +184,7 @@ impl<S: Schema> SqlAdapter<S> {
         if driver.returning() != expected {
             statements = Statements::new(dialect, driver.returning(), S::tables())?;
         }
-        let flavour = flavour_of(&driver);
+        let flavour = driver.mysql_flavour();
         if let Some(mut ddl) = ddl {
             // The table collation's name depends on the server, known only now.
             if let Some(flavour) = flavour {
@@ -289,6 +289,15 @@ impl<S: Schema> SqlAdapter<S> {
         self.inner.driver.execute_batch(statements).await
     }
 
+    /// Runs a catalog query of `statements::catalog` (what `migrate` asks a live database).
+    pub(crate) async fn catalog(
+        &self,
+        query: &catalog::Query,
+        params: &[Value],
+    ) -> Result<Vec<Vec<Option<String>>>> {
+        self.inner.driver.catalog(query, params).await
+    }
+
     /// Runs one hand-written statement that returns no rows (an `INSERT`, an `UPDATE`, DDL) on
     /// the writer connection and returns the number of rows it changed.
     ///
@@ -318,25 +327,14 @@ async fn refuse_foreign_tables(
     tables: &[&'static Table],
 ) -> Result<()> {
     let query = catalog::column_names(dialect);
-    let shape = [query.shape];
     for table in tables {
-        let params = [Value::Text(table.name.to_owned())];
-        let call = Call {
-            sql: &query.sql,
-            params: &params,
-            columns: &[],
-            tables: &shape,
-            cached: false,
-        };
-        let rows = driver.fetch_all(Access::Read, call).await?;
-        let text = |value: Option<&Value>| match value {
-            Some(Value::Text(text)) => Some(text.clone()),
-            _ => None,
-        };
+        let rows = driver
+            .catalog(&query, &[Value::Text(table.name.to_owned())])
+            .await?;
         let Some(first) = rows.first() else {
             continue; // not there yet: synchronize creates it
         };
-        let found: Vec<String> = rows.iter().filter_map(|row| text(row.get(1))).collect();
+        let found: Vec<&str> = rows.iter().filter_map(|row| cell(row, 1)).collect();
         let missing: Vec<String> = table
             .columns
             .iter()
@@ -345,12 +343,17 @@ async fn refuse_foreign_tables(
             .collect();
         if !missing.is_empty() {
             return Err(Error::ForeignTable {
-                table: text(first.first()).unwrap_or_else(|| table.name.to_owned()),
+                table: cell(first, 0).unwrap_or(table.name).to_owned(),
                 missing,
             });
         }
     }
     Ok(())
+}
+
+/// The text of a catalog row's cell `i`, if it has one.
+fn cell(row: &[Option<String>], i: usize) -> Option<&str> {
+    row.get(i).and_then(|c| c.as_deref())
 }
 
 /// Creates the keys an existing table lacks, where the dialect declares them inside `CREATE
@@ -366,26 +369,11 @@ async fn add_missing_keys(
     if !dialect.indexes_inside_create_table() {
         return Ok(()); // the DDL's own `CREATE INDEX IF NOT EXISTS` did it
     }
-    let query = catalog::indexes(dialect);
-    let shape = [query.shape];
-    let call = Call {
-        sql: &query.sql,
-        params: &[],
-        columns: &[],
-        tables: &shape,
-        cached: false,
-    };
-    let rows = driver.fetch_all(Access::Read, call).await?;
-    fn text(value: Option<&Value>) -> Option<&str> {
-        match value {
-            Some(Value::Text(text)) => Some(text),
-            _ => None,
-        }
-    }
+    let rows = driver.catalog(&catalog::indexes(dialect), &[]).await?;
     let exists = |table: &str, name: &str| {
         rows.iter().any(|row| {
-            text(row.first()) == Some(table)
-                && text(row.get(1)).is_some_and(|found| found.eq_ignore_ascii_case(name))
+            cell(row, 0) == Some(table)
+                && cell(row, 1).is_some_and(|found| found.eq_ignore_ascii_case(name))
         })
     };
     let mut missing = Vec::new();
@@ -420,37 +408,15 @@ async fn user_key_collation(
     let Some(key) = users.columns.iter().find(|c| c.primary_key) else {
         return Ok(None);
     };
-    let query = catalog::columns(dialect);
-    let shape = [query.shape];
-    let call = Call {
-        sql: &query.sql,
-        params: &[],
-        columns: &[],
-        tables: &shape,
-        cached: false,
-    };
-    let rows = driver.fetch_all(Access::Read, call).await?;
-    let text = |row: &[Value], i: usize| match row.get(i) {
-        Some(Value::Text(text)) => Some(text.clone()),
-        _ => None,
-    };
+    let rows = driver.catalog(&catalog::columns(dialect), &[]).await?;
     Ok(rows
         .iter()
         .find(|row| {
-            text(row, 0).as_deref() == Some(users.name)
-                && text(row, 1).is_some_and(|c| c.eq_ignore_ascii_case(key.name))
+            cell(row, 0) == Some(users.name)
+                && cell(row, 1).is_some_and(|c| c.eq_ignore_ascii_case(key.name))
         })
-        .and_then(|row| text(row, 6)))
-}
-
-/// The server behind a MySQL driver; `None` for the other drivers.
-fn flavour_of(driver: &Driver) -> Option<MySqlFlavour> {
-    match driver {
-        #[cfg(feature = "mysql")]
-        Driver::MySql(executor) => Some(executor.flavour()),
-        #[allow(unreachable_patterns)] // only MySQL has flavours
-        _ => None,
-    }
+        .and_then(|row| cell(row, 6))
+        .map(str::to_owned))
 }
 
 fn target_is_read_only(target: &Target) -> bool {

@@ -95,11 +95,6 @@ impl MySqlExecutor {
         })
     }
 
-    /// Which server this is, by its version: it names the NO PAD collation the DDL asks for.
-    pub fn flavour(&self) -> MySqlFlavour {
-        self.flavour
-    }
-
     /// The parameters of `call`, bound ([`codec::arguments`]), once it is known to fit in
     /// the server's `max_allowed_packet`.
     fn arguments(&self, call: &Call<'_>) -> Result<sqlx::mysql::MySqlArguments> {
@@ -163,6 +158,11 @@ impl MySqlExecutor {
 
 impl Executor for MySqlExecutor {
     const DIALECT: Dialect = Dialect::MySql;
+
+    /// Which server this is, by its version: it names the NO PAD collation the DDL asks for.
+    fn mysql_flavour(&self) -> Option<MySqlFlavour> {
+        Some(self.flavour)
+    }
 
     /// Which writes end with `RETURNING` on this server.
     fn returning(&self) -> Returning {
