@@ -18,6 +18,7 @@ const layouts = {
   "pg-adapter": () => import("./driver/pg-adapter.mjs"),
   kysely: () => import("./driver/kysely.mjs"),
   drizzle: () => import("./driver/drizzle.mjs"),
+  prisma: () => import("./driver/prisma.mjs"),
 }
 
 const [layout, dialect, rawUrl] = process.argv.slice(2)
