@@ -29,10 +29,92 @@ pub const RULES: &[Rule] = &[
     secrets_need_debug,
 ];
 
+/// The rules about the keys declared on the struct, after [`RULES`].
+pub const KEY_RULES: &[Rule] = &[declared_keys_name_columns, one_declared_primary_key];
+
 /// Applies every rule to the model: all their errors at once.
 pub fn apply(model: &Model, errors: &mut Accumulator) {
-    for rule in RULES {
+    for rule in RULES.iter().chain(KEY_RULES) {
         rule(model, errors);
+    }
+}
+
+/// A declared key (`primary_key(...)`, `unique(...)`, `index(...)`) names the struct's own
+/// columns: a misspelt field would otherwise be a key on nothing, and an embedded model's
+/// columns are known only to the compiler. Each field is named once per key. Reported on the
+/// name at fault.
+fn declared_keys_name_columns(model: &Model, errors: &mut Accumulator) {
+    let keys = model.keys.primary.iter().chain(&model.keys.unique).chain(&model.keys.index);
+    for key in keys {
+        for (i, ident) in key.fields.iter().enumerate() {
+            if key.fields[..i].iter().any(|f| f == ident) {
+                errors.push(
+                    Error::custom(format!("`{}` is named twice in this key", ident.unraw()))
+                        .with_span(ident),
+                );
+                continue;
+            }
+            if model.column_of(ident).is_some() {
+                continue;
+            }
+            let field = model.fields.iter().find(|f| f.ident.unraw() == ident.unraw());
+            let message = match field.map(|f| &f.kind) {
+                Some(FieldKind::Skip) => {
+                    format!("`{}` is skipped: a key names stored fields", ident.unraw())
+                }
+                Some(FieldKind::Flatten) => format!(
+                    "`{}` is an embedded model: a key names the struct's own fields",
+                    ident.unraw()
+                ),
+                _ => {
+                    let known: Vec<String> =
+                        model.columns().map(|(f, _)| f.ident.unraw().to_string()).collect();
+                    format!(
+                        "`{}` has no field `{}`: a key names the struct's fields ({})",
+                        model.original.ident,
+                        ident.unraw(),
+                        known.join(", ")
+                    )
+                }
+            };
+            errors.push(Error::custom(message).with_span(ident));
+        }
+    }
+}
+
+/// A table has one primary key: a struct-level `primary_key(...)` beside a field that is
+/// the key (`#[auth(id)]`, `id_with`, or a field named `id`) would be two, unless it names
+/// exactly that field. Reported on the field's key.
+fn one_declared_primary_key(model: &Model, errors: &mut Accumulator) {
+    let Some(declared) = &model.keys.primary else {
+        return;
+    };
+    if let Some(name) = &declared.name {
+        errors.push(
+            Error::custom(
+                "a primary key is named by `key_names`, not `name = \"...\"`: \
+                 `<table>_pkey`, or drizzle-kit's `<table>_<columns>_pk`",
+            )
+            .with_span(&name.span()),
+        );
+    }
+    for (field, column) in model.columns() {
+        let Some(key) = &column.primary_key else {
+            continue;
+        };
+        let same = matches!(declared.fields.as_slice(), [only] if only.unraw() == field.ident.unraw());
+        if !same {
+            errors.push(
+                Error::custom(format!(
+                    "`{}` is the primary key, and the struct declares `primary_key(...)`: a \
+                     table has one primary key (name `{}` in `primary_key(...)`, or rename the \
+                     field if it is not the key)",
+                    field.ident.unraw(),
+                    field.ident.unraw()
+                ))
+                .with_span(&key.span),
+            );
+        }
     }
 }
 

@@ -49,6 +49,7 @@ static USERS: Table = Table {
     role: Role::User,
     columns: &USER_COLUMNS,
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
 };
 
 static SESSION_COLUMNS: [Column; 4] = [
@@ -72,6 +73,7 @@ static SESSIONS: Table = Table {
     role: Role::Session,
     columns: &SESSION_COLUMNS,
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
 };
 
 static TOKEN_COLUMNS: [Column; 3] = [
@@ -91,6 +93,7 @@ static TOKENS: Table = Table {
     role: Role::VerificationToken,
     columns: &TOKEN_COLUMNS,
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
 };
 
 fn schema_error(result: Result<Vec<String>>) -> String {
@@ -251,6 +254,7 @@ static WIDE_TOKEN_COLUMNS: [Column; 3] = [
 static WIDE_TOKENS: Table = Table {
     columns: &WIDE_TOKEN_COLUMNS,
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
     ..TOKENS
 };
 
@@ -288,6 +292,7 @@ fn mysql_cannot_index_json() {
         role: Role::Account,
         columns: &JSON_KEY_COLUMNS,
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
     }));
     let message = schema_error(create_tables(
         &[table],
@@ -305,6 +310,7 @@ fn leak_table(name: &'static str, columns: Vec<Column>) -> &'static Table {
         role: Role::User,
         columns: Box::leak(columns.into_boxed_slice()),
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
     }))
 }
 
@@ -384,6 +390,7 @@ fn foreign_key_takes_the_referenced_type() {
     static TEXT_USERS: Table = Table {
         columns: &TEXT_USER_COLUMNS,
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
         ..USERS
     };
     static TEXT_SESSION_COLUMNS: [Column; 3] = [
@@ -400,6 +407,7 @@ fn foreign_key_takes_the_referenced_type() {
     static TEXT_SESSIONS: Table = Table {
         columns: &TEXT_SESSION_COLUMNS,
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
         ..SESSIONS
     };
     let mysql = create_tables(
@@ -448,6 +456,7 @@ fn autoincrement_ids() {
     static INT_USERS: Table = Table {
         columns: &COLUMNS,
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
         ..USERS
     };
     let expected = [
