@@ -175,7 +175,10 @@ fn the_descriptors_have_the_declared_keys_and_recommend_the_rest() {
                 RecommendationKind::Unique,
                 "k_accounts_provider_provider_account_id_key".to_owned()
             ),
-            (RecommendationKind::Index, "k_accounts_user_id_idx".to_owned()),
+            (
+                RecommendationKind::Index,
+                "k_accounts_user_id_idx".to_owned()
+            ),
             (
                 RecommendationKind::ForeignKey,
                 "k_accounts_user_id_fkey".to_owned()
@@ -350,7 +353,11 @@ async fn story(url: &str) {
 #[tokio::test]
 async fn sqlite_file() {
     let dir = tempfile::tempdir().unwrap();
-    story(&format!("sqlite://{}", dir.path().join("keys.db").display())).await;
+    story(&format!(
+        "sqlite://{}",
+        dir.path().join("keys.db").display()
+    ))
+    .await;
 }
 
 #[tokio::test]
@@ -370,8 +377,14 @@ async fn mariadb() {
 #[tokio::test]
 async fn the_memory_adapter_enforces_the_actual_keys_only() {
     let memory = MemoryAdapter::<Exact>::new();
-    let a = memory.create_user(user("same@example.com")).await.expect("a");
-    let b = memory.create_user(user("same@example.com")).await.expect("b");
+    let a = memory
+        .create_user(user("same@example.com"))
+        .await
+        .expect("a");
+    let b = memory
+        .create_user(user("same@example.com"))
+        .await
+        .expect("b");
     assert_ne!(a.id, b.id);
     memory
         .create_session(session("orphan", 4242))
@@ -389,14 +402,18 @@ fn generate_writes_the_actual_keys_and_the_opted_in_indexes() {
         assert!(!text.contains("UNIQUE"), "{dialect}: {text}");
         assert!(!text.contains("REFERENCES"), "{dialect}: {text}");
         assert!(!text.contains("INDEX"), "{dialect}: {text}");
-        let opted = create_statements::<Exact>(
-            dialect,
-            CreateOptions::default().recommended_indexes(true),
-        )
-        .unwrap()
-        .join(";\n");
-        assert!(opted.contains("k_sessions_user_id_idx"), "{dialect}: {opted}");
-        assert!(opted.contains("k_accounts_user_id_idx"), "{dialect}: {opted}");
+        let opted =
+            create_statements::<Exact>(dialect, CreateOptions::default().recommended_indexes(true))
+                .unwrap()
+                .join(";\n");
+        assert!(
+            opted.contains("k_sessions_user_id_idx"),
+            "{dialect}: {opted}"
+        );
+        assert!(
+            opted.contains("k_accounts_user_id_idx"),
+            "{dialect}: {opted}"
+        );
         assert!(!opted.contains("UNIQUE"), "{dialect}: {opted}");
         assert!(!opted.contains("REFERENCES"), "{dialect}: {opted}");
     }

@@ -96,7 +96,10 @@ impl FromMeta for KeyArg {
                         continue;
                     }
                     if let Some(value) = errors.handle(String::from_expr(&pair.value)) {
-                        name = Some(SpannedValue::new(value, syn::spanned::Spanned::span(&pair.value)));
+                        name = Some(SpannedValue::new(
+                            value,
+                            syn::spanned::Spanned::span(&pair.value),
+                        ));
                     }
                 }
                 other => errors.push(
@@ -107,7 +110,11 @@ impl FromMeta for KeyArg {
                 ),
             }
         }
-        if fields.is_empty() && items.iter().all(|i| !matches!(i, NestedMeta::Meta(syn::Meta::Path(_)))) {
+        if fields.is_empty()
+            && items
+                .iter()
+                .all(|i| !matches!(i, NestedMeta::Meta(syn::Meta::Path(_))))
+        {
             errors.push(darling::Error::custom("a key needs at least one field"));
         }
         errors.finish_with(KeyArg { fields, name })

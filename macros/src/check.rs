@@ -44,8 +44,16 @@ pub fn apply(model: &Model, errors: &mut Accumulator) {
 /// columns are known only to the compiler. Each field is named once per key. Reported on the
 /// name at fault.
 fn declared_keys_name_columns(model: &Model, errors: &mut Accumulator) {
-    let keys = model.keys.primary.iter().chain(&model.keys.unique).chain(&model.keys.index);
+    let keys = model
+        .keys
+        .primary
+        .iter()
+        .chain(&model.keys.unique)
+        .chain(&model.keys.index);
     for key in keys {
+        if let Some(name) = &key.name {
+            crate::names::check_identifier(errors, name, name.span(), "key");
+        }
         for (i, ident) in key.fields.iter().enumerate() {
             if key.fields[..i].iter().any(|f| f == ident) {
                 errors.push(
@@ -57,7 +65,10 @@ fn declared_keys_name_columns(model: &Model, errors: &mut Accumulator) {
             if model.column_of(ident).is_some() {
                 continue;
             }
-            let field = model.fields.iter().find(|f| f.ident.unraw() == ident.unraw());
+            let field = model
+                .fields
+                .iter()
+                .find(|f| f.ident.unraw() == ident.unraw());
             let message = match field.map(|f| &f.kind) {
                 Some(FieldKind::Skip) => {
                     format!("`{}` is skipped: a key names stored fields", ident.unraw())
@@ -67,14 +78,23 @@ fn declared_keys_name_columns(model: &Model, errors: &mut Accumulator) {
                     ident.unraw()
                 ),
                 _ => {
-                    let known: Vec<String> =
-                        model.columns().map(|(f, _)| f.ident.unraw().to_string()).collect();
-                    format!(
-                        "`{}` has no field `{}`: a key names the struct's fields ({})",
-                        model.original.ident,
-                        ident.unraw(),
-                        known.join(", ")
-                    )
+                    let known: Vec<String> = model
+                        .columns()
+                        .map(|(f, _)| f.ident.unraw().to_string())
+                        .collect();
+                    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                    let wanted = ident.unraw().to_string();
+                    match crate::names::closest(&wanted, &known) {
+                        Some(near) => format!(
+                            "`{}` has no field `{wanted}`; did you mean `{near}`?",
+                            model.original.ident
+                        ),
+                        None => format!(
+                            "`{}` has no field `{wanted}`: a key names the struct's fields ({})",
+                            model.original.ident,
+                            known.join(", ")
+                        ),
+                    }
                 }
             };
             errors.push(Error::custom(message).with_span(ident));
@@ -102,7 +122,8 @@ fn one_declared_primary_key(model: &Model, errors: &mut Accumulator) {
         let Some(key) = &column.primary_key else {
             continue;
         };
-        let same = matches!(declared.fields.as_slice(), [only] if only.unraw() == field.ident.unraw());
+        let same =
+            matches!(declared.fields.as_slice(), [only] if only.unraw() == field.ident.unraw());
         if !same {
             errors.push(
                 Error::custom(format!(
@@ -433,6 +454,68 @@ mod tests {
             struct Member { id: Uuid, email: String, #[auth(secret)] totp_seed: String }
         };
         assert_eq!(report(&opted_in), [0, 0, 0, 0, 0]);
+    }
+
+    /// How many errors each rule of [`KEY_RULES`] reports, in order.
+    fn key_report(input: &DeriveInput) -> Vec<usize> {
+        KEY_RULES
+            .iter()
+            .map(|rule| errors_of(*rule, input))
+            .collect()
+    }
+
+    #[test]
+    fn declared_keys_of_own_columns_break_no_rule() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(
+                role = "authenticator",
+                primary_key(user_id, credential_id),
+                unique(credential_id, name = "authenticator_credentialID_unique"),
+                index(user_id, counter),
+                exact_keys,
+                no_foreign_key
+            )]
+            struct Passkey {
+                credential_id: String, user_id: Uuid, provider_account_id: String,
+                credential_public_key: String, counter: i64, credential_device_type: String,
+                credential_backed_up: bool, transports: Option<String>,
+            }
+        };
+        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(key_report(&input), [0, 0]);
+    }
+
+    #[test]
+    fn each_field_a_key_cannot_name_is_reported() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session", index(user_id, user_id), unique(token, note), index(base))]
+            struct Login {
+                session_token: String, user_id: Uuid, expires: DateTime<Utc>,
+                #[auth(skip)] note: String,
+            }
+        };
+        // `user_id` twice, the unknown `token`, the skipped `note`, the unknown `base`.
+        assert_eq!(key_report(&input), [4, 0]);
+    }
+
+    #[test]
+    fn a_declared_primary_key_beside_a_key_field_is_reported() {
+        let two: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", primary_key(id, email))]
+            struct Member { id: Uuid, email: String }
+        };
+        assert_eq!(key_report(&two), [0, 1]);
+        // Naming exactly that field is the same key; a name for it is refused.
+        let same: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", primary_key(id))]
+            struct Member { id: Uuid, email: String }
+        };
+        assert_eq!(key_report(&same), [0, 0]);
+        let named: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", primary_key(id, name = "users_pk"))]
+            struct Member { id: Uuid, email: String }
+        };
+        assert_eq!(key_report(&named), [0, 1]);
     }
 
     #[test]

@@ -687,3 +687,114 @@ impl Table {
 fn same_set(a: &[&Column], b: &[&Column]) -> bool {
     a.len() == b.len() && a.iter().all(|c| b.iter().any(|d| d.name == c.name))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn with(column: Column, role: RoleField) -> Column {
+        Column {
+            role: Some(role),
+            ..column
+        }
+    }
+
+    static SESSION_COLUMNS: [Column; 4] = [
+        with(
+            Column::new("sessionToken", "session_token", ColumnType::Text),
+            RoleField::SessionToken,
+        ),
+        with(
+            Column::new("userId", "user_id", ColumnType::Uuid),
+            RoleField::SessionUserId,
+        ),
+        with(
+            Column::new("expires", "expires", ColumnType::Timestamp),
+            RoleField::SessionExpires,
+        ),
+        Column::new("device", "device", ColumnType::Text),
+    ];
+
+    const fn session(keys: Keys) -> Table {
+        Table {
+            name: "Session",
+            type_name: "Session",
+            role: Role::Session,
+            columns: &SESSION_COLUMNS,
+            key_naming: KeyNaming::Postgres,
+            keys,
+        }
+    }
+
+    static DERIVED: Table = session(Keys::DERIVED);
+    static NAMED: Table = session(Keys {
+        indexes: &[DeclaredKey {
+            name: Some("Session_userId_index"),
+            columns: &["userId"],
+        }],
+        unique: &[DeclaredKey {
+            name: None,
+            columns: &["userId", "device"],
+        }],
+        ..Keys::DERIVED
+    });
+    static EXACT: Table = session(Keys {
+        primary: &["userId", "sessionToken"],
+        exact: true,
+        foreign_key: false,
+        ..Keys::DERIVED
+    });
+
+    fn names(keys: Vec<Key>) -> Vec<String> {
+        keys.into_iter().map(|k| k.name).collect()
+    }
+
+    #[test]
+    fn without_declared_keys_the_role_gives_them_all() {
+        assert_eq!(DERIVED.primary_key()[0].name, "sessionToken");
+        assert!(names(DERIVED.unique_keys()).is_empty());
+        assert_eq!(names(DERIVED.indexes()), ["Session_userId_idx"]);
+        assert!(DERIVED.foreign_key().is_some());
+        assert!(DERIVED.recommended_keys().is_empty());
+    }
+
+    #[test]
+    fn a_declared_key_on_a_derived_one_names_it_and_others_are_added() {
+        assert_eq!(names(NAMED.indexes()), ["Session_userId_index"]);
+        assert_eq!(names(NAMED.unique_keys()), ["Session_userId_device_key"]);
+        assert!(NAMED.recommended_keys().is_empty());
+    }
+
+    #[test]
+    fn exact_keys_are_the_declared_ones_and_the_rest_is_recommended() {
+        let primary: Vec<&str> = EXACT.primary_key().iter().map(|c| c.name).collect();
+        assert_eq!(primary, ["userId", "sessionToken"]);
+        assert_eq!(EXACT.primary_key_name(), "Session_pkey");
+        assert!(EXACT.unique_keys().is_empty());
+        // The primary key starts with `userId`: it serves the lookup, no index is wanted.
+        assert!(EXACT.indexes().is_empty());
+        assert!(EXACT.foreign_key().is_none());
+        assert!(
+            EXACT.references_user().is_some(),
+            "the contract still finds it"
+        );
+        let recommended: Vec<(RecommendationKind, String)> = EXACT
+            .recommended_keys()
+            .into_iter()
+            .map(|r| (r.kind, r.key.name))
+            .collect();
+        assert_eq!(
+            recommended,
+            [
+                (
+                    RecommendationKind::Unique,
+                    "Session_sessionToken_key".to_owned()
+                ),
+                (
+                    RecommendationKind::ForeignKey,
+                    "Session_userId_fkey".to_owned()
+                ),
+            ]
+        );
+    }
+}
