@@ -67,11 +67,9 @@ pub struct PlanOptions {
 
 impl PlanOptions {
     /// Options with `recommended_indexes` set as given.
-    pub fn recommended_indexes(self, recommended_indexes: bool) -> PlanOptions {
-        PlanOptions {
-            recommended_indexes,
-            ..self
-        }
+    pub fn recommended_indexes(mut self, recommended_indexes: bool) -> PlanOptions {
+        self.recommended_indexes = recommended_indexes;
+        self
     }
 }
 
