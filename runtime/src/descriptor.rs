@@ -3,8 +3,9 @@
 //! Entry points: [`Table`] and [`Column`] (what the derive writes), [`Role`] and [`RoleField`]
 //! (what each column means to the Auth.js contract), and the constraint queries on [`Table`]
 //! ([`Table::primary_key`], [`Table::unique_keys`], [`Table::indexes`],
-//! [`Table::references_user`]) that both the DDL and the SQL adapter read, so the keys a
-//! table gets follow from its role in exactly one place.
+//! [`Table::foreign_key`]) that both the DDL and the SQL adapter read, so the keys a table
+//! gets follow from its role and its declared [`Keys`] in exactly one place; the role's keys a
+//! table declared without are [`Table::recommended_keys`].
 
 /// The five models of the Auth.js contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -489,7 +490,11 @@ impl Table {
     /// indexes.
     pub fn indexes(&'static self) -> Vec<Key> {
         let mut covered: Vec<&'static Column> = self.primary_key().into_iter().take(1).collect();
-        covered.extend(self.unique_keys().iter().map(|k| k.columns[0]));
+        covered.extend(
+            self.unique_keys()
+                .iter()
+                .filter_map(|k| k.columns.first().copied()),
+        );
         let exact = self.keys.exact;
         let keys = self
             .columns
@@ -613,6 +618,10 @@ impl Table {
     ) -> Vec<Key> {
         for key in declared {
             let columns = self.named(key.columns);
+            // A key naming a column the table lacks is no key (`ddl::plan` refuses it).
+            if columns.is_empty() || columns.len() != key.columns.len() {
+                continue;
+            }
             let mut made = self.key(columns, unique);
             if let Some(name) = key.name {
                 made.name = name.to_owned();

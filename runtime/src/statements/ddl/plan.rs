@@ -226,6 +226,30 @@ fn plan_table(
             )));
         }
     }
+    let declared = table
+        .keys
+        .unique
+        .iter()
+        .chain(table.keys.indexes)
+        .map(|k| k.columns)
+        .chain(Some(table.keys.primary).filter(|p| !p.is_empty()));
+    for columns in declared {
+        if columns.is_empty() {
+            return Err(schema(format!(
+                "table `{}` declares a key of no column",
+                table.name
+            )));
+        }
+        if let Some(name) = columns
+            .iter()
+            .find(|n| !table.columns.iter().any(|c| c.name == **n))
+        {
+            return Err(schema(format!(
+                "table `{}` declares a key on `{name}`, which is not one of its columns",
+                table.name
+            )));
+        }
+    }
     let primary = table.primary_key();
     if primary.is_empty() {
         return Err(schema(format!(

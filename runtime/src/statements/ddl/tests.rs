@@ -621,3 +621,74 @@ fn sqlite_runs_the_statements() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[test]
+fn a_declared_key_on_a_missing_column_is_a_schema_error() {
+    use crate::descriptor::{DeclaredKey, Keys};
+    for keys in [
+        Keys {
+            indexes: &[DeclaredKey {
+                name: None,
+                columns: &["nope"],
+            }],
+            ..Keys::DERIVED
+        },
+        Keys {
+            primary: &["id", "nope"],
+            ..Keys::DERIVED
+        },
+        Keys {
+            unique: &[DeclaredKey {
+                name: Some("users_empty_key"),
+                columns: &[],
+            }],
+            ..Keys::DERIVED
+        },
+    ] {
+        let table: &'static Table = Box::leak(Box::new(Table { keys, ..USERS }));
+        // The queries never panic on it; the DDL refuses it.
+        let _ = (
+            table.unique_keys(),
+            table.indexes(),
+            table.recommended_keys(),
+        );
+        let message = schema_error(create_tables(
+            &[table],
+            Dialect::Postgres,
+            CreateOptions::default(),
+        ));
+        assert!(message.contains("declares a key"), "{message}");
+    }
+}
+
+#[test]
+fn exact_keys_create_only_the_declared_keys() {
+    use crate::descriptor::{DeclaredKey, Keys};
+    static SESSIONS_EXACT: Table = Table {
+        keys: Keys {
+            indexes: &[DeclaredKey {
+                name: Some("Session_userId_index"),
+                columns: &["user_id"],
+            }],
+            exact: true,
+            foreign_key: false,
+            ..Keys::DERIVED
+        },
+        ..SESSIONS
+    };
+    let sql = create_tables(
+        &[&USERS, &SESSIONS_EXACT],
+        Dialect::Postgres,
+        CreateOptions::default(),
+    )
+    .unwrap()
+    .join(";\n");
+    assert!(
+        sql.contains(r#"CREATE INDEX "Session_userId_index""#),
+        "{sql}"
+    );
+    assert!(!sql.contains("sessions_session_token_key"), "{sql}");
+    assert!(!sql.contains("REFERENCES"), "{sql}");
+    // The users table keeps its derived keys: it declares none.
+    assert!(sql.contains("users_email_key"), "{sql}");
+}
