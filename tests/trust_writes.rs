@@ -49,6 +49,7 @@ static LINE: Table = Table {
         default: None,
     }],
     key_naming: KeyNaming::Postgres,
+    keys: authmodel::descriptor::Keys::DERIVED,
 };
 
 struct Db {

@@ -116,7 +116,8 @@ fn generate<S: Schema>(args: GenerateArgs) -> Outcome {
         GenerateFormat::Sql => {
             let options = CreateOptions::default()
                 .if_not_exists(args.if_not_exists)
-                .flavour(flavour);
+                .flavour(flavour)
+                .recommended_indexes(args.recommended_indexes);
             let context = ScriptContext {
                 common: common::<S>(dialect),
                 summary: format!("create the {} tables", tables.len()),
@@ -137,7 +138,9 @@ fn generate<S: Schema>(args: GenerateArgs) -> Outcome {
                 flavour: Some(flavour),
                 ..LiveSchema::default()
             };
-            let plan = migrate::plan(&tables, dialect, &live).map_err(text)?;
+            let options =
+                migrate::PlanOptions::default().recommended_indexes(args.recommended_indexes);
+            let plan = migrate::plan_with(&tables, dialect, &live, options).map_err(text)?;
             return write_migration::<S>(&plan, &templates, &args.migration, args.out);
         }
     };
@@ -198,7 +201,9 @@ async fn migrate<S: Schema>(args: MigrateArgs) -> Outcome {
         return Ok(0);
     }
     let adapter = connect::<S>(&args.database, false).await?;
-    let plan = migrate::diff(&adapter).await.map_err(|e| e.to_string())?;
+    let plan = migrate::diff_with(&adapter, args.database.plan_options())
+        .await
+        .map_err(|e| e.to_string())?;
     refuse_to_write(&plan)?;
     for drift in plan.drift.iter().filter(|d| !d.is_note()) {
         eprintln!("warning: {drift}");

@@ -22,11 +22,18 @@ pub(crate) async fn read_plan<S: Schema>(args: &DatabaseArgs) -> Result<Plan, St
              creates it)",
             path.display()
         );
-        return migrate::plan(&S::stored_tables(), Dialect::Sqlite, &LiveSchema::default())
-            .map_err(|e| e.to_string());
+        return migrate::plan_with(
+            &S::stored_tables(),
+            Dialect::Sqlite,
+            &LiveSchema::default(),
+            args.plan_options(),
+        )
+        .map_err(|e| e.to_string());
     }
     let adapter = connect::<S>(args, true).await?;
-    migrate::diff(&adapter).await.map_err(|e| e.to_string())
+    migrate::diff_with(&adapter, args.plan_options())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// The file a plain `sqlite:` URL names; `None` for other URLs, in-memory databases, and

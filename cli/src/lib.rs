@@ -223,6 +223,18 @@ pub(crate) struct DatabaseArgs {
     /// Seconds to wait for the server before giving up.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub connect_timeout: u64,
+    /// Also plan the indexes a table's role recommends and its model (`exact_keys`) lacks,
+    /// such as one on `sessions.userId`; without it they are notes. Never a unique key or
+    /// foreign key the models do not declare.
+    #[arg(long)]
+    pub recommended_indexes: bool,
+}
+
+impl DatabaseArgs {
+    /// How `diff`, `migrate` and `check` plan.
+    pub(crate) fn plan_options(&self) -> authmodel::migrate::PlanOptions {
+        authmodel::migrate::PlanOptions::default().recommended_indexes(self.recommended_indexes)
+    }
 }
 
 /// How to name a migration.
@@ -255,6 +267,11 @@ pub(crate) struct GenerateArgs {
     /// Write `CREATE TABLE IF NOT EXISTS` and `CREATE INDEX IF NOT EXISTS` (sql format).
     #[arg(long)]
     pub if_not_exists: bool,
+    /// Also create the indexes a table's role recommends and its model (`exact_keys`) lacks,
+    /// such as one on `sessions.userId` (sql and sqlx formats). Never a unique key or foreign
+    /// key the models do not declare.
+    #[arg(long)]
+    pub recommended_indexes: bool,
     /// Only used to choose the dialect when --dialect is not given (default: `DATABASE_URL`
     /// of the environment, else of `.env`).
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]

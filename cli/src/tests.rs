@@ -151,3 +151,85 @@ fn prisma_models_follow_the_rust_fields() {
             .contains(&"@@id([identifier, token])".to_owned())
     );
 }
+
+/// A schema shaped like `@auth/pg-adapter`'s: no key but the primary keys, no foreign keys.
+mod exact {
+    use authmodel::{AuthModel, AuthSchema};
+    use chrono::{DateTime, Utc};
+
+    /// A user whose email is not unique.
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "user", exact_keys)]
+    pub struct User {
+        pub id: i64,
+        pub name: Option<String>,
+        pub email: String,
+        pub email_verified: Option<DateTime<Utc>>,
+        pub image: Option<String>,
+    }
+
+    /// A session without a key on its token or an index on its user.
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "session", exact_keys, no_foreign_key)]
+    pub struct Session {
+        pub id: i64,
+        pub user_id: i64,
+        pub expires: DateTime<Utc>,
+        pub session_token: String,
+    }
+
+    /// An account without a key on the provider account.
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "account", exact_keys, no_foreign_key)]
+    pub struct Account {
+        pub id: i64,
+        pub user_id: i64,
+        #[auth(column = "type")]
+        pub kind: String,
+        pub provider: String,
+        pub provider_account_id: String,
+    }
+
+    /// The schema.
+    #[derive(AuthSchema)]
+    #[auth(user = User, session = Session, account = Account, no_authenticator_table)]
+    pub struct Exact;
+}
+
+#[test]
+fn check_passes_with_notes_and_recommended_indexes_are_opt_in() {
+    use std::process::ExitCode;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("auth.db").display());
+    let run = |args: &[&str]| {
+        let mut all = vec!["authmodel"];
+        all.extend_from_slice(args);
+        crate::run::<exact::Exact, _, _>(all)
+    };
+    assert_eq!(run(&["migrate", "--database-url", &url]), ExitCode::SUCCESS);
+    let indexes = || {
+        let db = rusqlite::Connection::open(dir.path().join("auth.db")).unwrap();
+        let mut statement = db
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
+            .unwrap();
+        let names: Vec<String> = statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        names
+    };
+    assert!(indexes().is_empty(), "{:?}", indexes());
+    // The recommended keys are notes: check passes.
+    assert_eq!(run(&["check", "--database-url", &url]), ExitCode::SUCCESS);
+    // Asked for, the missing recommended indexes are differences until migrate creates them.
+    let with = ["--database-url", &url, "--recommended-indexes"];
+    let check: Vec<&str> = ["check"].into_iter().chain(with).collect();
+    assert_eq!(run(&check), ExitCode::from(crate::EXIT_DIFFERS));
+    let migrate: Vec<&str> = ["migrate"].into_iter().chain(with).collect();
+    assert_eq!(run(&migrate), ExitCode::SUCCESS);
+    let mut created = indexes();
+    created.sort();
+    assert_eq!(created, ["accounts_user_id_idx", "sessions_user_id_idx"]);
+    assert_eq!(run(&check), ExitCode::SUCCESS);
+}

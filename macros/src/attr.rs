@@ -51,6 +51,74 @@ pub struct ModelAttrs {
     /// `crate = path`: where `authmodel` is, for crates that re-export it.
     #[darling(rename = "crate")]
     pub krate: Option<syn::Path>,
+    /// `primary_key(a, b)`: the primary key, one or more of the struct's fields in key order.
+    pub primary_key: Option<SpannedValue<KeyArg>>,
+    /// `unique(a, b)` or `unique(a, b, name = "...")`: a unique key; may repeat.
+    #[darling(multiple)]
+    pub unique: Vec<SpannedValue<KeyArg>>,
+    /// `index(a, b)` or `index(a, name = "...")`: a plain index; may repeat.
+    #[darling(multiple)]
+    pub index: Vec<SpannedValue<KeyArg>>,
+    /// `exact_keys`: the table has the declared keys only, none derived from the role.
+    pub exact_keys: Flag,
+    /// `no_foreign_key`: the column referencing the user is not a foreign key.
+    pub no_foreign_key: Flag,
+}
+
+/// A key declared on the struct: `(field, field, name = "...")`. The fields are checked
+/// against the struct's in [`crate::model`].
+#[derive(Debug, Clone)]
+pub struct KeyArg {
+    /// The fields, in key order.
+    pub fields: Vec<syn::Ident>,
+    /// `name = "..."`: the key's name in the layout.
+    pub name: Option<SpannedValue<String>>,
+}
+
+impl FromMeta for KeyArg {
+    fn from_list(items: &[darling::ast::NestedMeta]) -> darling::Result<KeyArg> {
+        use darling::ast::NestedMeta;
+        let mut errors = darling::Error::accumulator();
+        let mut fields = Vec::new();
+        let mut name: Option<SpannedValue<String>> = None;
+        for item in items {
+            match item {
+                NestedMeta::Meta(syn::Meta::Path(path)) if path.get_ident().is_some() => {
+                    if let Some(ident) = path.get_ident() {
+                        fields.push(ident.clone());
+                    }
+                }
+                NestedMeta::Meta(syn::Meta::NameValue(pair)) if pair.path.is_ident("name") => {
+                    if name.is_some() {
+                        errors.push(
+                            darling::Error::custom("a key has one `name`").with_span(&pair.path),
+                        );
+                        continue;
+                    }
+                    if let Some(value) = errors.handle(String::from_expr(&pair.value)) {
+                        name = Some(SpannedValue::new(
+                            value,
+                            syn::spanned::Spanned::span(&pair.value),
+                        ));
+                    }
+                }
+                other => errors.push(
+                    darling::Error::custom(
+                        "expected a field name or `name = \"...\"` in a key's list",
+                    )
+                    .with_span(other),
+                ),
+            }
+        }
+        if fields.is_empty()
+            && items
+                .iter()
+                .all(|i| !matches!(i, NestedMeta::Meta(syn::Meta::Path(_))))
+        {
+            errors.push(darling::Error::custom("a key needs at least one field"));
+        }
+        errors.finish_with(KeyArg { fields, name })
+    }
 }
 
 /// Field-level keys of `#[derive(AuthModel)]`. The field's ident and type are not copied

@@ -29,10 +29,113 @@ pub const RULES: &[Rule] = &[
     secrets_need_debug,
 ];
 
+/// The rules about the keys declared on the struct, after [`RULES`].
+pub const KEY_RULES: &[Rule] = &[declared_keys_name_columns, one_declared_primary_key];
+
 /// Applies every rule to the model: all their errors at once.
 pub fn apply(model: &Model, errors: &mut Accumulator) {
-    for rule in RULES {
+    for rule in RULES.iter().chain(KEY_RULES) {
         rule(model, errors);
+    }
+}
+
+/// A declared key (`primary_key(...)`, `unique(...)`, `index(...)`) names the struct's own
+/// columns: a misspelt field would otherwise be a key on nothing, and an embedded model's
+/// columns are known only to the compiler. Each field is named once per key. Reported on the
+/// name at fault.
+fn declared_keys_name_columns(model: &Model, errors: &mut Accumulator) {
+    let keys = model
+        .keys
+        .primary
+        .iter()
+        .chain(&model.keys.unique)
+        .chain(&model.keys.index);
+    for key in keys {
+        if let Some(name) = &key.name {
+            crate::names::check_identifier(errors, name, name.span(), "key");
+        }
+        for (i, ident) in key.fields.iter().enumerate() {
+            if key.fields[..i].iter().any(|f| f == ident) {
+                errors.push(
+                    Error::custom(format!("`{}` is named twice in this key", ident.unraw()))
+                        .with_span(ident),
+                );
+                continue;
+            }
+            if model.column_of(ident).is_some() {
+                continue;
+            }
+            let field = model
+                .fields
+                .iter()
+                .find(|f| f.ident.unraw() == ident.unraw());
+            let message = match field.map(|f| &f.kind) {
+                Some(FieldKind::Skip) => {
+                    format!("`{}` is skipped: a key names stored fields", ident.unraw())
+                }
+                Some(FieldKind::Flatten) => format!(
+                    "`{}` is an embedded model: a key names the struct's own fields",
+                    ident.unraw()
+                ),
+                _ => {
+                    let known: Vec<String> = model
+                        .columns()
+                        .map(|(f, _)| f.ident.unraw().to_string())
+                        .collect();
+                    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                    let wanted = ident.unraw().to_string();
+                    match crate::names::closest(&wanted, &known) {
+                        Some(near) => format!(
+                            "`{}` has no field `{wanted}`; did you mean `{near}`?",
+                            model.original.ident
+                        ),
+                        None => format!(
+                            "`{}` has no field `{wanted}`: a key names the struct's fields ({})",
+                            model.original.ident,
+                            known.join(", ")
+                        ),
+                    }
+                }
+            };
+            errors.push(Error::custom(message).with_span(ident));
+        }
+    }
+}
+
+/// A table has one primary key: a struct-level `primary_key(...)` beside a field that is
+/// the key (`#[auth(id)]`, `id_with`, or a field named `id`) would be two, unless it names
+/// exactly that field. Reported on the field's key.
+fn one_declared_primary_key(model: &Model, errors: &mut Accumulator) {
+    let Some(declared) = &model.keys.primary else {
+        return;
+    };
+    if let Some(name) = &declared.name {
+        errors.push(
+            Error::custom(
+                "a primary key is named by `key_names`, not `name = \"...\"`: \
+                 `<table>_pkey`, or drizzle-kit's `<table>_<columns>_pk`",
+            )
+            .with_span(&name.span()),
+        );
+    }
+    for (field, column) in model.columns() {
+        let Some(key) = &column.primary_key else {
+            continue;
+        };
+        let same =
+            matches!(declared.fields.as_slice(), [only] if only.unraw() == field.ident.unraw());
+        if !same {
+            errors.push(
+                Error::custom(format!(
+                    "`{}` is the primary key, and the struct declares `primary_key(...)`: a \
+                     table has one primary key (name `{}` in `primary_key(...)`, or rename the \
+                     field if it is not the key)",
+                    field.ident.unraw(),
+                    field.ident.unraw()
+                ))
+                .with_span(&key.span),
+            );
+        }
     }
 }
 
@@ -351,6 +454,68 @@ mod tests {
             struct Member { id: Uuid, email: String, #[auth(secret)] totp_seed: String }
         };
         assert_eq!(report(&opted_in), [0, 0, 0, 0, 0]);
+    }
+
+    /// How many errors each rule of [`KEY_RULES`] reports, in order.
+    fn key_report(input: &DeriveInput) -> Vec<usize> {
+        KEY_RULES
+            .iter()
+            .map(|rule| errors_of(*rule, input))
+            .collect()
+    }
+
+    #[test]
+    fn declared_keys_of_own_columns_break_no_rule() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(
+                role = "authenticator",
+                primary_key(user_id, credential_id),
+                unique(credential_id, name = "authenticator_credentialID_unique"),
+                index(user_id, counter),
+                exact_keys,
+                no_foreign_key
+            )]
+            struct Passkey {
+                credential_id: String, user_id: Uuid, provider_account_id: String,
+                credential_public_key: String, counter: i64, credential_device_type: String,
+                credential_backed_up: bool, transports: Option<String>,
+            }
+        };
+        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(key_report(&input), [0, 0]);
+    }
+
+    #[test]
+    fn each_field_a_key_cannot_name_is_reported() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session", index(user_id, user_id), unique(token, note), index(base))]
+            struct Login {
+                session_token: String, user_id: Uuid, expires: DateTime<Utc>,
+                #[auth(skip)] note: String,
+            }
+        };
+        // `user_id` twice, the unknown `token`, the skipped `note`, the unknown `base`.
+        assert_eq!(key_report(&input), [4, 0]);
+    }
+
+    #[test]
+    fn a_declared_primary_key_beside_a_key_field_is_reported() {
+        let two: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", primary_key(id, email))]
+            struct Member { id: Uuid, email: String }
+        };
+        assert_eq!(key_report(&two), [0, 1]);
+        // Naming exactly that field is the same key; a name for it is refused.
+        let same: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", primary_key(id))]
+            struct Member { id: Uuid, email: String }
+        };
+        assert_eq!(key_report(&same), [0, 0]);
+        let named: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", primary_key(id, name = "users_pk"))]
+            struct Member { id: Uuid, email: String }
+        };
+        assert_eq!(key_report(&named), [0, 1]);
     }
 
     #[test]

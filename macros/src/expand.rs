@@ -82,6 +82,7 @@ fn expand(model: &Model) -> TokenStream {
     };
 
     let columns = columns(model, &p, &layout, &role_variant);
+    let keys = declared_keys(model, &p);
     let mut to_values = Vec::new();
     let mut decoded = Vec::new();
     for (field, at) in model.fields.iter().zip(&layout.starts) {
@@ -131,6 +132,7 @@ fn expand(model: &Model) -> TokenStream {
                     role: #p::Role::#role_variant,
                     columns: &__COLUMNS,
                     key_naming: #p::KeyNaming::#key_naming,
+                    keys: #keys,
                 };
                 type Patch = #patch;
 
@@ -204,6 +206,45 @@ fn columns(
             __out
         };
         #(#checks)*
+    }
+}
+
+/// The `Keys` of the table: the struct's declared keys, by column name.
+fn declared_keys(model: &Model, p: &TokenStream) -> TokenStream {
+    let keys = &model.keys;
+    let names = |key: &crate::attr::KeyArg| -> Vec<String> {
+        key.fields
+            .iter()
+            .filter_map(|ident| model.column_of(ident).map(|c| c.name.clone()))
+            .collect()
+    };
+    let declared = |list: &[darling::util::SpannedValue<crate::attr::KeyArg>]| {
+        let items = list.iter().map(|key| {
+            let columns = names(key);
+            let name = match &key.name {
+                Some(name) => {
+                    let name = name.as_str();
+                    quote!(::core::option::Option::Some(#name))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            quote!(#p::DeclaredKey { name: #name, columns: &[#(#columns),*] })
+        });
+        quote!(&[#(#items),*])
+    };
+    let primary = keys.primary.as_ref().map(|k| names(k)).unwrap_or_default();
+    let unique = declared(&keys.unique);
+    let indexes = declared(&keys.index);
+    let exact = keys.exact;
+    let foreign_key = keys.foreign_key;
+    quote! {
+        #p::Keys {
+            primary: &[#(#primary),*],
+            unique: #unique,
+            indexes: #indexes,
+            exact: #exact,
+            foreign_key: #foreign_key,
+        }
     }
 }
 

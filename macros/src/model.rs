@@ -11,10 +11,11 @@
 
 use darling::{Error, FromDeriveInput};
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
 
-use crate::attr::{IdArg, KeyNamesArg, ModelAttrs, RoleArg};
+use crate::attr::{IdArg, KeyArg, KeyNamesArg, ModelAttrs, RoleArg};
 use crate::case::Case;
 use crate::roles::RoleFieldDef;
 
@@ -32,6 +33,18 @@ pub struct Model<'a> {
     /// Some field's key or contract field could not be resolved: already an error, which
     /// the rules do not repeat as "missing".
     pub unresolved: bool,
+    /// The keys declared on the struct.
+    pub keys: DeclaredKeys,
+}
+
+/// The keys declared on the struct (`primary_key(...)`, `unique(...)`, `index(...)`,
+/// `exact_keys`, `no_foreign_key`), by field; [`crate::check`] checks each field exists.
+pub struct DeclaredKeys {
+    pub primary: Option<darling::util::SpannedValue<KeyArg>>,
+    pub unique: Vec<darling::util::SpannedValue<KeyArg>>,
+    pub index: Vec<darling::util::SpannedValue<KeyArg>>,
+    pub exact: bool,
+    pub foreign_key: bool,
 }
 
 /// One field of a validated model.
@@ -171,7 +184,21 @@ impl<'a> Model<'a> {
             debug: attrs.debug.is_present(),
             fields,
             unresolved,
+            keys: DeclaredKeys {
+                primary: attrs.primary_key,
+                unique: attrs.unique,
+                index: attrs.index,
+                exact: attrs.exact_keys.is_present(),
+                foreign_key: !attrs.no_foreign_key.is_present(),
+            },
         })
+    }
+
+    /// The column of the struct's own field `ident`, if it is one.
+    pub fn column_of(&self, ident: &syn::Ident) -> Option<&Column> {
+        self.columns()
+            .find(|(f, _)| f.ident.unraw() == ident.unraw())
+            .map(|(_, c)| c)
     }
 
     /// The fields stored as one column each, with their columns.

@@ -172,6 +172,7 @@ pub const STUB_TABLE: Table = Table {
     role: Role::User,
     columns: &[],
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
 };
 
 /// One trait per contract field, implemented for the Rust types the field may have. The

@@ -3,8 +3,9 @@
 //! Entry points: [`Table`] and [`Column`] (what the derive writes), [`Role`] and [`RoleField`]
 //! (what each column means to the Auth.js contract), and the constraint queries on [`Table`]
 //! ([`Table::primary_key`], [`Table::unique_keys`], [`Table::indexes`],
-//! [`Table::references_user`]) that both the DDL and the SQL adapter read, so the keys a
-//! table gets follow from its role in exactly one place.
+//! [`Table::foreign_key`]) that both the DDL and the SQL adapter read, so the keys a table
+//! gets follow from its role and its declared [`Keys`] in exactly one place; the role's keys a
+//! table declared without are [`Table::recommended_keys`].
 
 /// The five models of the Auth.js contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -329,6 +330,80 @@ pub struct Table {
     pub columns: &'static [Column],
     /// How its keys are named.
     pub key_naming: KeyNaming,
+    /// The keys the model declares on the struct (`#[auth(primary_key(...), unique(...),
+    /// index(...), exact_keys, no_foreign_key)]`); [`Keys::DERIVED`] when it declares none.
+    pub keys: Keys,
+}
+
+/// The keys a model declares on its struct, by column name: what a layout has beyond, or
+/// instead of, the keys its role implies. [`Keys::DERIVED`] (the default) declares nothing:
+/// the table then has exactly the role's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keys {
+    /// A primary key of one or more columns, in key order (`primary_key(a, b)`); empty when
+    /// the primary key is a field's `#[auth(id)]` or the role's natural key.
+    pub primary: &'static [&'static str],
+    /// Unique keys (`unique(a, b)`, optionally `name = "..."`).
+    pub unique: &'static [DeclaredKey],
+    /// Plain indexes (`index(a, b)`, optionally `name = "..."`).
+    pub indexes: &'static [DeclaredKey],
+    /// `exact_keys`: the table has the declared keys only, none derived from its role; the
+    /// role's keys it lacks are [`Table::recommended_keys`].
+    pub exact: bool,
+    /// Whether the column that references the user is a foreign key (`no_foreign_key`
+    /// turns it off).
+    pub foreign_key: bool,
+}
+
+impl Keys {
+    /// No declared keys: the role's keys, the foreign key to the user included.
+    pub const DERIVED: Keys = Keys {
+        primary: &[],
+        unique: &[],
+        indexes: &[],
+        exact: false,
+        foreign_key: true,
+    };
+}
+
+impl Default for Keys {
+    fn default() -> Keys {
+        Keys::DERIVED
+    }
+}
+
+/// A unique key or index declared on a model's struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeclaredKey {
+    /// Its name as the layout spells it (`Account_userId_index`); `None` names it as
+    /// [`Table::key_naming`] does.
+    pub name: Option<&'static str>,
+    /// Its column names, in key order.
+    pub columns: &'static [&'static str],
+}
+
+/// What kind of key a [`Recommendation`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecommendationKind {
+    /// A plain index.
+    Index,
+    /// A unique key.
+    Unique,
+    /// The foreign key to the user table, `ON DELETE CASCADE`.
+    ForeignKey,
+}
+
+/// A key the table's role implies and the table, declared with `exact_keys` or
+/// `no_foreign_key`, lacks: what `authmodel check` prints as a note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    /// Index, unique key or foreign key.
+    pub kind: RecommendationKind,
+    /// The key as it would be created: its name (as [`Table::key_naming`] names it; a foreign
+    /// key's is `<table>_<column>_fkey`) and columns.
+    pub key: Key,
+    /// Why the role wants it, in one line.
+    pub reason: &'static str,
 }
 
 /// A unique or plain index derived from the table's role and attributes.
@@ -354,10 +429,14 @@ impl Table {
         self.columns.iter().position(|c| c.role == Some(field))
     }
 
-    /// The primary key: the columns marked as such, or the role's natural key when the model
-    /// declares none (verification tokens: identifier and token; sessions: the token;
-    /// accounts: provider and provider account id; authenticators: the credential id).
+    /// The primary key: the struct's `primary_key(...)`, else the columns marked as such, else
+    /// the role's natural key when the model declares none (verification tokens: identifier
+    /// and token; sessions: the token; accounts: provider and provider account id;
+    /// authenticators: the credential id).
     pub fn primary_key(&'static self) -> Vec<&'static Column> {
+        if !self.keys.primary.is_empty() {
+            return self.named(self.keys.primary);
+        }
         let declared: Vec<_> = self.columns.iter().filter(|c| c.primary_key).collect();
         if !declared.is_empty() {
             return declared;
@@ -384,10 +463,141 @@ impl Table {
     }
 
     /// Unique keys besides the primary key: the natural key when it is not the primary key,
-    /// the user's email, and every `#[auth(unique)]` column.
+    /// the user's email (both unless the model declares `exact_keys`), every `#[auth(unique)]`
+    /// column and every struct-level `unique(...)`. The table's actual unique keys: what the
+    /// DDL creates and the adapters enforce.
     pub fn unique_keys(&'static self) -> Vec<Key> {
         let primary = self.primary_key();
         let mut keys: Vec<Vec<&'static Column>> = Vec::new();
+        if !self.keys.exact {
+            keys.extend(self.derived_unique(&primary));
+        }
+        for column in self.columns.iter().filter(|c| c.unique) {
+            keys.push(vec![column]);
+        }
+        keys.dedup();
+        keys.retain(|k| *k != primary);
+        let keys = keys
+            .into_iter()
+            .map(|columns| self.key(columns, true))
+            .collect();
+        self.with_declared(keys, self.keys.unique, true)
+    }
+
+    /// Plain indexes: every column that references the user (the hot `user_id` lookups,
+    /// unless the model declares `exact_keys`) and every `#[auth(index)]` column, unless a key
+    /// already starts with it; then every struct-level `index(...)`. The table's actual
+    /// indexes.
+    pub fn indexes(&'static self) -> Vec<Key> {
+        let mut covered: Vec<&'static Column> = self.primary_key().into_iter().take(1).collect();
+        covered.extend(
+            self.unique_keys()
+                .iter()
+                .filter_map(|k| k.columns.first().copied()),
+        );
+        let exact = self.keys.exact;
+        let keys = self
+            .columns
+            .iter()
+            .filter(|c| c.indexed || (!exact && c.role.is_some_and(RoleField::references_user)))
+            .filter(|c| exact || !covered.contains(c))
+            .map(|c| self.key(vec![c], false))
+            .collect();
+        self.with_declared(keys, self.keys.indexes, false)
+    }
+
+    /// The column that is a foreign key to the user's primary key: the one that
+    /// [references the user](Table::references_user), unless the model declares
+    /// `no_foreign_key`.
+    pub fn foreign_key(&'static self) -> Option<&'static Column> {
+        self.references_user().filter(|_| self.keys.foreign_key)
+    }
+
+    /// The keys the table's role implies that the table lacks (a model with `exact_keys` or
+    /// `no_foreign_key`), each with why the role wants it. Empty for a model that declares
+    /// neither: it has every one.
+    ///
+    /// ```
+    /// use authmodel::descriptor::RecommendationKind;
+    /// use authmodel::{Model, models::Session};
+    ///
+    /// // The default models have every key their roles imply.
+    /// assert!(Session::TABLE.recommended_keys().is_empty());
+    /// # let _ = RecommendationKind::Index;
+    /// ```
+    pub fn recommended_keys(&'static self) -> Vec<Recommendation> {
+        let primary = self.primary_key();
+        let unique = self.unique_keys();
+        let indexes = self.indexes();
+        let mut out = Vec::new();
+        for columns in self.derived_unique(&primary) {
+            let has = columns == primary || unique.iter().any(|k| same_set(&k.columns, &columns));
+            if !has {
+                let reason = match self.role {
+                    Role::User => {
+                        "users are found by email on sign-in: without a unique key two users can \
+                         share one address"
+                    }
+                    Role::Account => {
+                        "accounts are found by (provider, providerAccountId) on sign-in: without \
+                         a unique key one provider account can be linked twice"
+                    }
+                    Role::Session => "sessions are found by sessionToken on every request",
+                    Role::VerificationToken => {
+                        "tokens are used by (identifier, token): without a unique key one can be \
+                         stored twice"
+                    }
+                    Role::Authenticator => "authenticators are found by credentialID on sign-in",
+                };
+                out.push(Recommendation {
+                    kind: RecommendationKind::Unique,
+                    key: self.key(columns, true),
+                    reason,
+                });
+            }
+        }
+        if let Some(column) = self.references_user() {
+            let starts = |k: &[&'static Column]| k.first().is_some_and(|c| c.name == column.name);
+            let has = starts(&primary)
+                || unique.iter().any(|k| starts(&k.columns))
+                || indexes.iter().any(|k| starts(&k.columns));
+            if !has {
+                let reason = match self.role {
+                    Role::Account => {
+                        "accounts are found by userId when a user is deleted or unlinked"
+                    }
+                    Role::Session => "sessions are found by userId when a user is deleted",
+                    Role::Authenticator => {
+                        "authenticators are listed by userId on every passkey sign-in"
+                    }
+                    Role::User | Role::VerificationToken => "rows are found by userId",
+                };
+                out.push(Recommendation {
+                    kind: RecommendationKind::Index,
+                    key: self.key(vec![column], false),
+                    reason,
+                });
+            }
+            if self.foreign_key().is_none() {
+                out.push(Recommendation {
+                    kind: RecommendationKind::ForeignKey,
+                    key: Key {
+                        name: format!("{}_{}_fkey", self.name, column.name),
+                        columns: vec![column],
+                        unique: false,
+                    },
+                    reason: "without a foreign key the database lets a row name a user that does \
+                             not exist",
+                });
+            }
+        }
+        out
+    }
+
+    /// The unique keys the role implies: the natural key when it is not the primary key, and
+    /// the user's email.
+    fn derived_unique(&'static self, primary: &[&'static Column]) -> Vec<Vec<&'static Column>> {
+        let mut keys = Vec::new();
         let natural = self.natural_key();
         if !natural.is_empty() && natural != primary {
             keys.push(natural);
@@ -395,26 +605,41 @@ impl Table {
         if let Some(email) = self.column(RoleField::UserEmail) {
             keys.push(vec![email]);
         }
-        for column in self.columns.iter().filter(|c| c.unique) {
-            keys.push(vec![column]);
-        }
-        keys.dedup();
-        keys.retain(|k| *k != primary);
-        keys.into_iter()
-            .map(|columns| self.key(columns, true))
-            .collect()
+        keys
     }
 
-    /// Plain indexes: every column that references the user (the hot `user_id` lookups) and
-    /// every `#[auth(index)]` column, unless a key already starts with it.
-    pub fn indexes(&'static self) -> Vec<Key> {
-        let mut covered: Vec<&'static Column> = self.primary_key().into_iter().take(1).collect();
-        covered.extend(self.unique_keys().iter().map(|k| k.columns[0]));
-        self.columns
+    /// `keys` with the struct's declared keys added: one on the same columns as a key already
+    /// there gives it its name; any other is appended.
+    fn with_declared(
+        &'static self,
+        mut keys: Vec<Key>,
+        declared: &'static [DeclaredKey],
+        unique: bool,
+    ) -> Vec<Key> {
+        for key in declared {
+            let columns = self.named(key.columns);
+            // A key naming a column the table lacks is no key (`ddl::plan` refuses it).
+            if columns.is_empty() || columns.len() != key.columns.len() {
+                continue;
+            }
+            let mut made = self.key(columns, unique);
+            if let Some(name) = key.name {
+                made.name = name.to_owned();
+            }
+            match keys.iter_mut().find(|k| k.columns == made.columns) {
+                Some(existing) => existing.name = made.name,
+                None => keys.push(made),
+            }
+        }
+        keys
+    }
+
+    /// The columns named `names`, in that order; a name without a column is left out (the
+    /// derive refuses one).
+    fn named(&'static self, names: &[&str]) -> Vec<&'static Column> {
+        names
             .iter()
-            .filter(|c| c.indexed || c.role.is_some_and(RoleField::references_user))
-            .filter(|c| !covered.contains(c))
-            .map(|c| self.key(vec![c], false))
+            .filter_map(|name| self.columns.iter().find(|c| c.name == *name))
             .collect()
     }
 
@@ -464,5 +689,121 @@ impl Table {
             columns,
             unique,
         }
+    }
+}
+
+/// Whether two keys have the same columns, in any order.
+fn same_set(a: &[&Column], b: &[&Column]) -> bool {
+    a.len() == b.len() && a.iter().all(|c| b.iter().any(|d| d.name == c.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn with(column: Column, role: RoleField) -> Column {
+        Column {
+            role: Some(role),
+            ..column
+        }
+    }
+
+    static SESSION_COLUMNS: [Column; 4] = [
+        with(
+            Column::new("sessionToken", "session_token", ColumnType::Text),
+            RoleField::SessionToken,
+        ),
+        with(
+            Column::new("userId", "user_id", ColumnType::Uuid),
+            RoleField::SessionUserId,
+        ),
+        with(
+            Column::new("expires", "expires", ColumnType::Timestamp),
+            RoleField::SessionExpires,
+        ),
+        Column::new("device", "device", ColumnType::Text),
+    ];
+
+    const fn session(keys: Keys) -> Table {
+        Table {
+            name: "Session",
+            type_name: "Session",
+            role: Role::Session,
+            columns: &SESSION_COLUMNS,
+            key_naming: KeyNaming::Postgres,
+            keys,
+        }
+    }
+
+    static DERIVED: Table = session(Keys::DERIVED);
+    static NAMED: Table = session(Keys {
+        indexes: &[DeclaredKey {
+            name: Some("Session_userId_index"),
+            columns: &["userId"],
+        }],
+        unique: &[DeclaredKey {
+            name: None,
+            columns: &["userId", "device"],
+        }],
+        ..Keys::DERIVED
+    });
+    static EXACT: Table = session(Keys {
+        primary: &["userId", "sessionToken"],
+        exact: true,
+        foreign_key: false,
+        ..Keys::DERIVED
+    });
+
+    fn names(keys: Vec<Key>) -> Vec<String> {
+        keys.into_iter().map(|k| k.name).collect()
+    }
+
+    #[test]
+    fn without_declared_keys_the_role_gives_them_all() {
+        assert_eq!(DERIVED.primary_key()[0].name, "sessionToken");
+        assert!(names(DERIVED.unique_keys()).is_empty());
+        assert_eq!(names(DERIVED.indexes()), ["Session_userId_idx"]);
+        assert!(DERIVED.foreign_key().is_some());
+        assert!(DERIVED.recommended_keys().is_empty());
+    }
+
+    #[test]
+    fn a_declared_key_on_a_derived_one_names_it_and_others_are_added() {
+        assert_eq!(names(NAMED.indexes()), ["Session_userId_index"]);
+        assert_eq!(names(NAMED.unique_keys()), ["Session_userId_device_key"]);
+        assert!(NAMED.recommended_keys().is_empty());
+    }
+
+    #[test]
+    fn exact_keys_are_the_declared_ones_and_the_rest_is_recommended() {
+        let primary: Vec<&str> = EXACT.primary_key().iter().map(|c| c.name).collect();
+        assert_eq!(primary, ["userId", "sessionToken"]);
+        assert_eq!(EXACT.primary_key_name(), "Session_pkey");
+        assert!(EXACT.unique_keys().is_empty());
+        // The primary key starts with `userId`: it serves the lookup, no index is wanted.
+        assert!(EXACT.indexes().is_empty());
+        assert!(EXACT.foreign_key().is_none());
+        assert!(
+            EXACT.references_user().is_some(),
+            "the contract still finds it"
+        );
+        let recommended: Vec<(RecommendationKind, String)> = EXACT
+            .recommended_keys()
+            .into_iter()
+            .map(|r| (r.kind, r.key.name))
+            .collect();
+        assert_eq!(
+            recommended,
+            [
+                (
+                    RecommendationKind::Unique,
+                    "Session_sessionToken_key".to_owned()
+                ),
+                (
+                    RecommendationKind::ForeignKey,
+                    "Session_userId_fkey".to_owned()
+                ),
+            ]
+        );
     }
 }

@@ -45,14 +45,33 @@ use std::fmt;
 
 pub use self::apply::apply;
 pub use self::live::{LiveColumn, LiveForeignKey, LiveIndex, LiveSchema, LiveTable, read_schema};
-pub use self::plan::plan;
+pub use self::plan::{plan, plan_with};
 pub use crate::error::Refusal;
 
 use crate::adapter::sql::SqlAdapter;
+use crate::descriptor::RecommendationKind;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::statements::alter;
 use crate::traits::Schema;
+
+/// How a plan is made ([`plan_with`], [`diff_with`], [`migrate_with`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Also create the plain indexes a table's role recommends and its model (declared with
+    /// `exact_keys`) lacks, such as `sessions.userId`: the CLI's `--recommended-indexes`.
+    /// Never a recommended unique key or foreign key, which would refuse rows the layout
+    /// accepts. Default: `false` (they are [`Drift::Recommended`] notes).
+    pub recommended_indexes: bool,
+}
+
+impl PlanOptions {
+    /// Options with `recommended_indexes` set as given.
+    pub fn recommended_indexes(mut self, recommended_indexes: bool) -> PlanOptions {
+        self.recommended_indexes = recommended_indexes;
+        self
+    }
+}
 
 /// What it takes to bring a database to the models: steps, drift and refusals.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,6 +226,21 @@ pub enum Drift {
         /// What is wrong: `missing` or `does not cascade on delete`.
         problem: &'static str,
     },
+    /// A key the table's role recommends, which neither the model (declared with
+    /// `exact_keys` or `no_foreign_key`) nor the live table has: a note, never planned
+    /// (except a plain index with [`PlanOptions::recommended_indexes`]).
+    Recommended {
+        /// The table.
+        table: String,
+        /// Index, unique key or foreign key.
+        kind: RecommendationKind,
+        /// The name authmodel would give it.
+        name: String,
+        /// Its columns.
+        columns: Vec<String>,
+        /// Why the role wants it.
+        reason: &'static str,
+    },
 }
 
 impl Plan {
@@ -310,7 +344,7 @@ impl Drift {
     pub fn is_note(&self) -> bool {
         match self {
             Drift::ExtraColumn { blocks_inserts, .. } => !blocks_inserts,
-            Drift::IndexName { .. } => true,
+            Drift::IndexName { .. } | Drift::Recommended { .. } => true,
             _ => false,
         }
     }
@@ -419,6 +453,30 @@ impl fmt::Display for Drift {
                 column,
                 problem,
             } => write!(f, "the foreign key of `{table}.{column}` {problem}"),
+            Drift::Recommended {
+                table,
+                kind,
+                name,
+                columns,
+                reason,
+            } => {
+                let kind = match kind {
+                    RecommendationKind::Index => "an index",
+                    RecommendationKind::Unique => "a unique key",
+                    RecommendationKind::ForeignKey => "a foreign key",
+                };
+                let hint = if kind == "an index" {
+                    " (`--recommended-indexes` creates it)"
+                } else {
+                    ""
+                };
+                write!(
+                    f,
+                    "`{table}` has no {kind} on ({}) such as `{name}`, which its role recommends: \
+                     {reason}{hint}",
+                    columns.join(", ")
+                )
+            }
         }
     }
 }
@@ -433,7 +491,21 @@ pub async fn diff<S: Schema>(adapter: &SqlAdapter<S>) -> Result<Plan> {
 /// Plans like [`diff`], then applies the plan; returns it. Fails with
 /// [`Error::Migration`] before running anything when the plan has a [`Refusal`].
 pub async fn migrate<S: Schema>(adapter: &SqlAdapter<S>) -> Result<Plan> {
-    let plan = diff(adapter).await?;
+    migrate_with(adapter, PlanOptions::default()).await
+}
+
+/// [`diff`], as `options` say (see [`plan_with`]).
+pub async fn diff_with<S: Schema>(adapter: &SqlAdapter<S>, options: PlanOptions) -> Result<Plan> {
+    let live = read_schema(adapter).await?;
+    plan_with(&S::stored_tables(), adapter.dialect(), &live, options)
+}
+
+/// [`migrate`], as `options` say (see [`plan_with`]).
+pub async fn migrate_with<S: Schema>(
+    adapter: &SqlAdapter<S>,
+    options: PlanOptions,
+) -> Result<Plan> {
+    let plan = diff_with(adapter, options).await?;
     apply(adapter, &plan).await?;
     Ok(plan)
 }

@@ -6,13 +6,13 @@
 //! under any name (a unique key needs a unique index on the same columns; a plain index is
 //! served by any full index that starts with its columns).
 
-use crate::descriptor::{Column, IdStrategy, Key, Role, Table};
+use crate::descriptor::{Column, IdStrategy, Key, RecommendationKind, Role, Table};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::Result;
 use crate::statements::ddl::{self, CreateOptions, Reference, TablePlan};
 
 use super::live::{LiveIndex, LiveSchema, LiveTable, same_name};
-use super::{Change, Drift, Plan, Refusal, Safety, Step};
+use super::{Change, Drift, Plan, PlanOptions, Refusal, Safety, Step};
 use crate::statements::alter;
 use crate::statements::compare::{mysql_indexable, same_type};
 
@@ -23,12 +23,29 @@ use crate::statements::compare::{mysql_indexable, same_type};
 /// the returned [`Plan`]: its steps, the drift it leaves alone, and the refusals that stop
 /// [`apply`](super::apply).
 pub fn plan(tables: &[&'static Table], dialect: Dialect, live: &LiveSchema) -> Result<Plan> {
-    let plans = ddl::plan(tables)?;
+    plan_with(tables, dialect, live, PlanOptions::default())
+}
+
+/// [`plan`], as `options` say: with [`PlanOptions::recommended_indexes`], the plain indexes
+/// the models' roles recommend and their tables lack are planned too (and so are not notes).
+pub fn plan_with(
+    tables: &[&'static Table],
+    dialect: Dialect,
+    live: &LiveSchema,
+    options: PlanOptions,
+) -> Result<Plan> {
+    let plans = ddl::plan_with(tables, options.recommended_indexes)?;
     if dialect.key_byte_budget().is_some() {
         ddl::check_mysql(&plans)?;
     }
     let flavour = live.flavour.unwrap_or_default();
-    let creates = ddl::create_tables(tables, dialect, CreateOptions::default().flavour(flavour))?;
+    let creates = ddl::create_tables(
+        tables,
+        dialect,
+        CreateOptions::default()
+            .flavour(flavour)
+            .recommended_indexes(options.recommended_indexes),
+    )?;
     let mut planner = Planner {
         dialect,
         flavour,
@@ -206,6 +223,38 @@ impl Planner<'_> {
                     table: table.name.to_owned(),
                     column: reference.column.name.to_owned(),
                     problem,
+                });
+            }
+        }
+        self.recommendations(plan, found);
+    }
+
+    /// The keys the table's role recommends and its model lacks, missing from the live table
+    /// too: notes, not drift. One the plan creates (a recommended index, when asked) is not
+    /// noted.
+    fn recommendations(&mut self, plan: &TablePlan, found: &LiveTable) {
+        let dialect = self.dialect;
+        let table = plan.table;
+        for recommended in table.recommended_keys() {
+            let key = &recommended.key;
+            let present = match recommended.kind {
+                RecommendationKind::ForeignKey => found.foreign_keys.iter().any(|k| {
+                    key.columns
+                        .iter()
+                        .any(|c| same_name(dialect, &k.column, c.name, false))
+                }),
+                RecommendationKind::Index | RecommendationKind::Unique => {
+                    plan.indexes.iter().any(|k| k.name == key.name)
+                        || found.indexes.iter().any(|i| serves(dialect, i, key))
+                }
+            };
+            if !present {
+                self.drift.push(Drift::Recommended {
+                    table: table.name.to_owned(),
+                    kind: recommended.kind,
+                    name: key.name.clone(),
+                    columns: key.columns.iter().map(|c| c.name.to_owned()).collect(),
+                    reason: recommended.reason,
                 });
             }
         }

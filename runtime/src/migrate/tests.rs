@@ -149,6 +149,7 @@ static EXTENDED_USER: Table = Table {
     role: Role::User,
     columns: &EXTENDED_COLUMNS,
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
 };
 
 static EXTENDED_COLUMNS: [Column; 8] = {

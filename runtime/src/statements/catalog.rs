@@ -50,6 +50,7 @@ const fn shape(width: usize) -> Table {
         role: Role::User,
         columns: CELLS.split_at(width).0,
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
     }
 }
 

@@ -8,7 +8,8 @@
 //! `Vec<Value>` in column order ([`Model::to_values`] / [`Model::from_values`]), the columns an
 //! operation needs are found by their role ([`Table::position`]), and the constraints are the
 //! ones the DDL declares ([`Table::primary_key`], [`Table::unique_keys`],
-//! [`Table::references_user`]). A custom adapter for another store can follow the same steps:
+//! [`Table::foreign_key`]): what the table actually has, never more. A custom adapter for
+//! another store can follow the same steps:
 //!
 //! 1. on write, generate ids per [`IdStrategy`](crate::descriptor::IdStrategy), truncate timestamps to
 //!    milliseconds ([`to_millis`](crate::value::to_millis)) and enforce every unique key, answering [`Error::Conflict`] with the

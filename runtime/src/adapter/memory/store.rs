@@ -119,7 +119,9 @@ impl Tables {
     }
 
     /// The constraints a database checks on a written row: `NOT NULL`, lengths, the foreign
-    /// key to the user, then the primary key and each unique key. `skip` is the row's own
+    /// key to the user (when the table has one), then the primary key and each unique key the
+    /// table actually has ([`Table::unique_keys`]: none derived from its role under
+    /// `exact_keys`). `skip` is the row's own
     /// index when it is being updated.
     pub(super) fn check<S: Schema>(
         &self,
@@ -138,7 +140,8 @@ impl Tables {
                 column.check_len(text)?;
             }
         }
-        if let Some(position) = reference_position(table)
+        // As the database: only a foreign key refuses a row naming no user.
+        if let Some(position) = reference_position(table).filter(|_| table.foreign_key().is_some())
             && !row[position].is_null()
             && !self.user_exists::<S>(&row[position])
         {
@@ -182,6 +185,7 @@ impl Tables {
     fn is_referenced<S: Schema>(&self, id: &Value) -> bool {
         S::tables().into_iter().any(|child| {
             reference_position(child)
+                .filter(|_| child.foreign_key().is_some())
                 .is_some_and(|p| self.get(child).rows.iter().any(|r| same_key(&r[p], id)))
         })
     }

@@ -550,4 +550,5 @@ static RAW_TEXT: crate::descriptor::Table = crate::descriptor::Table {
         crate::descriptor::Column::new("e", "e", crate::descriptor::ColumnType::Text),
     ],
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
 };

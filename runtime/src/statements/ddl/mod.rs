@@ -18,7 +18,7 @@
 //!   `CREATE [UNIQUE] INDEX` statements on SQLite and PostgreSQL (the form a later migration
 //!   adds too: SQLite cannot add a unique constraint to an existing table), and `UNIQUE KEY` /
 //!   `KEY` clauses inside `CREATE TABLE` on MySQL, which has no `CREATE INDEX IF NOT EXISTS`;
-//! - the foreign key of [`Table::references_user`], named by [`Table::foreign_key_name`]
+//! - the foreign key of [`Table::foreign_key`] (none with `no_foreign_key`), named by [`Table::foreign_key_name`]
 //!   (`<table>_<column>_fkey`), to the user
 //!   table's primary key, `ON DELETE CASCADE`, with exactly the referenced column's type;
 //! - on MySQL, `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin`
@@ -49,7 +49,7 @@ use layout::layout;
 pub use crate::statements::types::column_type;
 pub(crate) use crate::statements::types::default_expr;
 pub(crate) use plan::check_mysql;
-pub use plan::{Reference, TablePlan, plan};
+pub use plan::{Reference, TablePlan, plan, plan_with};
 
 /// How [`create_statements`] writes its statements.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,6 +61,10 @@ pub struct CreateOptions {
     /// The server the statements are for, on [`Dialect::MySql`]: it names the table
     /// collation. Ignored by the other dialects. Default: MySQL 8.
     pub flavour: MySqlFlavour,
+    /// Also create the plain indexes a table's role recommends and its model, declared with
+    /// `exact_keys`, lacks ([`Table::recommended_keys`]); never a recommended unique key or
+    /// foreign key. Default: `false`.
+    pub recommended_indexes: bool,
 }
 
 impl CreateOptions {
@@ -75,6 +79,14 @@ impl CreateOptions {
     /// Options with `flavour` set as given.
     pub fn flavour(self, flavour: MySqlFlavour) -> CreateOptions {
         CreateOptions { flavour, ..self }
+    }
+
+    /// Options with `recommended_indexes` set as given.
+    pub fn recommended_indexes(self, recommended_indexes: bool) -> CreateOptions {
+        CreateOptions {
+            recommended_indexes,
+            ..self
+        }
     }
 }
 
@@ -115,7 +127,7 @@ pub(crate) fn create_tables_collated(
 ) -> Result<Vec<String>> {
     let collation = collation
         .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-    let plans = plan(tables)?;
+    let plans = plan_with(tables, options.recommended_indexes)?;
     if dialect.key_byte_budget().is_some() {
         check_mysql(&plans)?;
     }

@@ -7,7 +7,7 @@
 //! keyed, which type a foreign key column takes) are the ones `CREATE TABLE`, `ADD COLUMN`, the
 //! migration plan and the CLI's diagram and Prisma schema all read.
 
-use crate::descriptor::{Column, ColumnType, IdStrategy, Key, Role, Table};
+use crate::descriptor::{Column, ColumnType, IdStrategy, Key, RecommendationKind, Role, Table};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
@@ -174,6 +174,13 @@ impl TablePlan {
 /// budget is left to [`create_tables`](super::create_tables). Fails with
 /// [`Error::Schema`] on the first problem found.
 pub fn plan(tables: &[&'static Table]) -> Result<Vec<TablePlan>> {
+    plan_with(tables, false)
+}
+
+/// [`plan`], with the [recommended](Table::recommended_keys) plain indexes a table lacks
+/// among its indexes when `recommended_indexes` is set (never a recommended unique key or
+/// foreign key: those would refuse rows the layout accepts).
+pub fn plan_with(tables: &[&'static Table], recommended_indexes: bool) -> Result<Vec<TablePlan>> {
     let users = tables.iter().filter(|t| t.role == Role::User).count();
     if users > 1 {
         return Err(schema(format!(
@@ -187,13 +194,17 @@ pub fn plan(tables: &[&'static Table]) -> Result<Vec<TablePlan>> {
         .chain(tables.iter().copied().filter(|t| t.role != Role::User));
     let mut plans = Vec::with_capacity(tables.len());
     for table in ordered {
-        plans.push(plan_table(table, user)?);
+        plans.push(plan_table(table, user, recommended_indexes)?);
     }
     check_unique_names(&plans)?;
     Ok(plans)
 }
 
-fn plan_table(table: &'static Table, user: Option<&'static Table>) -> Result<TablePlan> {
+fn plan_table(
+    table: &'static Table,
+    user: Option<&'static Table>,
+    recommended_indexes: bool,
+) -> Result<TablePlan> {
     identifier(table.name, || {
         format!("table name of `{}`", table.type_name)
     })?;
@@ -215,6 +226,30 @@ fn plan_table(table: &'static Table, user: Option<&'static Table>) -> Result<Tab
             )));
         }
     }
+    let declared = table
+        .keys
+        .unique
+        .iter()
+        .chain(table.keys.indexes)
+        .map(|k| k.columns)
+        .chain(Some(table.keys.primary).filter(|p| !p.is_empty()));
+    for columns in declared {
+        if columns.is_empty() {
+            return Err(schema(format!(
+                "table `{}` declares a key of no column",
+                table.name
+            )));
+        }
+        if let Some(name) = columns
+            .iter()
+            .find(|n| !table.columns.iter().any(|c| c.name == **n))
+        {
+            return Err(schema(format!(
+                "table `{}` declares a key on `{name}`, which is not one of its columns",
+                table.name
+            )));
+        }
+    }
     let primary = table.primary_key();
     if primary.is_empty() {
         return Err(schema(format!(
@@ -230,11 +265,21 @@ fn plan_table(table: &'static Table, user: Option<&'static Table>) -> Result<Tab
         )));
     }
     let reference = reference(table, user)?;
+    let mut indexes = table.indexes();
+    if recommended_indexes {
+        indexes.extend(
+            table
+                .recommended_keys()
+                .into_iter()
+                .filter(|r| r.kind == RecommendationKind::Index)
+                .map(|r| r.key),
+        );
+    }
     let plan = TablePlan {
         table,
         primary,
         unique: table.unique_keys(),
-        indexes: table.indexes(),
+        indexes,
         reference,
     };
     identifier(&plan.primary_name(), || {
@@ -252,7 +297,7 @@ fn plan_table(table: &'static Table, user: Option<&'static Table>) -> Result<Tab
 }
 
 fn reference(table: &'static Table, user: Option<&'static Table>) -> Result<Option<Reference>> {
-    let Some(column) = table.references_user() else {
+    let Some(column) = table.foreign_key() else {
         return Ok(None);
     };
     let Some(user) = user else {

@@ -49,6 +49,7 @@ static USERS: Table = Table {
     role: Role::User,
     columns: &USER_COLUMNS,
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
 };
 
 static SESSION_COLUMNS: [Column; 4] = [
@@ -72,6 +73,7 @@ static SESSIONS: Table = Table {
     role: Role::Session,
     columns: &SESSION_COLUMNS,
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
 };
 
 static TOKEN_COLUMNS: [Column; 3] = [
@@ -91,6 +93,7 @@ static TOKENS: Table = Table {
     role: Role::VerificationToken,
     columns: &TOKEN_COLUMNS,
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
 };
 
 fn schema_error(result: Result<Vec<String>>) -> String {
@@ -251,6 +254,7 @@ static WIDE_TOKEN_COLUMNS: [Column; 3] = [
 static WIDE_TOKENS: Table = Table {
     columns: &WIDE_TOKEN_COLUMNS,
     key_naming: crate::descriptor::KeyNaming::Postgres,
+    keys: crate::descriptor::Keys::DERIVED,
     ..TOKENS
 };
 
@@ -288,6 +292,7 @@ fn mysql_cannot_index_json() {
         role: Role::Account,
         columns: &JSON_KEY_COLUMNS,
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
     }));
     let message = schema_error(create_tables(
         &[table],
@@ -305,6 +310,7 @@ fn leak_table(name: &'static str, columns: Vec<Column>) -> &'static Table {
         role: Role::User,
         columns: Box::leak(columns.into_boxed_slice()),
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
     }))
 }
 
@@ -384,6 +390,7 @@ fn foreign_key_takes_the_referenced_type() {
     static TEXT_USERS: Table = Table {
         columns: &TEXT_USER_COLUMNS,
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
         ..USERS
     };
     static TEXT_SESSION_COLUMNS: [Column; 3] = [
@@ -400,6 +407,7 @@ fn foreign_key_takes_the_referenced_type() {
     static TEXT_SESSIONS: Table = Table {
         columns: &TEXT_SESSION_COLUMNS,
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
         ..SESSIONS
     };
     let mysql = create_tables(
@@ -448,6 +456,7 @@ fn autoincrement_ids() {
     static INT_USERS: Table = Table {
         columns: &COLUMNS,
         key_naming: crate::descriptor::KeyNaming::Postgres,
+        keys: crate::descriptor::Keys::DERIVED,
         ..USERS
     };
     let expected = [
@@ -611,4 +620,75 @@ fn sqlite_runs_the_statements() {
         .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
         .unwrap();
     assert_eq!(left, 0);
+}
+
+#[test]
+fn a_declared_key_on_a_missing_column_is_a_schema_error() {
+    use crate::descriptor::{DeclaredKey, Keys};
+    for keys in [
+        Keys {
+            indexes: &[DeclaredKey {
+                name: None,
+                columns: &["nope"],
+            }],
+            ..Keys::DERIVED
+        },
+        Keys {
+            primary: &["id", "nope"],
+            ..Keys::DERIVED
+        },
+        Keys {
+            unique: &[DeclaredKey {
+                name: Some("users_empty_key"),
+                columns: &[],
+            }],
+            ..Keys::DERIVED
+        },
+    ] {
+        let table: &'static Table = Box::leak(Box::new(Table { keys, ..USERS }));
+        // The queries never panic on it; the DDL refuses it.
+        let _ = (
+            table.unique_keys(),
+            table.indexes(),
+            table.recommended_keys(),
+        );
+        let message = schema_error(create_tables(
+            &[table],
+            Dialect::Postgres,
+            CreateOptions::default(),
+        ));
+        assert!(message.contains("declares a key"), "{message}");
+    }
+}
+
+#[test]
+fn exact_keys_create_only_the_declared_keys() {
+    use crate::descriptor::{DeclaredKey, Keys};
+    static SESSIONS_EXACT: Table = Table {
+        keys: Keys {
+            indexes: &[DeclaredKey {
+                name: Some("Session_userId_index"),
+                columns: &["user_id"],
+            }],
+            exact: true,
+            foreign_key: false,
+            ..Keys::DERIVED
+        },
+        ..SESSIONS
+    };
+    let sql = create_tables(
+        &[&USERS, &SESSIONS_EXACT],
+        Dialect::Postgres,
+        CreateOptions::default(),
+    )
+    .unwrap()
+    .join(";\n");
+    assert!(
+        sql.contains(r#"CREATE INDEX "Session_userId_index""#),
+        "{sql}"
+    );
+    assert!(!sql.contains("sessions_session_token_key"), "{sql}");
+    assert!(!sql.contains("REFERENCES"), "{sql}");
+    // The users table keeps its derived keys: it declares none.
+    assert!(sql.contains("users_email_key"), "{sql}");
 }
