@@ -63,6 +63,9 @@ pub struct ModelAttrs {
     pub exact_keys: Flag,
     /// `no_foreign_key`: the column referencing the user is not a foreign key.
     pub no_foreign_key: Flag,
+    /// `no_primary_key`: the table has no primary key constraint; the row's identity (the
+    /// role's natural key) is a unique key when declared, or nothing.
+    pub no_primary_key: Flag,
 }
 
 /// A key declared on the struct: `(field, field, name = "...")`. The fields are checked

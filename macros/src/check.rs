@@ -106,6 +106,20 @@ fn declared_keys_name_columns(model: &Model, errors: &mut Accumulator) {
 /// the key (`#[auth(id)]`, `id_with`, or a field named `id`) would be two, unless it names
 /// exactly that field. Reported on the field's key.
 fn one_declared_primary_key(model: &Model, errors: &mut Accumulator) {
+    if let Some(span) = model.keys.no_primary_key {
+        let declared =
+            model.keys.primary.is_some() || model.columns().any(|(_, c)| c.primary_key.is_some());
+        if declared {
+            errors.push(
+                Error::custom(
+                    "`no_primary_key` says the table has no primary key, and the struct \
+                     declares one (`primary_key(...)`, `#[auth(id)]` or a field named `id`): \
+                     keep one of them",
+                )
+                .with_span(&span),
+            );
+        }
+    }
     let Some(declared) = &model.keys.primary else {
         return;
     };

@@ -237,6 +237,7 @@ fn declared_keys(model: &Model, p: &TokenStream) -> TokenStream {
     let indexes = declared(&keys.index);
     let exact = keys.exact;
     let foreign_key = keys.foreign_key;
+    let primary_constraint = keys.no_primary_key.is_none();
     quote! {
         #p::Keys {
             primary: &[#(#primary),*],
@@ -244,6 +245,7 @@ fn declared_keys(model: &Model, p: &TokenStream) -> TokenStream {
             indexes: #indexes,
             exact: #exact,
             foreign_key: #foreign_key,
+            primary_constraint: #primary_constraint,
         }
     }
 }

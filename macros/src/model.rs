@@ -45,6 +45,8 @@ pub struct DeclaredKeys {
     pub index: Vec<darling::util::SpannedValue<KeyArg>>,
     pub exact: bool,
     pub foreign_key: bool,
+    /// Where `no_primary_key` is, if the struct declares it.
+    pub no_primary_key: Option<Span>,
 }
 
 /// One field of a validated model.
@@ -190,6 +192,10 @@ impl<'a> Model<'a> {
                 index: attrs.index,
                 exact: attrs.exact_keys.is_present(),
                 foreign_key: !attrs.no_foreign_key.is_present(),
+                no_primary_key: attrs
+                    .no_primary_key
+                    .is_present()
+                    .then(|| attrs.no_primary_key.span()),
             },
         })
     }

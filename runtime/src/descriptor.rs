@@ -353,6 +353,11 @@ pub struct Keys {
     /// Whether the column that references the user is a foreign key (`no_foreign_key`
     /// turns it off).
     pub foreign_key: bool,
+    /// Whether [`Table::primary_key`] is declared to the database as the table's primary key
+    /// (`no_primary_key` turns it off, for layouts whose tool creates none: Prisma's
+    /// `Session`, drizzle-kit's PostgreSQL `account`). The contract still finds a row by it;
+    /// the database then keeps it unique only through a unique key, if the model has one.
+    pub primary_constraint: bool,
 }
 
 impl Keys {
@@ -363,6 +368,7 @@ impl Keys {
         indexes: &[],
         exact: false,
         foreign_key: true,
+        primary_constraint: true,
     };
 }
 
@@ -476,7 +482,10 @@ impl Table {
             keys.push(vec![column]);
         }
         keys.dedup();
-        keys.retain(|k| *k != primary);
+        // The primary key constraint makes its columns unique already.
+        if self.keys.primary_constraint {
+            keys.retain(|k| *k != primary);
+        }
         let keys = keys
             .into_iter()
             .map(|columns| self.key(columns, true))
@@ -489,7 +498,10 @@ impl Table {
     /// already starts with it; then every struct-level `index(...)`. The table's actual
     /// indexes.
     pub fn indexes(&'static self) -> Vec<Key> {
-        let mut covered: Vec<&'static Column> = self.primary_key().into_iter().take(1).collect();
+        let mut covered: Vec<&'static Column> = Vec::new();
+        if self.keys.primary_constraint {
+            covered.extend(self.primary_key().into_iter().take(1));
+        }
         covered.extend(
             self.unique_keys()
                 .iter()
@@ -531,7 +543,8 @@ impl Table {
         let indexes = self.indexes();
         let mut out = Vec::new();
         for columns in self.derived_unique(&primary) {
-            let has = columns == primary || unique.iter().any(|k| same_set(&k.columns, &columns));
+            let has = (self.keys.primary_constraint && columns == primary)
+                || unique.iter().any(|k| same_set(&k.columns, &columns));
             if !has {
                 let reason = match self.role {
                     Role::User => {
@@ -558,7 +571,7 @@ impl Table {
         }
         if let Some(column) = self.references_user() {
             let starts = |k: &[&'static Column]| k.first().is_some_and(|c| c.name == column.name);
-            let has = starts(&primary)
+            let has = (self.keys.primary_constraint && starts(&primary))
                 || unique.iter().any(|k| starts(&k.columns))
                 || indexes.iter().any(|k| starts(&k.columns));
             if !has {
@@ -601,6 +614,10 @@ impl Table {
         let natural = self.natural_key();
         if !natural.is_empty() && natural != primary {
             keys.push(natural);
+        }
+        // Without a primary key constraint the row's identity needs a unique key of its own.
+        if !self.keys.primary_constraint && !primary.is_empty() {
+            keys.push(primary.to_vec());
         }
         if let Some(email) = self.column(RoleField::UserEmail) {
             keys.push(vec![email]);

@@ -150,10 +150,13 @@ impl Tables {
                 table.name, table.columns[position].name
             )));
         }
-        let mut keys = vec![(
-            format!("{}_pkey", table.name),
-            positions(table, &table.primary_key()),
-        )];
+        let mut keys = Vec::new();
+        if table.keys.primary_constraint {
+            keys.push((
+                table.primary_key_name(),
+                positions(table, &table.primary_key()),
+            ));
+        }
         for key in table.unique_keys() {
             keys.push((key.name, positions(table, &key.columns)));
         }

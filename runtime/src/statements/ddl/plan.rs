@@ -100,7 +100,8 @@ impl TablePlan {
         self.table
     }
 
-    /// The primary key columns, in key order: [`Table::primary_key`], never empty.
+    /// The primary key columns, in key order: [`Table::primary_key`]; empty for a table
+    /// declared `no_primary_key`.
     pub fn primary(&self) -> &[&'static Column] {
         &self.primary
     }
@@ -275,6 +276,13 @@ fn plan_table(
                 .map(|r| r.key),
         );
     }
+    // A layout without a primary key constraint (`no_primary_key`) gets none in its DDL; the
+    // contract still finds its rows by `primary`.
+    let primary = if table.keys.primary_constraint {
+        primary
+    } else {
+        Vec::new()
+    };
     let plan = TablePlan {
         table,
         primary,
@@ -282,9 +290,11 @@ fn plan_table(
         indexes,
         reference,
     };
-    identifier(&plan.primary_name(), || {
-        format!("primary key name of `{}`", table.name)
-    })?;
+    if !plan.primary.is_empty() {
+        identifier(&plan.primary_name(), || {
+            format!("primary key name of `{}`", table.name)
+        })?;
+    }
     for key in plan.unique.iter().chain(&plan.indexes) {
         identifier(&key.name, || format!("index name on `{}`", table.name))?;
     }

@@ -340,7 +340,7 @@ fn conflict(message: &str, tables: &[&'static Table]) -> Error {
         .iter()
         .find(|t| t.name == table_name)
         .and_then(|table| {
-            if same(&table.primary_key()) {
+            if table.keys.primary_constraint && same(&table.primary_key()) {
                 return Some(table.primary_key_name());
             }
             table
