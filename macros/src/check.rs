@@ -27,6 +27,7 @@ pub const RULES: &[Rule] = &[
     distinct_columns,
     required_contract_fields,
     secrets_need_debug,
+    one_stamp_each,
 ];
 
 /// Applies every rule to the model: all their errors at once.
@@ -144,6 +145,24 @@ fn secrets_need_debug(model: &Model, errors: &mut Accumulator) {
             )
             .with_span(&span),
         );
+    }
+}
+
+/// The adapters write the current instant into the `created_at` column on insert and into the
+/// `updated_at` column on every write: a second column of either would be a copy nobody asked
+/// for, and most likely a typo for the other one. Reported on the later field's key.
+fn one_stamp_each(model: &Model, errors: &mut Accumulator) {
+    let stamps: Vec<_> = model.columns().filter_map(|(_, c)| c.stamp).collect();
+    for (i, (stamp, span)) in stamps.iter().enumerate() {
+        if stamps[..i].iter().any(|(earlier, _)| earlier == stamp) {
+            errors.push(
+                Error::custom(format!(
+                    "`#[auth({})]` is allowed on one field",
+                    stamp.key()
+                ))
+                .with_span(span),
+            );
+        }
     }
 }
 

@@ -75,7 +75,7 @@ pub mod __private_0_1 {
         role_types, same_role, share_column, text_of,
     };
     pub use crate::descriptor::{
-        Column, ColumnType, DefaultValue, IdStrategy, KeyNaming, Role, RoleField, Table,
+        Column, ColumnType, DefaultValue, IdStrategy, KeyNaming, Role, RoleField, Stamp, Table,
     };
     pub use crate::error::Error;
     pub use crate::traits::{
