@@ -146,10 +146,7 @@ fn to_stamp(
     primary_key: bool,
     role_field: Option<&'static RoleFieldDef>,
 ) -> Option<(StampArg, Span)> {
-    let (stamp, span) = match (
-        attrs.created_at.is_present(),
-        attrs.updated_at.is_present(),
-    ) {
+    let (stamp, span) = match (attrs.created_at.is_present(), attrs.updated_at.is_present()) {
         (false, false) => return None,
         (true, true) => {
             errors.push(
@@ -185,8 +182,12 @@ fn to_stamp(
     }
     if let Some(default) = &attrs.default {
         let why = match stamp {
-            StampArg::CreatedAt => "the database default of a `created_at` column is the current instant",
-            StampArg::UpdatedAt => "an `updated_at` column has no default, as Prisma's `@updatedAt`",
+            StampArg::CreatedAt => {
+                "the database default of a `created_at` column is the current instant"
+            }
+            StampArg::UpdatedAt => {
+                "an `updated_at` column has no default, as Prisma's `@updatedAt`"
+            }
         };
         errors.push(
             Error::custom(format!(

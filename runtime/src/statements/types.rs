@@ -194,7 +194,11 @@ pub(crate) fn default_expr(
         }
         (ty, DefaultValue::Now) => match now_expr(ty, dialect) {
             Some(expr) => expr,
-            None => return Err(format!("a {ty:?} column cannot default to the current instant")),
+            None => {
+                return Err(format!(
+                    "a {ty:?} column cannot default to the current instant"
+                ));
+            }
         },
         (ty, DefaultValue::RandomUuid) => match random_uuid_expr(ty, dialect) {
             Some(expr) => expr,

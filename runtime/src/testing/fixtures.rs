@@ -150,6 +150,10 @@ pub(crate) fn row<M: Model>(
             if column.primary_key || column.id.is_some() {
                 return Ok(fresh_id(column));
             }
+            // Any instant: the adapter writes its own into a `created_at` or `updated_at`.
+            if column.stamp.is_some() {
+                return Ok(Value::Timestamp(crate::value::stamp_now()));
+            }
             if let Some(value) = extras.and_then(|e| e.get(column.field).or(e.get(column.name))) {
                 return Ok(value.clone());
             }

@@ -405,7 +405,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                 .collect();
             self.write(&statements.update_authenticator_counter, &params)
                 .await?
-            .ok_or_else(not_found)
+                .ok_or_else(not_found)
         })
     }
 }
