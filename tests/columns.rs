@@ -658,3 +658,138 @@ fn descriptors_say_what_the_adapters_write() {
     let key: Vec<_> = sessions.primary_key().iter().map(|c| c.name).collect();
     assert_eq!(key, ["session_token"]);
 }
+
+/// `created_at` defaults to the current instant in the column's encoding, `updated_at` has no
+/// default (Prisma's `@updatedAt`), and a `db_default` id a database-made UUID.
+#[test]
+fn ddl_declares_the_defaults() {
+    use authmodel::{CreateOptions, Dialect, ddl};
+    let expected = [
+        (
+            Dialect::Sqlite,
+            [
+                "\"created_at\" text NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                "\"updated_at\" text NOT NULL\n",
+                "\"id\" text NOT NULL DEFAULT (lower(hex(randomblob(4)) || '-'",
+            ],
+        ),
+        (
+            Dialect::Postgres,
+            [
+                "\"created_at\" timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,",
+                "\"updated_at\" timestamptz NOT NULL\n",
+                "\"id\" uuid NOT NULL DEFAULT (gen_random_uuid()) PRIMARY KEY",
+            ],
+        ),
+        (
+            Dialect::MySql,
+            [
+                "`created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),",
+                "`updated_at` datetime(3) NOT NULL,",
+                "`id` char(36) NOT NULL DEFAULT (UUID()) PRIMARY KEY",
+            ],
+        ),
+    ];
+    for (dialect, fragments) in expected {
+        let script = ddl::script::<Stamped>(dialect, CreateOptions::default()).unwrap();
+        for fragment in fragments {
+            assert!(script.contains(fragment), "{dialect}: {fragment}\n{script}");
+        }
+    }
+}
+
+/// The default user, grown by a `created_at` and an optional `updated_at`.
+#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[auth(role = "user")]
+struct CreatedUser {
+    #[auth(flatten)]
+    base: models::User,
+    #[auth(created_at)]
+    created_at: DateTime<Utc>,
+    #[auth(updated_at)]
+    updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, AuthSchema)]
+#[auth(user = CreatedUser)]
+struct WithCreated;
+
+/// The default user, grown by a required `updated_at`.
+#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[auth(role = "user")]
+struct UpdatedUser {
+    #[auth(flatten)]
+    base: models::User,
+    #[auth(updated_at)]
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, Default, AuthSchema)]
+#[auth(user = UpdatedUser)]
+struct WithUpdated;
+
+/// Adding the stamps to a table that has rows: a required `updated_at` (no default) is
+/// refused like any NOT NULL column without a default; `created_at` fills the existing rows
+/// with the current instant where the database can add a computed default (PostgreSQL,
+/// MySQL), and is refused on SQLite, which cannot; an optional `updated_at` is added as NULL
+/// and written from the next update on.
+#[tokio::test]
+async fn migrations_add_the_stamps() {
+    use authmodel::migrate::{self, Refusal};
+    use authmodel::{Error, models::DefaultSchema};
+    for backend in BACKENDS {
+        let Some(database) = Database::create(backend, "migrate_stamps").await else {
+            continue;
+        };
+        let base = database.adapter::<DefaultSchema>().await;
+        let start = before() - chrono::Duration::seconds(1);
+        let ada = base
+            .create_user(models::User {
+                id: Uuid::nil(),
+                name: None,
+                email: "ada@example.com".into(),
+                email_verified: None,
+                image: None,
+            })
+            .await
+            .expect("a user");
+        let id = ada.id.to_string();
+        let updated = SqlAdapter::<WithUpdated>::connect(&database.url, Options::default())
+            .await
+            .expect("connect");
+        match migrate::migrate(&updated).await {
+            Err(Error::Migration(Refusal::RequiredColumn { column, .. })) => {
+                assert_eq!(column, "updated_at", "{backend:?}");
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        let created = SqlAdapter::<WithCreated>::connect(&database.url, Options::default())
+            .await
+            .expect("connect");
+        let result = migrate::migrate(&created).await;
+        if backend == Backend::Sqlite {
+            match result {
+                Err(Error::Migration(Refusal::ComputedDefault { column, .. })) => {
+                    assert_eq!(column, "created_at");
+                }
+                other => panic!("{backend:?}: {other:?}"),
+            }
+            continue;
+        }
+        result.unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+        let read = created.get_user(&id).await.unwrap().expect("the user");
+        assert!(
+            read.created_at >= start,
+            "{backend:?}: the existing row has one"
+        );
+        assert_eq!(read.updated_at, None);
+        let patch = CreatedUserPatch {
+            base: models::UserPatch {
+                name: Some(Some("Ada".into())),
+                ..Default::default()
+            },
+        };
+        let written = created.update_user(&id, patch).await.expect("update");
+        assert!(written.updated_at.is_some_and(|at| at >= read.created_at));
+    }
+}

@@ -5,7 +5,7 @@
 //! `mysql_key_bytes`.
 
 use chrono::{DateTime, SecondsFormat};
-use sea_query::{Expr, MysqlQueryBuilder, QueryBuilder};
+use sea_query::{Alias, Expr, IntoIden, Keyword, MysqlQueryBuilder, QueryBuilder};
 
 use crate::descriptor::{Column, ColumnType, DefaultValue};
 use crate::dialect::Dialect;
@@ -231,9 +231,12 @@ fn default_kind(default: DefaultValue) -> &'static str {
 /// zone to UTC), and on SQLite the `YYYY-MM-DDTHH:MM:SS.sssZ` text the crate writes there;
 /// for epoch-millisecond columns, the milliseconds since 1970.
 fn now_expr(ty: ColumnType, dialect: Dialect) -> Option<Expr> {
+    // A keyword, not an expression: `DEFAULT CURRENT_TIMESTAMP` as Prisma's migrations write
+    // it, where sea-query would parenthesize an expression.
+    let keyword = |sql: &'static str| Expr::Keyword(Keyword::Custom(Alias::new(sql).into_iden()));
     let sql = match (ty, dialect) {
-        (ColumnType::Timestamp, Dialect::Postgres) => "CURRENT_TIMESTAMP",
-        (ColumnType::Timestamp, Dialect::MySql) => "CURRENT_TIMESTAMP(3)",
+        (ColumnType::Timestamp, Dialect::Postgres) => return Some(keyword("CURRENT_TIMESTAMP")),
+        (ColumnType::Timestamp, Dialect::MySql) => return Some(keyword("CURRENT_TIMESTAMP(3)")),
         (ColumnType::Timestamp, Dialect::Sqlite) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         (ColumnType::EpochMillis, Dialect::Postgres) => {
             "floor(extract(epoch from CURRENT_TIMESTAMP) * 1000)::bigint"
