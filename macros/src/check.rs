@@ -264,7 +264,7 @@ mod tests {
             #[auth(role = "user")]
             struct Member { id: Uuid, email: String, name: Option<String> }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -278,7 +278,7 @@ mod tests {
                 email: String,
             }
         };
-        assert_eq!(report(&input), [2, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [2, 0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -287,7 +287,7 @@ mod tests {
             #[auth(role = "user")]
             struct Member { #[auth(id)] key: i64, id: String, email: String }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -302,7 +302,7 @@ mod tests {
                 #[auth(field = "session_token")] token: String,
             }
         };
-        assert_eq!(report(&input), [0, 2, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 2, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -316,7 +316,7 @@ mod tests {
                 #[auth(column = "username")] handle: String,
             }
         };
-        assert_eq!(report(&input), [0, 0, 1, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 1, 0, 0, 0]);
     }
 
     #[test]
@@ -326,7 +326,7 @@ mod tests {
             struct Link { user_id: Uuid, provider: String }
         };
         // `type` (`kind`) and `provider_account_id`.
-        assert_eq!(report(&input), [0, 0, 0, 2, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 2, 0, 0]);
     }
 
     #[test]
@@ -335,7 +335,7 @@ mod tests {
             #[auth(role = "user")]
             struct Member { #[auth(flatten)] base: User, plan: String }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -364,12 +364,28 @@ mod tests {
                 #[auth(secret, skip)] cached: Option<String>,
             }
         };
-        assert_eq!(report(&marked), [0, 0, 0, 0, 2]);
+        assert_eq!(report(&marked), [0, 0, 0, 0, 2, 0]);
         let opted_in: DeriveInput = syn::parse_quote! {
             #[auth(role = "user", debug)]
             struct Member { id: Uuid, email: String, #[auth(secret)] totp_seed: String }
         };
-        assert_eq!(report(&opted_in), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&opted_in), [0, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn each_stamp_after_the_first_is_reported() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user")]
+            struct Member {
+                id: Uuid,
+                email: String,
+                #[auth(created_at)] a: DateTime<Utc>,
+                #[auth(created_at)] b: DateTime<Utc>,
+                #[auth(created_at)] c: DateTime<Utc>,
+                #[auth(updated_at)] d: DateTime<Utc>,
+            }
+        };
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 2]);
     }
 
     #[test]
@@ -383,14 +399,16 @@ mod tests {
                 #[auth(field = "session_token", column = "SESSION_TOKEN")] token: String,
                 user_id: Uuid,
                 #[auth(secret)] device: String,
+                #[auth(updated_at)] changed: DateTime<Utc>,
+                #[auth(updated_at)] touched: DateTime<Utc>,
             }
         };
         // The second key, the second `session_token`, its column, the missing `expires`, the
-        // secret without `debug`.
-        assert_eq!(report(&input), [1, 1, 1, 1, 1]);
+        // secret without `debug`, the second `updated_at`.
+        assert_eq!(report(&input), [1, 1, 1, 1, 1, 1]);
         let mut errors = Error::accumulator();
         let model = Model::parse(&input, &mut errors).expect("the model parses");
         apply(&model, &mut errors);
-        assert_eq!(errors.finish().map_or_else(|e| e.len(), |()| 0), 5);
+        assert_eq!(errors.finish().map_or_else(|e| e.len(), |()| 0), 6);
     }
 }
