@@ -430,6 +430,9 @@ async fn stamps_on_every_dialect() {
         };
         let adapter = database.adapter::<Stamped>().await;
         let label = format!("{backend:?}").to_lowercase();
+        // The tables as created are what the models declare: defaults, nullable ids, keys.
+        let plan = authmodel::migrate::diff(&adapter).await.expect("diff");
+        assert!(plan.is_in_sync(), "{label}: {plan:?}");
         stamps_are_written(&adapter, &label).await;
         // Stored, not only returned: every row of every table has its stamps.
         for (table, column) in [
