@@ -47,6 +47,7 @@ static LINE: Table = Table {
         indexed: false,
         max_len: None,
         default: None,
+        stamp: None,
     }],
     key_naming: KeyNaming::Postgres,
     keys: authmodel::descriptor::Keys::DERIVED,

@@ -9,7 +9,7 @@
 //! plan the `CREATE` statements are written from.
 
 use authmodel::descriptor::{
-    Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Table, camel_case,
+    Column, ColumnType, DefaultValue, IdStrategy, Role, RoleField, Stamp, Table, camel_case,
 };
 use authmodel::{Dialect, Result, ddl};
 use serde::Serialize;
@@ -78,6 +78,9 @@ impl PrismaSchema {
                 }
                 if let Some(default) = prisma_default(column) {
                     attributes.push(format!("@default({default})"));
+                }
+                if column.stamp == Some(Stamp::UpdatedAt) {
+                    attributes.push("@updatedAt".to_owned());
                 }
                 if let IdStrategy::Generated(_) = column.id.unwrap_or(IdStrategy::Provided) {
                     notes.push(format!(
@@ -277,6 +280,11 @@ fn prisma_default(column: &Column) -> Option<String> {
         DefaultValue::Int(i) => i.to_string(),
         DefaultValue::Float(f) => f.to_string(),
         DefaultValue::Text(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+
+        DefaultValue::Now => "now()".to_owned(),
+        // Prisma makes the id in its client, as authmodel does; the database default is for
+        // the clients that don't.
+        DefaultValue::RandomUuid => "uuid()".to_owned(),
     })
 }
 

@@ -156,6 +156,13 @@ pub struct FieldAttrs {
     pub extra: Flag,
     /// `secret`: shown as `"<redacted>"` by the `Debug` that `#[auth(debug)]` writes.
     pub secret: Flag,
+    /// `created_at`: an instant the adapters set on insert; the DDL defaults it to now.
+    pub created_at: Flag,
+    /// `updated_at`: an instant the adapters set on insert and on every update.
+    pub updated_at: Flag,
+    /// `db_default`: the id column gets a database default (a random UUID), for clients that
+    /// insert without an id.
+    pub db_default: Flag,
 }
 
 /// Keys of `#[derive(AuthEnum)]`. The variants' own keys are read one by one

@@ -27,6 +27,7 @@ pub const RULES: &[Rule] = &[
     distinct_columns,
     required_contract_fields,
     secrets_need_debug,
+    one_stamp_each,
 ];
 
 /// The rules about the keys declared on the struct, after [`RULES`].
@@ -264,6 +265,24 @@ fn secrets_need_debug(model: &Model, errors: &mut Accumulator) {
     }
 }
 
+/// The adapters write the current instant into the `created_at` column on insert and into the
+/// `updated_at` column on every write: a second column of either would be a copy nobody asked
+/// for, and most likely a typo for the other one. Reported on the later field's key.
+fn one_stamp_each(model: &Model, errors: &mut Accumulator) {
+    let stamps: Vec<_> = model.columns().filter_map(|(_, c)| c.stamp).collect();
+    for (i, (stamp, span)) in stamps.iter().enumerate() {
+        if stamps[..i].iter().any(|(earlier, _)| earlier == stamp) {
+            errors.push(
+                Error::custom(format!(
+                    "`#[auth({})]` is allowed on one field",
+                    stamp.key()
+                ))
+                .with_span(span),
+            );
+        }
+    }
+}
+
 /// The rules about embedded models, as const checks spanned on the field at fault, each
 /// failing with a message written here:
 ///
@@ -362,7 +381,7 @@ mod tests {
             #[auth(role = "user")]
             struct Member { id: Uuid, email: String, name: Option<String> }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -376,7 +395,7 @@ mod tests {
                 email: String,
             }
         };
-        assert_eq!(report(&input), [2, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [2, 0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -385,7 +404,7 @@ mod tests {
             #[auth(role = "user")]
             struct Member { #[auth(id)] key: i64, id: String, email: String }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -400,7 +419,7 @@ mod tests {
                 #[auth(field = "session_token")] token: String,
             }
         };
-        assert_eq!(report(&input), [0, 2, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 2, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -414,7 +433,7 @@ mod tests {
                 #[auth(column = "username")] handle: String,
             }
         };
-        assert_eq!(report(&input), [0, 0, 1, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 1, 0, 0, 0]);
     }
 
     #[test]
@@ -424,7 +443,7 @@ mod tests {
             struct Link { user_id: Uuid, provider: String }
         };
         // `type` (`kind`) and `provider_account_id`.
-        assert_eq!(report(&input), [0, 0, 0, 2, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 2, 0, 0]);
     }
 
     #[test]
@@ -433,7 +452,7 @@ mod tests {
             #[auth(role = "user")]
             struct Member { #[auth(flatten)] base: User, plan: String }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
     }
 
     #[test]
@@ -462,12 +481,28 @@ mod tests {
                 #[auth(secret, skip)] cached: Option<String>,
             }
         };
-        assert_eq!(report(&marked), [0, 0, 0, 0, 2]);
+        assert_eq!(report(&marked), [0, 0, 0, 0, 2, 0]);
         let opted_in: DeriveInput = syn::parse_quote! {
             #[auth(role = "user", debug)]
             struct Member { id: Uuid, email: String, #[auth(secret)] totp_seed: String }
         };
-        assert_eq!(report(&opted_in), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&opted_in), [0, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn each_stamp_after_the_first_is_reported() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user")]
+            struct Member {
+                id: Uuid,
+                email: String,
+                #[auth(created_at)] a: DateTime<Utc>,
+                #[auth(created_at)] b: DateTime<Utc>,
+                #[auth(created_at)] c: DateTime<Utc>,
+                #[auth(updated_at)] d: DateTime<Utc>,
+            }
+        };
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 2]);
     }
 
     /// How many errors each rule of [`KEY_RULES`] reports, in order.
@@ -543,14 +578,16 @@ mod tests {
                 #[auth(field = "session_token", column = "SESSION_TOKEN")] token: String,
                 user_id: Uuid,
                 #[auth(secret)] device: String,
+                #[auth(updated_at)] changed: DateTime<Utc>,
+                #[auth(updated_at)] touched: DateTime<Utc>,
             }
         };
         // The second key, the second `session_token`, its column, the missing `expires`, the
-        // secret without `debug`.
-        assert_eq!(report(&input), [1, 1, 1, 1, 1]);
+        // secret without `debug`, the second `updated_at`.
+        assert_eq!(report(&input), [1, 1, 1, 1, 1, 1]);
         let mut errors = Error::accumulator();
         let model = Model::parse(&input, &mut errors).expect("the model parses");
         apply(&model, &mut errors);
-        assert_eq!(errors.finish().map_or_else(|e| e.len(), |()| 0), 5);
+        assert_eq!(errors.finish().map_or_else(|e| e.len(), |()| 0), 6);
     }
 }

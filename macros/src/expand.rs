@@ -14,7 +14,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::attr::{IdArg, KeyNamesArg};
-use crate::model::{Column, Field, FieldKind, IdSource, Model};
+use crate::model::{Column, Field, FieldKind, IdSource, Model, StampArg};
 
 /// Expands the derive, or its errors plus a stub impl that keeps follow-on errors away.
 pub fn derive(input: &DeriveInput) -> TokenStream {
@@ -308,6 +308,11 @@ fn column(p: &TokenStream, f: &Field, c: &Column) -> TokenStream {
         None => none.clone(),
     };
     let default = match &c.default {
+        // `created_at` and `db_default` refuse `default`: theirs is the database's own.
+        _ if matches!(c.stamp, Some((StampArg::CreatedAt, _))) => {
+            quote!(::core::option::Option::Some(#p::DefaultValue::Now))
+        }
+        _ if c.db_default => quote!(::core::option::Option::Some(#p::DefaultValue::RandomUuid)),
         Some(syn::Lit::Str(s)) => quote!(::core::option::Option::Some(#p::DefaultValue::Text(#s))),
         Some(syn::Lit::Int(i)) => quote!(::core::option::Option::Some(#p::DefaultValue::Int(#i))),
         Some(syn::Lit::Float(x)) => {
@@ -323,6 +328,22 @@ fn column(p: &TokenStream, f: &Field, c: &Column) -> TokenStream {
         quote_spanned!(ty.span()=> <#ty as #p::ColumnValue>::TYPE)
     };
     let nullable = quote_spanned!(ty.span()=> <#ty as #p::ColumnValue>::NULLABLE);
+    // An optional id (`id: Option<Uuid>`) cannot be a primary key on PostgreSQL or MySQL: the
+    // table's natural key is, and the id an ordinary nullable column the adapter fills.
+    let primary_key = if primary_key {
+        quote!(!#nullable)
+    } else {
+        quote!(false)
+    };
+    let stamp = match c.stamp {
+        Some((StampArg::CreatedAt, _)) => {
+            quote!(::core::option::Option::Some(#p::Stamp::CreatedAt))
+        }
+        Some((StampArg::UpdatedAt, _)) => {
+            quote!(::core::option::Option::Some(#p::Stamp::UpdatedAt))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         #p::Column {
             name: #name,
@@ -336,6 +357,7 @@ fn column(p: &TokenStream, f: &Field, c: &Column) -> TokenStream {
             indexed: #indexed,
             max_len: #max_len,
             default: #default,
+            stamp: #stamp,
         }
     }
 }
@@ -372,6 +394,12 @@ fn checks(p: &TokenStream, f: &Field) -> Vec<TokenStream> {
             if c.epoch_ms {
                 out.push(bound(quote!(#p::role_types::EpochMillis)));
             }
+            if c.stamp.is_some() {
+                out.push(bound(quote!(#p::role_types::Instant)));
+            }
+            if c.db_default {
+                out.push(bound(quote!(#p::role_types::DbDefaultId)));
+            }
         }
         // The embedded model's role is checked against this model's in `columns`.
         FieldKind::Flatten => out.push(bound(quote!(#p::Model))),
@@ -391,7 +419,8 @@ fn patch_type(model: &Model, p: &TokenStream, patch: &syn::Ident, layout: &Layou
         let name = &f.ident;
         let ty = f.ty;
         match &f.kind {
-            FieldKind::Column(c) if c.primary_key.is_none() => {
+            // The adapters write `created_at` and `updated_at` themselves: not in the patch.
+            FieldKind::Column(c) if c.primary_key.is_none() && c.stamp.is_none() => {
                 let doc = format!("The new `{}`, if it changes.", f.ident.unraw());
                 fields.push(quote!(#[doc = #doc] pub #name: ::core::option::Option<#ty>));
                 debug_fields.push(crate::debug::field(name, ty.span(), f.is_secret(), true));

@@ -10,9 +10,9 @@ use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use crate::attr::{FieldAttrs, RoleArg};
+use crate::attr::{FieldAttrs, IdArg, RoleArg};
 use crate::case::Case;
-use crate::model::{Column, Field, FieldKind, IdSource, PrimaryKey};
+use crate::model::{Column, Field, FieldKind, IdSource, PrimaryKey, StampArg};
 use crate::names::{check_identifier, closest};
 use crate::roles::RoleFieldDef;
 
@@ -118,6 +118,8 @@ fn to_kind(
     );
     let (column, name_span) = to_column_name(errors, &attrs, ident, case);
     check_column(errors, &attrs);
+    let stamp = to_stamp(errors, &attrs, primary_key.is_some(), role_field);
+    let db_default = check_db_default(errors, &attrs, primary_key.as_ref());
     FieldKind::Column(Column {
         name: column,
         name_span,
@@ -129,7 +131,119 @@ fn to_kind(
         max_len: attrs.max_len.as_deref().copied(),
         default: attrs.default,
         epoch_ms: attrs.epoch_ms.is_present(),
+        stamp,
+        db_default,
     })
+}
+
+/// `#[auth(created_at)]` or `#[auth(updated_at)]`: an instant the adapters write, so it is
+/// neither the key, nor a contract field (the contract writes those), nor given a default of
+/// the user's (`created_at` brings the current instant; `updated_at` has none, as Prisma's
+/// `@updatedAt`).
+fn to_stamp(
+    errors: &mut darling::error::Accumulator,
+    attrs: &FieldAttrs,
+    primary_key: bool,
+    role_field: Option<&'static RoleFieldDef>,
+) -> Option<(StampArg, Span)> {
+    let (stamp, span) = match (attrs.created_at.is_present(), attrs.updated_at.is_present()) {
+        (false, false) => return None,
+        (true, true) => {
+            errors.push(
+                Error::custom(
+                    "`#[auth(updated_at)]` conflicts with `#[auth(created_at)]`: a column is \
+                     one or the other",
+                )
+                .with_span(&attrs.updated_at.span()),
+            );
+            (StampArg::CreatedAt, attrs.created_at.span())
+        }
+        (true, false) => (StampArg::CreatedAt, attrs.created_at.span()),
+        (false, true) => (StampArg::UpdatedAt, attrs.updated_at.span()),
+    };
+    let key = stamp.key();
+    if primary_key {
+        errors.push(
+            Error::custom(format!(
+                "`#[auth({key})]` conflicts with `#[auth(id)]`: the primary key is not an instant \
+                 the adapter writes"
+            ))
+            .with_span(&span),
+        );
+    } else if let Some(def) = role_field {
+        errors.push(
+            Error::custom(format!(
+                "`#[auth({key})]` is for a column the application owns, and this field plays the \
+                 contract's `{}`",
+                def.names[0]
+            ))
+            .with_span(&span),
+        );
+    }
+    if let Some(default) = &attrs.default {
+        let why = match stamp {
+            StampArg::CreatedAt => {
+                "the database default of a `created_at` column is the current instant"
+            }
+            StampArg::UpdatedAt => {
+                "an `updated_at` column has no default, as Prisma's `@updatedAt`"
+            }
+        };
+        errors.push(
+            Error::custom(format!(
+                "`#[auth(default)]` conflicts with `#[auth({key})]`: {why}"
+            ))
+            .with_span(default),
+        );
+    }
+    Some((stamp, span))
+}
+
+/// `#[auth(db_default)]`: a database default for the id, which only a key generated as a
+/// UUID or given as text can have (the database already numbers an autoincrement key).
+fn check_db_default(
+    errors: &mut darling::error::Accumulator,
+    attrs: &FieldAttrs,
+    primary_key: Option<&PrimaryKey>,
+) -> bool {
+    if !attrs.db_default.is_present() {
+        return false;
+    }
+    let span = attrs.db_default.span();
+    match primary_key.map(|k| &k.source) {
+        None => {
+            errors.push(
+                Error::custom(
+                    "`#[auth(db_default)]` is for the id: mark the field `#[auth(id)]`, or use \
+                     `#[auth(default = ...)]` for another column",
+                )
+                .with_span(&span),
+            );
+            false
+        }
+        Some(IdSource::Explicit(IdArg::Autoincrement)) => {
+            errors.push(
+                Error::custom(
+                    "`#[auth(db_default)]` conflicts with `#[auth(id = \"autoincrement\")]`: the \
+                     database already numbers the rows",
+                )
+                .with_span(&span),
+            );
+            false
+        }
+        Some(_) => {
+            if attrs.default.is_some() {
+                errors.push(
+                    Error::custom(
+                        "`#[auth(db_default)]` conflicts with `#[auth(default)]`: a column has one \
+                         default",
+                    )
+                    .with_span(&span),
+                );
+            }
+            true
+        }
+    }
 }
 
 /// The primary key: `#[auth(id)]`, `#[auth(id = "...")]`, `#[auth(id_with = f)]`, or a field
@@ -286,7 +400,7 @@ fn check_column(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs) {
 /// where it is read).
 fn check_alone(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs, key: &str, why: &str) {
     let flag = |present: bool, span: Span| present.then_some(span);
-    let others: [(&str, Option<Span>); 12] = [
+    let others: [(&str, Option<Span>); 15] = [
         ("column", attrs.column.as_ref().map(|c| c.span())),
         ("field", attrs.field.as_ref().map(|f| f.span())),
         ("id", attrs.id.as_ref().map(|i| i.span())),
@@ -303,6 +417,18 @@ fn check_alone(errors: &mut darling::error::Accumulator, attrs: &FieldAttrs, key
             flag(attrs.epoch_ms.is_present(), attrs.epoch_ms.span()),
         ),
         ("extra", flag(attrs.extra.is_present(), attrs.extra.span())),
+        (
+            "created_at",
+            flag(attrs.created_at.is_present(), attrs.created_at.span()),
+        ),
+        (
+            "updated_at",
+            flag(attrs.updated_at.is_present(), attrs.updated_at.span()),
+        ),
+        (
+            "db_default",
+            flag(attrs.db_default.is_present(), attrs.db_default.span()),
+        ),
         (
             "skip",
             flag(key != "skip" && attrs.skip.is_present(), attrs.skip.span()),

@@ -91,6 +91,27 @@ pub struct Column {
     pub max_len: Option<u32>,
     pub default: Option<syn::Lit>,
     pub epoch_ms: bool,
+    /// `#[auth(created_at)]` or `#[auth(updated_at)]`, and where it was given.
+    pub stamp: Option<(StampArg, Span)>,
+    /// `#[auth(db_default)]`: the id gets a database default.
+    pub db_default: bool,
+}
+
+/// An instant column the adapters write: `#[auth(created_at)]`, `#[auth(updated_at)]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum StampArg {
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl StampArg {
+    /// The key as the user writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            StampArg::CreatedAt => "created_at",
+            StampArg::UpdatedAt => "updated_at",
+        }
+    }
 }
 
 /// The primary key a column is.

@@ -34,6 +34,16 @@ impl IdType for i32 {
 impl IdType for String {
     const STRATEGY: IdStrategy = IdStrategy::Provided;
 }
+/// An optional id (accounts, sessions, authenticators whose rows other clients may write with
+/// a `NULL` id): a v4 UUID generated for each row authmodel inserts.
+impl IdType for Option<Uuid> {
+    const STRATEGY: IdStrategy = IdStrategy::UuidV4;
+}
+/// An optional text id: a v4 UUID's text generated for each row authmodel inserts (with
+/// `#[auth(id = "provided")]`, the struct's value, `NULL` for `None`).
+impl IdType for Option<String> {
+    const STRATEGY: IdStrategy = IdStrategy::UuidV4;
+}
 
 /// Converts a field into its column's value, naming the column when it cannot be.
 pub fn encode<T: ColumnValue>(
@@ -212,9 +222,6 @@ pub mod role_types {
 
     id_field! {
         UserId, "`{Self}` cannot hold a user's `id`";
-        AccountId, "`{Self}` cannot hold an account's `id`";
-        SessionId, "`{Self}` cannot hold a session's `id`";
-        AuthenticatorId, "`{Self}` cannot hold an authenticator's `id`";
         AccountUserId, "`{Self}` cannot hold an account's `user_id`";
         SessionUserId, "`{Self}` cannot hold a session's `user_id`";
         AuthenticatorUserId, "`{Self}` cannot hold an authenticator's `user_id`";
@@ -261,12 +268,39 @@ pub mod role_types {
         "`{Self}` cannot collect an account's extra token fields",
         "expected `serde_json::Value` or `Option<serde_json::Value>`":
         serde_json::Value, Option<serde_json::Value>);
+    macro_rules! optional_id_field {
+        ($($name:ident, $message:literal;)+) => {
+            $(role_field!($name, $message,
+                "expected `uuid::Uuid`, `i64`, `i32`, `String`, `Option<uuid::Uuid>` or `Option<String>`":
+                Uuid, i64, i32, String, Option<Uuid>, Option<String>);)+
+        };
+    }
+    // The user's id is referenced by the other tables, so it is never optional; the others'
+    // may be, for rows another client wrote without one.
+    optional_id_field! {
+        AccountId, "`{Self}` cannot hold an account's `id`";
+        SessionId, "`{Self}` cannot hold a session's `id`";
+        AuthenticatorId, "`{Self}` cannot hold an authenticator's `id`";
+    }
     role_field!(UuidId, "`{Self}` cannot hold a generated UUID",
-        "expected `uuid::Uuid` or `String`": Uuid, String);
+        "expected `uuid::Uuid` or `String`, or an `Option` of either":
+        Uuid, String, Option<Uuid>, Option<String>);
+    role_field!(Instant,
+        "`{Self}` cannot hold an instant the adapter writes",
+        "`#[auth(created_at)]` and `#[auth(updated_at)]` are for `DateTime<Utc>` or `Option<DateTime<Utc>>`":
+        DateTime<Utc>, Option<DateTime<Utc>>);
+    #[cfg(feature = "time")]
+    impl Instant for time::OffsetDateTime {}
+    #[cfg(feature = "time")]
+    impl Instant for Option<time::OffsetDateTime> {}
+    role_field!(DbDefaultId,
+        "`{Self}` cannot hold an id the database makes by default",
+        "`#[auth(db_default)]` is for a `uuid::Uuid` or `String` id, or an `Option` of either":
+        Uuid, String, Option<Uuid>, Option<String>);
     role_field!(IntegerId, "`{Self}` cannot hold an id the database assigns",
         "expected `i64` or `i32`": i64, i32);
     role_field!(StringId, "`{Self}` cannot hold an id from `id_with`",
-        "expected `String`": String);
+        "expected `String` or `Option<String>`": String, Option<String>);
     role_field!(EpochMillis,
         "`{Self}` cannot be stored as epoch milliseconds",
         "`#[auth(epoch_ms)]` is for `DateTime<Utc>` or `Option<DateTime<Utc>>`":

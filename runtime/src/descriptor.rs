@@ -222,6 +222,13 @@ pub enum DefaultValue {
     Float(f64),
     /// A text literal.
     Text(&'static str),
+    /// The current instant, in the column's encoding (`#[auth(created_at)]`): what a row
+    /// another client inserts without the column gets, as Prisma's `@default(now())`.
+    Now,
+    /// A random (version 4) UUID the database makes, in the column's encoding
+    /// (`#[auth(db_default)]` on an id): what a row another client inserts without an id
+    /// gets. authmodel's own inserts still generate the id in Rust.
+    RandomUuid,
 }
 
 /// How a table's keys are named: the names its DDL gives them and an
@@ -266,6 +273,21 @@ pub struct Column {
     pub max_len: Option<u32>,
     /// The default the DDL declares (`#[auth(default = ...)]`).
     pub default: Option<DefaultValue>,
+    /// An instant the adapters write themselves (`#[auth(created_at)]`,
+    /// `#[auth(updated_at)]`), whatever the model holds.
+    pub stamp: Option<Stamp>,
+}
+
+/// An instant column the application owns: the adapters write the current instant into it,
+/// as Prisma's client does for `@default(now())` and `@updatedAt`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stamp {
+    /// Written on every insert (`#[auth(created_at)]`); the DDL gives it the database's
+    /// current instant as default.
+    CreatedAt,
+    /// Written on every insert and every update (`#[auth(updated_at)]`); no database default,
+    /// as Prisma declares `@updatedAt`.
+    UpdatedAt,
 }
 
 impl Column {
@@ -313,6 +335,7 @@ impl Column {
             indexed: false,
             max_len: None,
             default: None,
+            stamp: None,
         }
     }
 }

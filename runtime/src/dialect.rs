@@ -171,6 +171,16 @@ impl Dialect {
         }
     }
 
+    /// Whether `ALTER TABLE ... ADD COLUMN` can add a column whose default is computed per row
+    /// (the current instant of `#[auth(created_at)]`, the random UUID of
+    /// `#[auth(db_default)]`). SQLite refuses a default that is not constant there.
+    pub(crate) fn can_add_column_with_expression_default(self) -> bool {
+        match self {
+            Dialect::Sqlite => false,
+            Dialect::Postgres | Dialect::MySql => true,
+        }
+    }
+
     /// Whether the catalog is read for the connection's current database, which the URL must
     /// name (MySQL), rather than for the whole connection (SQLite's file, PostgreSQL's
     /// `search_path`).

@@ -179,6 +179,19 @@ pub enum Refusal {
         /// `` `t` has rows `` or `SQLite cannot add one to an existing table`.
         reason: String,
     },
+    /// A column whose default the database computes per row (`#[auth(created_at)]`'s current
+    /// instant, `#[auth(db_default)]`'s UUID) cannot be added to an existing SQLite table.
+    #[error(
+        "cannot add `{table}.{column}`: SQLite cannot add a column whose default is computed per \
+         row to an existing table; rebuild the table in a migration of your own, or create it \
+         with the column"
+    )]
+    ComputedDefault {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
     /// An existing table lacks a column of the models' primary key, or has it with another
     /// type: it was not created from these models.
     #[error(

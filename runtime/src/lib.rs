@@ -76,7 +76,7 @@ pub mod __private_0_1 {
     };
     pub use crate::descriptor::{
         Column, ColumnType, DeclaredKey, DefaultValue, IdStrategy, KeyNaming, Keys, Role,
-        RoleField, Table,
+        RoleField, Stamp, Table,
     };
     pub use crate::error::Error;
     pub use crate::traits::{

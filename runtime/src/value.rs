@@ -6,7 +6,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
-use crate::descriptor::{ColumnType, IdStrategy};
+use crate::descriptor::{ColumnType, IdStrategy, Stamp, Table};
 pub use crate::error::ValueError;
 
 /// One column's value, independent of the database that stores it.
@@ -403,6 +403,35 @@ impl ColumnValue for time::OffsetDateTime {
 /// precision everywhere makes a value read back equal to the value written.
 pub fn to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(3)
+}
+
+/// The instant an insert or update writes into the table's `#[auth(created_at)]` and
+/// `#[auth(updated_at)]` columns: now, to the millisecond.
+pub fn stamp_now() -> DateTime<Utc> {
+    to_millis(Utc::now())
+}
+
+/// Writes `now` into every stamp column of a new row (`row` holds one value per column of
+/// `table`): created and updated at the same instant, whatever the model held. The one rule
+/// of both adapters.
+pub fn stamp_insert(table: &Table, row: &mut [Value], now: DateTime<Utc>) {
+    for (column, value) in table.columns.iter().zip(row.iter_mut()) {
+        if column.stamp.is_some() {
+            *value = Value::Timestamp(now);
+        }
+    }
+}
+
+/// The assignments an update of a row of `table` adds: `now` into every
+/// `#[auth(updated_at)]` column, replacing any assignment of it in `assignments`. Nothing
+/// changes on a table without one.
+pub fn stamp_update(table: &Table, assignments: &mut Vec<(usize, Value)>, now: DateTime<Utc>) {
+    for (position, column) in table.columns.iter().enumerate() {
+        if column.stamp == Some(Stamp::UpdatedAt) {
+            assignments.retain(|(p, _)| *p != position);
+            assignments.push((position, Value::Timestamp(now)));
+        }
+    }
 }
 
 // Id generation yields a `Value`, so it lives with the values, not with the descriptors

@@ -6,7 +6,7 @@
 //! under any name (a unique key needs a unique index on the same columns; a plain index is
 //! served by any full index that starts with its columns).
 
-use crate::descriptor::{Column, IdStrategy, Key, RecommendationKind, Role, Table};
+use crate::descriptor::{Column, DefaultValue, IdStrategy, Key, RecommendationKind, Role, Table};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::Result;
 use crate::statements::ddl::{self, CreateOptions, Reference, TablePlan};
@@ -359,6 +359,19 @@ impl Planner<'_> {
         let required = !column.nullable
             && column.default.is_none()
             && column.id != Some(IdStrategy::AutoIncrement);
+        // A default computed per row (`created_at`'s current instant, `db_default`'s UUID)
+        // fills the rows a table has on PostgreSQL and MySQL; SQLite cannot add such a column
+        // to an existing table at all.
+        let computed = matches!(
+            column.default,
+            Some(DefaultValue::Now | DefaultValue::RandomUuid)
+        );
+        if computed && !self.dialect.can_add_column_with_expression_default() {
+            self.refusals.push(Refusal::ComputedDefault {
+                table: table.to_owned(),
+                column: column.name.to_owned(),
+            });
+        }
         if required {
             let reason = if !self.dialect.can_add_required_column() {
                 Some("SQLite cannot add one to an existing table".to_owned())

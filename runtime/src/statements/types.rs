@@ -5,7 +5,7 @@
 //! `mysql_key_bytes`.
 
 use chrono::{DateTime, SecondsFormat};
-use sea_query::{Expr, MysqlQueryBuilder, QueryBuilder};
+use sea_query::{Alias, Expr, IntoIden, Keyword, MysqlQueryBuilder, QueryBuilder};
 
 use crate::descriptor::{Column, ColumnType, DefaultValue};
 use crate::dialect::Dialect;
@@ -192,6 +192,18 @@ pub(crate) fn default_expr(
                 Dialect::Sqlite | Dialect::Postgres => Expr::val(s),
             }
         }
+        (ty, DefaultValue::Now) => match now_expr(ty, dialect) {
+            Some(expr) => expr,
+            None => {
+                return Err(format!(
+                    "a {ty:?} column cannot default to the current instant"
+                ));
+            }
+        },
+        (ty, DefaultValue::RandomUuid) => match random_uuid_expr(ty, dialect) {
+            Some(expr) => expr,
+            None => return Err(format!("a {ty:?} column cannot default to a random UUID")),
+        },
         (ty, default) => {
             return Err(format!(
                 "a {} default does not fit a {ty:?} column",
@@ -208,5 +220,55 @@ fn default_kind(default: DefaultValue) -> &'static str {
         DefaultValue::Int(_) => "integer",
         DefaultValue::Float(_) => "float",
         DefaultValue::Text(_) => "text",
+        DefaultValue::Now => "current instant",
+        DefaultValue::RandomUuid => "random UUID",
     }
+}
+
+/// The database's current instant in the encoding the adapters write for a column of `ty`
+/// (`#[auth(created_at)]`): Prisma's `CURRENT_TIMESTAMP` on PostgreSQL, `CURRENT_TIMESTAMP(3)`
+/// on MySQL's `datetime(3)` (UTC in every session sqlx or Prisma opens, which set the time
+/// zone to UTC), and on SQLite the `YYYY-MM-DDTHH:MM:SS.sssZ` text the crate writes there;
+/// for epoch-millisecond columns, the milliseconds since 1970.
+fn now_expr(ty: ColumnType, dialect: Dialect) -> Option<Expr> {
+    // A keyword, not an expression: `DEFAULT CURRENT_TIMESTAMP` as Prisma's migrations write
+    // it, where sea-query would parenthesize an expression.
+    let keyword = |sql: &'static str| Expr::Keyword(Keyword::Custom(Alias::new(sql).into_iden()));
+    let sql = match (ty, dialect) {
+        (ColumnType::Timestamp, Dialect::Postgres) => return Some(keyword("CURRENT_TIMESTAMP")),
+        (ColumnType::Timestamp, Dialect::MySql) => return Some(keyword("CURRENT_TIMESTAMP(3)")),
+        (ColumnType::Timestamp, Dialect::Sqlite) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        (ColumnType::EpochMillis, Dialect::Postgres) => {
+            "floor(extract(epoch from CURRENT_TIMESTAMP) * 1000)::bigint"
+        }
+        (ColumnType::EpochMillis, Dialect::MySql) => {
+            "CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000 AS SIGNED)"
+        }
+        // `unixepoch('subsec')` needs SQLite 3.42; the Julian day works on any version, and a
+        // double keeps it to well under a millisecond.
+        (ColumnType::EpochMillis, Dialect::Sqlite) => {
+            "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+        }
+        _ => return None,
+    };
+    Some(Expr::cust(sql))
+}
+
+/// A random version 4 UUID made by the database, for a UUID or text id
+/// (`#[auth(db_default)]`). MySQL's `UUID()` is a version 1 UUID: the only generator MySQL
+/// 8 and MariaDB share.
+fn random_uuid_expr(ty: ColumnType, dialect: Dialect) -> Option<Expr> {
+    let sql = match (ty, dialect) {
+        (ColumnType::Uuid, Dialect::Postgres) => "gen_random_uuid()",
+        (ColumnType::Text, Dialect::Postgres) => "gen_random_uuid()::text",
+        (ColumnType::Uuid | ColumnType::Text, Dialect::MySql) => "UUID()",
+        (ColumnType::Uuid | ColumnType::Text, Dialect::Sqlite) => {
+            "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || \
+             substr(hex(randomblob(2)), 2) || '-' || \
+             substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || \
+             '-' || hex(randomblob(6)))"
+        }
+        _ => return None,
+    };
+    Some(Expr::cust(sql))
 }

@@ -147,14 +147,18 @@ pub(crate) fn row<M: Model>(
             {
                 return Ok(value.clone());
             }
-            if column.primary_key {
+            if column.primary_key || column.id.is_some() {
                 return Ok(fresh_id(column));
+            }
+            // Any instant: the adapter writes its own into a `created_at` or `updated_at`.
+            if column.stamp.is_some() {
+                return Ok(Value::Timestamp(crate::value::stamp_now()));
             }
             if let Some(value) = extras.and_then(|e| e.get(column.field).or(e.get(column.name))) {
                 return Ok(value.clone());
             }
             if let Some(default) = column.default {
-                return Ok(from_default(default));
+                return Ok(from_default(default, column));
             }
             if column.nullable {
                 return Ok(Value::Null);
@@ -190,12 +194,14 @@ pub(crate) fn model<M: Model>(row: &[Value]) -> Result<M, Check> {
     })
 }
 
-fn from_default(default: DefaultValue) -> Value {
+fn from_default(default: DefaultValue, column: &Column) -> Value {
     match default {
         DefaultValue::Bool(b) => Value::Bool(b),
         DefaultValue::Int(i) => Value::Int(i),
         DefaultValue::Float(f) => Value::Float(f),
         DefaultValue::Text(t) => Value::Text(t.to_owned()),
+        DefaultValue::Now => Value::Timestamp(crate::value::stamp_now()),
+        DefaultValue::RandomUuid => fresh_id(column),
     }
 }
 

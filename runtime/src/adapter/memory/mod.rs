@@ -29,7 +29,7 @@ use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, UserPatch};
 use crate::descriptor::{Role, RoleField, Table};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
-use crate::value::Value;
+use crate::value::{Value, stamp_now, stamp_update};
 
 use self::store::{Tables, conditions, matches, required, slot, user_by_id};
 
@@ -165,6 +165,11 @@ impl<S: Schema> MemoryAdapter<S> {
         else {
             return Ok(None);
         };
+        let mut assignments = assignments;
+        // An empty patch reads the row, as on SQL: no update, so `updated_at` stays.
+        if !assignments.is_empty() {
+            stamp_update(M::TABLE, &mut assignments, stamp_now());
+        }
         let row = tables.update::<S>(M::TABLE, index, assignments)?;
         M::from_values(row).map(Some)
     }

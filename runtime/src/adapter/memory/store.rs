@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::descriptor::{Column, ColumnType, IdStrategy, Role, RoleField, Table};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Schema};
-use crate::value::{Value, to_millis};
+use crate::value::{Value, stamp_insert, stamp_now, to_millis};
 
 /// One stored row: one value per column of its table, in column order.
 pub(super) type Row = Vec<Value>;
@@ -39,6 +39,7 @@ impl Tables {
     /// Stores a new row: generated ids filled in, timestamps truncated, constraints checked.
     pub(super) fn insert<S: Schema>(&mut self, table: &'static Table, mut row: Row) -> Result<Row> {
         check_width(table, &row)?;
+        stamp_insert(table, &mut row, stamp_now());
         for (column, value) in table.columns.iter().zip(row.iter_mut()) {
             match column.id {
                 Some(strategy @ (IdStrategy::UuidV4 | IdStrategy::UuidV7)) => {

@@ -9,7 +9,7 @@ use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, UserPatch};
 use crate::descriptor::{Column, Role};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
-use crate::value::Value;
+use crate::value::{Value, stamp_now, stamp_update};
 
 use super::SqlAdapter;
 use super::executor::{Access, Call, Reread};
@@ -87,6 +87,7 @@ impl<S: Schema> SqlAdapter<S> {
         if assignments.is_empty() {
             return self.one::<M>(read, &[key]).await;
         }
+        stamp_update(M::TABLE, &mut assignments, stamp_now());
         let write = updates.get(&mut assignments)?;
         let mut params: Vec<Value> = Vec::with_capacity(assignments.len() + 1);
         params.extend(assignments.into_iter().map(|(_, value)| value));
@@ -395,12 +396,16 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             };
             let id = key(keys.authenticator_credential_id, credential_id).ok_or_else(not_found)?;
             keys.authenticator_counter.check_int(counter)?;
-            self.write(
-                &statements.update_authenticator_counter,
-                &[Value::Int(counter), id],
-            )
-            .await?
-            .ok_or_else(not_found)
+            // The statement's order: the counter, each `updated_at`, the key.
+            let mut stamps = Vec::new();
+            stamp_update(S::Authenticator::TABLE, &mut stamps, stamp_now());
+            let params: Vec<Value> = std::iter::once(Value::Int(counter))
+                .chain(stamps.into_iter().map(|(_, value)| value))
+                .chain(std::iter::once(id))
+                .collect();
+            self.write(&statements.update_authenticator_counter, &params)
+                .await?
+                .ok_or_else(not_found)
         })
     }
 }

@@ -21,7 +21,7 @@ mod write;
 
 use sea_query::{Expr, ExprTrait, LockType, Query, QueryStatementBuilder};
 
-use crate::descriptor::{Column, RoleField, Table};
+use crate::descriptor::{Column, RoleField, Stamp, Table};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
@@ -129,7 +129,8 @@ pub(crate) struct Statements {
     pub authenticator: Stmt,
     /// A user's authenticators; params: user id.
     pub authenticators_by_user: Stmt,
-    /// Set an authenticator's counter, returning it; params: counter, credential id.
+    /// Set an authenticator's counter, returning it; params: counter, the current instant
+    /// for each `#[auth(updated_at)]` column in column order, credential id.
     pub update_authenticator_counter: Write,
 }
 
@@ -173,6 +174,15 @@ impl Statements {
         let pair = [keys.account_provider, keys.account_provider_account_id];
         let token_pair = [keys.verification_identifier, keys.verification_token];
         let credential = [keys.authenticator_credential_id];
+        // The counter, then the `updated_at` columns an update refreshes.
+        let counter_assigned: Vec<&'static Column> = std::iter::once(keys.authenticator_counter)
+            .chain(
+                authenticators
+                    .columns
+                    .iter()
+                    .filter(|c| c.stamp == Some(Stamp::UpdatedAt)),
+            )
+            .collect();
         Ok(Statements {
             insert_user: Insert::new(target, users)?,
             insert_account: Insert::new(target, accounts)?,
@@ -226,9 +236,9 @@ impl Statements {
             update_authenticator_counter: write::update(
                 target,
                 authenticators,
-                &[keys.authenticator_counter],
+                &counter_assigned,
                 keys.authenticator_credential_id,
-                Source::Param(1),
+                Source::Param(counter_assigned.len()),
             ),
             keys,
         })

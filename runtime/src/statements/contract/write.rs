@@ -16,7 +16,7 @@ use super::{
 };
 use crate::descriptor::{Column, IdStrategy, Table};
 use crate::error::{Error, Result};
-use crate::value::{Value, to_millis};
+use crate::value::{Value, stamp_insert, stamp_now, to_millis};
 
 /// An INSERT of every column but the database-assigned one, returning the stored row.
 #[derive(Debug)]
@@ -106,7 +106,8 @@ impl Insert {
     }
 
     /// Turns a model's values (one per column) into this statement's parameters: generated
-    /// ids replace the model's, timestamps are truncated to milliseconds, and the
+    /// ids replace the model's, so does the current instant in `created_at` and `updated_at`
+    /// columns, timestamps are truncated to milliseconds, and the
     /// autoincrement column is dropped.
     pub fn params(&self, mut values: Vec<Value>) -> Result<Vec<Value>> {
         if values.len() != self.table.columns.len() {
@@ -122,6 +123,7 @@ impl Insert {
                 values[position] = id;
             }
         }
+        stamp_insert(self.table, &mut values, stamp_now());
         truncate_timestamps(&mut values);
         if let Some(position) = self.omitted {
             values.remove(position);

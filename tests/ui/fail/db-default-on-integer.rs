@@ -1,0 +1,11 @@
+use authmodel::AuthModel;
+
+#[derive(AuthModel)]
+#[auth(role = "user")]
+pub struct Member {
+    #[auth(id, db_default)]
+    pub id: i64,
+    pub email: String,
+}
+
+fn main() {}
