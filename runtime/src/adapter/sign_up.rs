@@ -76,9 +76,9 @@ pub fn with_user_id<M: Model>(model: M, field: RoleField, id: &str) -> Result<M>
 /// The contract's string form of a stored user's id.
 pub(crate) fn user_id_of<S: Schema>(user: &S::User) -> Result<String> {
     let table = <S::User as Model>::TABLE;
-    let at = table.position(RoleField::UserId).ok_or_else(|| {
-        Error::Schema(format!("`{}` has no id column", table.type_name))
-    })?;
+    let at = table
+        .position(RoleField::UserId)
+        .ok_or_else(|| Error::Schema(format!("`{}` has no id column", table.type_name)))?;
     user.to_values()?
         .get(at)
         .and_then(Value::to_id_string)

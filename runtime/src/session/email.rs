@@ -161,8 +161,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
                     }
                 }
                 let mut patch = <<S::User as Model>::Patch as Default>::default();
-                if let Some(at) = <S::User as Model>::TABLE.position(RoleField::UserEmailVerified)
-                {
+                if let Some(at) = <S::User as Model>::TABLE.position(RoleField::UserEmailVerified) {
                     patch
                         .set(at, Value::Timestamp(now))
                         .map_err(|e| crate::Error::InvalidInput(format!("emailVerified: {e}")))?;

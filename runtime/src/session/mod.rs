@@ -212,7 +212,8 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
 
     /// The session cookie for `token`, expiring at `expires`.
     pub fn session_cookie(&self, token: &str, expires: DateTime<Utc>) -> SetCookie {
-        SetCookie::new(self.policy.session_cookie_name(), token, self.policy.secure).expires(expires)
+        SetCookie::new(self.policy.session_cookie_name(), token, self.policy.secure)
+            .expires(expires)
     }
 
     /// The cookie that clears the session cookie.
@@ -295,7 +296,10 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         fields::build::<S::Session>(&[
             (RoleField::SessionToken, Value::Text(session_token()?)),
             (RoleField::SessionUserId, user),
-            (RoleField::SessionExpires, Value::Timestamp(now + self.policy.max_age)),
+            (
+                RoleField::SessionExpires,
+                Value::Timestamp(now + self.policy.max_age),
+            ),
         ])
     }
 
@@ -309,7 +313,10 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         fields::build::<S::Session>(&[
             (RoleField::SessionToken, Value::Text(session_token()?)),
             (RoleField::SessionUserId, user),
-            (RoleField::SessionExpires, Value::Timestamp(now + self.policy.max_age)),
+            (
+                RoleField::SessionExpires,
+                Value::Timestamp(now + self.policy.max_age),
+            ),
         ])
     }
 
@@ -328,7 +335,12 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         Ok(self.signed_in(user, session, is_new_user)?)
     }
 
-    fn signed_in(&self, user: S::User, session: S::Session, is_new_user: bool) -> Result<SignedIn<S>> {
+    fn signed_in(
+        &self,
+        user: S::User,
+        session: S::Session,
+        is_new_user: bool,
+    ) -> Result<SignedIn<S>> {
         let token = fields::get(&session, RoleField::SessionToken)?
             .to_id_string()
             .unwrap_or_default();

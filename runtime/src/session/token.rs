@@ -139,9 +139,14 @@ impl Secrets {
             return Secrets::new([secret]);
         }
         Secrets::new(
-            ["AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1", "AUTH_SECRET"]
-                .into_iter()
-                .filter_map(set),
+            [
+                "AUTH_SECRET_3",
+                "AUTH_SECRET_2",
+                "AUTH_SECRET_1",
+                "AUTH_SECRET",
+            ]
+            .into_iter()
+            .filter_map(set),
         )
     }
 

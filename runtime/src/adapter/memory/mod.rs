@@ -436,9 +436,8 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
                 };
                 let session = with_user_id(session, RoleField::SessionUserId, &id)?;
                 let table = <S::Session as Model>::TABLE;
-                let session = S::Session::from_values(
-                    tables.insert::<S>(table, session.to_values()?)?,
-                )?;
+                let session =
+                    S::Session::from_values(tables.insert::<S>(table, session.to_values()?)?)?;
                 Ok::<_, Error>((account, session))
             })();
             match rest {
