@@ -100,8 +100,11 @@ fn start() -> DateTime<Utc> {
 
 fn sessions(backend: &Backend, clock: &TestClock) -> Sessions<S, dyn Store> {
     let clock = clock.clone();
-    Sessions::new(backend.adapter.clone(), Secrets::new(["s3cret"]).expect("a secret"))
-        .with_clock(move || clock.now())
+    Sessions::from_arc(
+        backend.adapter.clone(),
+        Secrets::new(["s3cret"]).expect("a secret"),
+    )
+    .with_clock(move || clock.now())
 }
 
 fn user(email: &str) -> User {
@@ -209,7 +212,14 @@ async fn validate_rules(kind: Kind) {
     // `expires == now` is not expired (strict `<`); one millisecond later it is, and deleted.
     let token = unique("edge");
     stored(&token, now).await;
-    assert!(sessions.validate(&token).await.expect("validate").current.is_some());
+    assert!(
+        sessions
+            .validate(&token)
+            .await
+            .expect("validate")
+            .current
+            .is_some()
+    );
     clock.set(now + max_age + Duration::milliseconds(1));
     let (statements, validation) = counted(&backend, || sessions.validate(&token)).await;
     let validation = validation.expect("validate");
@@ -219,7 +229,10 @@ async fn validate_rules(kind: Kind) {
         validation.cookie.to_string(),
         "authjs.session-token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
     );
-    assert!(adapter.session(&token).await.expect("read").is_none(), "deleted");
+    assert!(
+        adapter.session(&token).await.expect("read").is_none(),
+        "deleted"
+    );
     if matches!(kind, Kind::Sqlite | Kind::Postgres) {
         assert_eq!(statements, Some(2), "{}: an expiry", backend.name);
     }
@@ -258,13 +271,21 @@ async fn oauth_rules(kind: Kind) {
     assert_eq!(first.user.email_verified, None);
     let cookie = first.cookie.expect("a cookie");
     let token = cookie.value.clone();
-    assert_eq!(Uuid::parse_str(&token).expect("a UUID").get_version_num(), 4);
+    assert_eq!(
+        Uuid::parse_str(&token).expect("a UUID").get_version_num(),
+        4
+    );
     assert_eq!(cookie.expires, Some(clock.now() + Duration::days(30)));
     let key = AccountKey {
         provider: "github",
         provider_account_id: &id,
     };
-    let linked = backend.adapter.account(key).await.expect("read").expect("linked");
+    let linked = backend
+        .adapter
+        .account(key)
+        .await
+        .expect("read")
+        .expect("linked");
     assert_eq!(linked.user_id, first.user.id);
     assert_eq!(linked.token_type.as_deref(), Some("bearer"));
     // The same account again: the same user, a new session.
@@ -294,7 +315,12 @@ async fn oauth_rules(kind: Kind) {
         provider_account_id: &second,
     };
     assert_eq!(
-        backend.adapter.account(key2).await.expect("read").map(|a| a.user_id),
+        backend
+            .adapter
+            .account(key2)
+            .await
+            .expect("read")
+            .map(|a| a.user_id),
         Some(first.user.id)
     );
     // Another user signed in: that account is not theirs.
@@ -313,7 +339,11 @@ async fn oauth_rules(kind: Kind) {
     let refused = sessions
         .sign_in_oauth(github(&id), &profile, Some(&other_token))
         .await;
-    assert!(matches!(refused, Err(Error::OAuthAccountNotLinked)), "{refused:?}", refused = refused.err());
+    assert!(
+        matches!(refused, Err(Error::OAuthAccountNotLinked)),
+        "{refused:?}",
+        refused = refused.err()
+    );
     // An unlinked account with a known email: refused, unless dangerous linking is allowed.
     let third = unique("gh3");
     let refused = sessions.sign_in_oauth(github(&third), &profile, None).await;
@@ -360,42 +390,109 @@ async fn sign_up_is_atomic(kind: Kind) {
 
     // Step 1, the user: its email is taken.
     let failed = adapter
-        .sign_up(user(&taken.email), Some(github(&unique("s1"))), session(&taken, &unique("t"), expires))
+        .sign_up(
+            user(&taken.email),
+            Some(github(&unique("s1"))),
+            session(&taken, &unique("t"), expires),
+        )
         .await;
-    assert!(failed.as_ref().is_err_and(authmodel::Error::is_conflict), "{}: step 1", backend.name);
+    assert!(
+        failed.as_ref().is_err_and(authmodel::Error::is_conflict),
+        "{}: step 1",
+        backend.name
+    );
 
     // Step 2, the account: its (provider, id) is linked already.
     let email2 = format!("{}@example.com", unique("s2"));
-    let failed = adapter
-        .sign_up(user(&email2), Some(github(&taken_account)), session(&taken, &unique("t"), expires))
-        .await;
-    assert!(failed.as_ref().is_err_and(authmodel::Error::is_conflict), "{}: step 2", backend.name);
-    assert!(adapter.get_user_by_email(&email2).await.expect("read").is_none(), "{}: no user left after step 2", backend.name);
+    let (statements, failed) = counted(&backend, || {
+        adapter.sign_up(
+            user(&email2),
+            Some(github(&taken_account)),
+            session(&taken, &unique("t"), expires),
+        )
+    })
+    .await;
+    assert!(
+        failed.as_ref().is_err_and(authmodel::Error::is_conflict),
+        "{}: step 2",
+        backend.name
+    );
+    // One transaction, rolled back: the user's INSERT and the refused one (and on PostgreSQL
+    // BEGIN and ROLLBACK), no clean-up DELETEs.
+    match kind {
+        Kind::Sqlite => assert_eq!(statements, Some(2)),
+        Kind::Postgres => assert_eq!(statements, Some(4)),
+        Kind::Memory | Kind::MariaDb => {}
+    }
+    assert!(
+        adapter
+            .get_user_by_email(&email2)
+            .await
+            .expect("read")
+            .is_none(),
+        "{}: no user left after step 2",
+        backend.name
+    );
 
     // Step 3, the session: its token exists.
     let email3 = format!("{}@example.com", unique("s3"));
     let account3 = unique("s3");
     let failed = adapter
-        .sign_up(user(&email3), Some(github(&account3)), session(&taken, &taken_token, expires))
+        .sign_up(
+            user(&email3),
+            Some(github(&account3)),
+            session(&taken, &taken_token, expires),
+        )
         .await;
-    assert!(failed.as_ref().is_err_and(authmodel::Error::is_conflict), "{}: step 3", backend.name);
-    assert!(adapter.get_user_by_email(&email3).await.expect("read").is_none(), "{}: no user left after step 3", backend.name);
-    let key3 = AccountKey { provider: "github", provider_account_id: &account3 };
-    assert!(adapter.account(key3).await.expect("read").is_none(), "{}: no account left after step 3", backend.name);
+    assert!(
+        failed.as_ref().is_err_and(authmodel::Error::is_conflict),
+        "{}: step 3",
+        backend.name
+    );
+    assert!(
+        adapter
+            .get_user_by_email(&email3)
+            .await
+            .expect("read")
+            .is_none(),
+        "{}: no user left after step 3",
+        backend.name
+    );
+    let key3 = AccountKey {
+        provider: "github",
+        provider_account_id: &account3,
+    };
+    assert!(
+        adapter.account(key3).await.expect("read").is_none(),
+        "{}: no account left after step 3",
+        backend.name
+    );
     // The existing session still belongs to its owner.
-    let (_, owner) = adapter.get_session_and_user(&taken_token).await.expect("read").expect("kept");
+    let (_, owner) = adapter
+        .get_session_and_user(&taken_token)
+        .await
+        .expect("read")
+        .expect("kept");
     assert_eq!(owner.id, taken.id);
 
     // Not locked out: the same email and account sign in (as a new user) now.
-    let profile = Profile { email: Some(email3.clone()), ..Profile::default() };
+    let profile = Profile {
+        email: Some(email3.clone()),
+        ..Profile::default()
+    };
     let signed_in = sessions
         .sign_in_oauth(github(&account3), &profile, None)
         .await
         .expect("the next sign-in");
     assert!(signed_in.is_new_user);
     assert_eq!(signed_in.user.email, email3);
-    let profile2 = Profile { email: Some(email2.clone()), ..Profile::default() };
-    let second = sessions.sign_in_oauth(github(&unique("s2b")), &profile2, None).await;
+    let profile2 = Profile {
+        email: Some(email2.clone()),
+        ..Profile::default()
+    };
+    let second = sessions
+        .sign_in_oauth(github(&unique("s2b")), &profile2, None)
+        .await;
     assert!(second.is_ok(), "{}: after step 2", backend.name);
 }
 
@@ -424,14 +521,22 @@ async fn email_rules(kind: Kind) {
     assert_eq!(issued.expires, clock.now() + Duration::hours(24));
     assert!(!format!("{issued:?}").contains(&issued.token));
     // Stored as Auth.js stores it: sha256(token + secret), never the token.
-    let hash = Secrets::new(["s3cret"]).expect("a secret").hash(&issued.token);
+    let hash = Secrets::new(["s3cret"])
+        .expect("a secret")
+        .hash(&issued.token);
     let row = adapter
         .verification_token(&email, &hash)
         .await
         .expect("read")
         .expect("stored hashed");
     assert_eq!(row.expires, issued.expires);
-    assert!(adapter.verification_token(&email, &issued.token).await.expect("read").is_none());
+    assert!(
+        adapter
+            .verification_token(&email, &issued.token)
+            .await
+            .expect("read")
+            .is_none()
+    );
     // A wrong token is refused.
     let wrong = sessions.verify_email(&email, &"0".repeat(64), None).await;
     assert!(matches!(wrong, Err(Error::Verification)));
@@ -445,7 +550,10 @@ async fn email_rules(kind: Kind) {
     assert_eq!(signed_in.user.email, email);
     assert_eq!(signed_in.user.email_verified, Some(clock.now()));
     let session = signed_in.session.expect("a session");
-    assert_eq!(signed_in.cookie.expect("a cookie").expires, Some(session.expires));
+    assert_eq!(
+        signed_in.cookie.expect("a cookie").expires,
+        Some(session.expires)
+    );
     assert_eq!(session.expires, clock.now() + Duration::days(30));
     // Used once.
     let reused = sessions.verify_email(&email, &issued.token, None).await;
@@ -457,7 +565,11 @@ async fn email_rules(kind: Kind) {
         .expect("user");
     let other_token = unique("t");
     adapter
-        .create_session(self::session(&other, &other_token, clock.now() + Duration::days(1)))
+        .create_session(self::session(
+            &other,
+            &other_token,
+            clock.now() + Duration::days(1),
+        ))
         .await
         .expect("session");
     let issued = sessions.issue_email_token(&email).await.expect("issue");
@@ -474,7 +586,10 @@ async fn email_rules(kind: Kind) {
     let at_edge = sessions.issue_email_token(&email).await.expect("issue");
     let late = sessions.issue_email_token(&email).await.expect("issue");
     clock.set(at_edge.expires);
-    sessions.verify_email(&email, &at_edge.token, None).await.expect("at expires");
+    sessions
+        .verify_email(&email, &at_edge.token, None)
+        .await
+        .expect("at expires");
     clock.set(late.expires + Duration::milliseconds(1));
     let expired = sessions.verify_email(&email, &late.token, None).await;
     assert!(matches!(expired, Err(Error::Verification)));
@@ -485,6 +600,118 @@ async fn email_rules(kind: Kind) {
         .verify_email("someone@example.com", &mine.token, None)
         .await;
     assert!(matches!(theirs, Err(Error::Verification)));
+}
+
+/// The `@auth/pg-adapter` layout: `SERIAL` ids, so the account's and the session's INSERTs
+/// take the user's id from its returned row inside the transaction.
+#[tokio::test]
+async fn sign_up_with_serial_ids_on_postgres() {
+    use authmodel::compat::pg;
+    let Some(url) = fresh_database(Server::Postgres, "serial").await else {
+        return;
+    };
+    let sql = Arc::new(
+        SqlAdapter::<pg::PgAdapterAuth>::connect(&url, Options::default().synchronize(true))
+            .await
+            .expect("connect"),
+    );
+    let clock = TestClock::at(start());
+    let now = clock.now();
+    let user = |email: &str| pg::User {
+        id: 0,
+        name: None,
+        email: Some(email.into()),
+        email_verified: None,
+        image: None,
+    };
+    let account = |id: &str| pg::Account {
+        id: 0,
+        user_id: 0,
+        kind: "oauth".into(),
+        provider: "github".into(),
+        provider_account_id: id.into(),
+        refresh_token: None,
+        access_token: Some("gho_x".into()),
+        expires_at: None,
+        id_token: None,
+        scope: None,
+        session_state: None,
+        token_type: Some("bearer".into()),
+    };
+    let session = |token: &str| pg::Session {
+        id: 0,
+        user_id: 0,
+        expires: now + Duration::days(30),
+        session_token: token.into(),
+    };
+    // Step 3 fails (a token over `VARCHAR(255)`, refused as it is bound): nothing is left.
+    let email = format!("{}@example.com", unique("serial"));
+    let failed = sql
+        .sign_up(user(&email), Some(account("1")), session(&"x".repeat(256)))
+        .await;
+    assert!(
+        matches!(failed, Err(authmodel::Error::InvalidInput(_))),
+        "{failed:?}",
+        failed = failed.err()
+    );
+    assert!(sql.get_user_by_email(&email).await.expect("read").is_none());
+    let key = AccountKey {
+        provider: "github",
+        provider_account_id: "1",
+    };
+    assert!(sql.get_account(key).await.expect("read").is_none());
+    // Then it succeeds, every row pointing at the SERIAL id.
+    let token = unique("t");
+    let done = sql
+        .sign_up(user(&email), Some(account("1")), session(&token))
+        .await
+        .expect("sign up");
+    assert!(done.user.id > 0);
+    assert_eq!(done.account.as_ref().map(|a| a.user_id), Some(done.user.id));
+    assert_eq!(done.session.user_id, done.user.id);
+    let (_, owner) = sql
+        .get_session_and_user(&token)
+        .await
+        .expect("read")
+        .expect("a session");
+    assert_eq!(owner.id, done.user.id);
+    // And through the session layer, from a raw token response.
+    let sessions = Sessions::<pg::PgAdapterAuth, _>::from_arc(
+        sql.clone(),
+        Secrets::new(["s"]).expect("a secret"),
+    )
+    .with_clock(move || clock.now());
+    let linked: pg::Account = accounts::from_token_response(
+        Link {
+            user_id: None,
+            kind: "oauth",
+            provider: "github",
+            provider_account_id: "2",
+        },
+        json!({ "access_token": "gho_y", "token_type": "bearer", "expires_in": 3600 }),
+        now,
+    )
+    .expect("an account");
+    let profile = Profile {
+        email: Some(format!("{}@example.com", unique("p"))),
+        ..Profile::default()
+    };
+    let signed_in = sessions
+        .sign_in_oauth(linked, &profile, None)
+        .await
+        .expect("sign in");
+    assert!(signed_in.is_new_user && signed_in.user.id > 0);
+    let token = signed_in.cookie.expect("a cookie").value;
+    let (session, user) = sessions
+        .validate(&token)
+        .await
+        .expect("validate")
+        .current
+        .expect("valid");
+    assert_eq!(
+        (session.user_id, user.id),
+        (signed_in.user.id, signed_in.user.id)
+    );
 }
 
 macro_rules! on_every_backend {

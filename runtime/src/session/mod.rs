@@ -133,11 +133,20 @@ pub struct SignedIn<S: Schema> {
 }
 
 impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
-    /// The session layer over `adapter` (a `SqlAdapter`, a `MemoryAdapter`, an
-    /// `Arc<dyn Adapter<S>>`), with Auth.js's default [`Policy`] and the real clock.
-    pub fn new(adapter: impl Into<Arc<A>>, secrets: Secrets) -> Self {
+    /// The session layer over `adapter` (a `SqlAdapter`, a `MemoryAdapter`), with
+    /// Auth.js's default [`Policy`] and the real clock.
+    pub fn new(adapter: A, secrets: Secrets) -> Self
+    where
+        A: Sized,
+    {
+        Sessions::from_arc(Arc::new(adapter), secrets)
+    }
+
+    /// [`Sessions::new`] over a shared adapter, or one chosen at run time
+    /// (`Arc<dyn Adapter<S>>`).
+    pub fn from_arc(adapter: Arc<A>, secrets: Secrets) -> Self {
         Sessions {
-            adapter: adapter.into(),
+            adapter,
             policy: Policy::default(),
             secrets,
             clock: Arc::new(Utc::now),
