@@ -341,7 +341,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
             .adapter
             .create_session(self.new_session(&id, now)?)
             .await?;
-        Ok(self.signed_in(user, session, is_new_user)?)
+        self.signed_in(user, session, is_new_user)
     }
 
     fn signed_in(

@@ -279,7 +279,7 @@ impl Executor for SqliteExecutor {
             Ok(rows) => Ok(rows),
             Err(Failure::Error(e)) => Err(e),
             Err(Failure::Busy(_)) => {
-                let owned: Vec<(OwnedCall, bool, Option<(usize, usize)>)> = steps
+                let owned: Vec<OwnedStep> = steps
                     .iter()
                     .map(|s| (OwnedCall::from(s.call), s.returning, s.from_first))
                     .collect();
@@ -380,6 +380,10 @@ fn batch(
     }
     Ok(())
 }
+
+/// A [`Step`] that owns its call, to move to a blocking thread: the call, whether it
+/// returns its row, and the parameter it takes from the first step's row.
+type OwnedStep = (OwnedCall, bool, Option<(usize, usize)>);
 
 /// A [`Call`] that owns its parts, to move to a blocking thread.
 struct OwnedCall {
