@@ -1,7 +1,7 @@
 //! A new user's sign-up as one operation: the user, its first provider account (OAuth) and its
 //! first session, stored together or not at all.
 //!
-//! Entry points: [`SignUp`] (what [`Adapter::sign_up`](super::Adapter::sign_up) returns),
+//! Entry points: [`SignUp`] (what [`Adapter::sign_up`] returns),
 //! [`sign_up_in_turn`] (the default implementation: the three writes in turn, the user
 //! deleted again when a later one fails) and [`with_user_id`] (points a model's user column
 //! at a stored user, from the descriptors alone).
@@ -18,7 +18,7 @@ use crate::value::Value;
 
 use super::Adapter;
 
-/// What [`Adapter::sign_up`](super::Adapter::sign_up) stored: the user, the account linked
+/// What [`Adapter::sign_up`] stored: the user, the account linked
 /// to it (when one was given) and its session, each as stored.
 pub struct SignUp<S: Schema> {
     /// The new user.
@@ -85,13 +85,13 @@ pub(crate) fn user_id_of<S: Schema>(user: &S::User) -> Result<String> {
         .ok_or_else(|| Error::Database(format!("`{}` stored without an id", table.name).into()))
 }
 
-/// The default [`Adapter::sign_up`](super::Adapter::sign_up): `create_user`, then
+/// The default [`Adapter::sign_up`]: `create_user`, then
 /// `link_account` and `create_session` pointed at the stored user; when either of those
 /// fails, `delete_user` removes the user (and, by its cascade, whatever was written for it)
 /// and the first error is returned.
 ///
 /// Atomic as seen by the next caller, not against a crash between the writes: an adapter
-/// that has transactions overrides [`Adapter::sign_up`](super::Adapter::sign_up).
+/// that has transactions overrides [`Adapter::sign_up`].
 pub async fn sign_up_in_turn<S: Schema, A: Adapter<S> + ?Sized>(
     adapter: &A,
     user: S::User,

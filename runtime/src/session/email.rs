@@ -111,7 +111,8 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         })
     }
 
-    /// Verifies an email link's `email` and `token` as core's callback does: the token is
+    /// Verifies an email link's `email` (as the link carries it: the issued identifier) and
+    /// `token` as core's callback does: the token is
     /// used (consumed) by its hash; unknown, expired (`expires < now`, strictly) or issued for
     /// another identifier, it is refused. Then the user with that email gets
     /// `emailVerified = now` (on every sign-in), or a user is created with it, and a session
@@ -122,7 +123,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
     ///
     /// # Errors
     ///
-    /// [`Error::Verification`], [`Error::InvalidEmail`], or the adapter's errors.
+    /// [`Error::Verification`], or the adapter's errors.
     pub async fn verify_email(
         &self,
         email: &str,
@@ -130,7 +131,9 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         current_session: Option<&str>,
     ) -> Result<SignedIn<S>> {
         let now = self.now();
-        let identifier = normalize_email(email).map_err(|_| Error::Verification)?;
+        // The link's `email` as it is, as core looks the token up: the link carries the
+        // normalised address that was issued.
+        let identifier = email.to_owned();
         let hash = self.secrets.hash(token);
         let Some(row) = self
             .adapter

@@ -47,6 +47,8 @@
 //! # Ok::<(), authmodel::session::Error>(())
 //! # }).unwrap();
 //! ```
+//!
+#![doc = include_str!("../../docs/session.md")]
 
 use std::marker::PhantomData;
 use std::sync::Arc;
