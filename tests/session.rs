@@ -714,6 +714,230 @@ async fn sign_up_with_serial_ids_on_postgres() {
     );
 }
 
+/// Models whose ids the database assigns (autoincrement, identity), as
+/// `examples/integer_ids.rs` declares them.
+mod numbered {
+    use authmodel::{AuthModel, AuthSchema};
+    use chrono::{DateTime, Utc};
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "user", table = "n_users")]
+    pub struct User {
+        pub id: i64,
+        pub name: Option<String>,
+        pub email: String,
+        pub email_verified: Option<DateTime<Utc>>,
+        pub image: Option<String>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "account", table = "n_accounts")]
+    pub struct Account {
+        pub id: i64,
+        pub user_id: i64,
+        #[auth(column = "type")]
+        pub kind: String,
+        pub provider: String,
+        pub provider_account_id: String,
+        pub refresh_token: Option<String>,
+        pub access_token: Option<String>,
+        pub expires_at: Option<i64>,
+        pub token_type: Option<String>,
+        pub scope: Option<String>,
+        pub id_token: Option<String>,
+        pub session_state: Option<String>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "session", table = "n_sessions")]
+    pub struct Session {
+        pub id: i64,
+        pub session_token: String,
+        pub user_id: i64,
+        pub expires: DateTime<Utc>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "verification_token", table = "n_tokens")]
+    pub struct Token {
+        pub identifier: String,
+        pub token: String,
+        pub expires: DateTime<Utc>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, AuthModel)]
+    #[auth(role = "authenticator", table = "n_authenticators")]
+    pub struct Passkey {
+        pub credential_id: String,
+        pub user_id: i64,
+        pub provider_account_id: String,
+        pub credential_public_key: String,
+        pub counter: i64,
+        pub credential_device_type: String,
+        pub credential_backed_up: bool,
+        pub transports: Option<String>,
+    }
+
+    #[derive(AuthSchema)]
+    #[auth(
+        user = User,
+        account = Account,
+        session = Session,
+        verification_token = Token,
+        authenticator = Passkey
+    )]
+    pub struct Numbered;
+}
+
+/// Database-assigned ids: the account's and the session's INSERTs take the user's id from
+/// its returned row (on MySQL 8's statements, from `LAST_INSERT_ID()` read back) inside the
+/// transaction; a failure at the session rolls back the user and the account.
+async fn sign_up_with_database_ids(kind: Kind, without_returning: bool) {
+    use numbered::{Account as NAccount, Numbered, Session as NSession, User as NUser};
+    let url = match kind {
+        Kind::Sqlite => "sqlite::memory:".to_owned(),
+        Kind::Postgres => match fresh_database(Server::Postgres, "numbered").await {
+            Some(url) => url,
+            None => return,
+        },
+        Kind::MariaDb => match fresh_database(Server::MySql, "numbered").await {
+            Some(url) => url,
+            None => return,
+        },
+        Kind::Memory => String::new(),
+    };
+    let adapter: Arc<dyn Adapter<Numbered>> = if url.is_empty() {
+        Arc::new(MemoryAdapter::<Numbered>::new())
+    } else {
+        let options = Options::default()
+            .synchronize(true)
+            .without_returning(without_returning);
+        Arc::new(
+            SqlAdapter::<Numbered>::connect(&url, options)
+                .await
+                .expect("connect"),
+        )
+    };
+    let now = start();
+    let user = |email: &str| NUser {
+        id: 0,
+        name: None,
+        email: email.into(),
+        email_verified: None,
+        image: None,
+    };
+    let account = |id: &str| NAccount {
+        id: 0,
+        user_id: 0,
+        kind: "oauth".into(),
+        provider: "github".into(),
+        provider_account_id: id.into(),
+        refresh_token: None,
+        access_token: None,
+        expires_at: None,
+        token_type: None,
+        scope: None,
+        id_token: None,
+        session_state: None,
+    };
+    let session = |token: &str| NSession {
+        id: 0,
+        session_token: token.into(),
+        user_id: 0,
+        expires: now + Duration::days(30),
+    };
+    // A first user, whose session token the failing sign-up reuses.
+    let first = adapter
+        .sign_up(
+            user("first@example.com"),
+            Some(account("1")),
+            session("taken"),
+        )
+        .await
+        .expect("the first sign-up");
+    assert!(first.user.id > 0, "{kind:?}");
+    assert_eq!(
+        first.account.as_ref().map(|a| a.user_id),
+        Some(first.user.id)
+    );
+    assert_eq!(first.session.user_id, first.user.id);
+    assert!(first.session.id > 0 && first.account.as_ref().is_some_and(|a| a.id > 0));
+    let failed = adapter
+        .sign_up(
+            user("second@example.com"),
+            Some(account("2")),
+            session("taken"),
+        )
+        .await;
+    assert!(
+        failed.as_ref().is_err_and(authmodel::Error::is_conflict),
+        "{kind:?}"
+    );
+    assert!(
+        adapter
+            .get_user_by_email("second@example.com")
+            .await
+            .expect("read")
+            .is_none(),
+        "{kind:?}"
+    );
+    let key = AccountKey {
+        provider: "github",
+        provider_account_id: "2",
+    };
+    assert!(
+        adapter.get_account(key).await.expect("read").is_none(),
+        "{kind:?}"
+    );
+    let second = adapter
+        .sign_up(
+            user("second@example.com"),
+            Some(account("2")),
+            session("second"),
+        )
+        .await
+        .expect("the next sign-up");
+    assert_ne!(second.user.id, first.user.id);
+    let (stored, owner) = adapter
+        .get_session_and_user("second")
+        .await
+        .expect("read")
+        .expect("a session");
+    assert_eq!((stored.user_id, owner.id), (second.user.id, second.user.id));
+    // Without an account: the email sign-up.
+    let third = adapter
+        .sign_up(user("third@example.com"), None, session("third"))
+        .await
+        .expect("a sign-up without an account");
+    assert!(third.account.is_none());
+    assert_eq!(third.session.user_id, third.user.id);
+}
+
+#[tokio::test]
+async fn database_ids_on_memory() {
+    sign_up_with_database_ids(Kind::Memory, false).await;
+}
+
+#[tokio::test]
+async fn database_ids_on_sqlite() {
+    sign_up_with_database_ids(Kind::Sqlite, false).await;
+}
+
+#[tokio::test]
+async fn database_ids_on_postgres() {
+    sign_up_with_database_ids(Kind::Postgres, false).await;
+}
+
+#[tokio::test]
+async fn database_ids_on_mariadb() {
+    sign_up_with_database_ids(Kind::MariaDb, false).await;
+}
+
+#[tokio::test]
+async fn database_ids_on_mysql8_statements() {
+    sign_up_with_database_ids(Kind::MariaDb, true).await;
+}
+
 macro_rules! on_every_backend {
     ($($case:ident),*) => {
         mod memory { $( #[tokio::test] async fn $case() { super::$case(super::Kind::Memory).await } )* }

@@ -161,15 +161,25 @@ impl<S: Schema> SqlAdapter<S> {
             Some(row) => row,
             None => user.params.clone(),
         };
-        let account = match &account {
-            Some(account) => Some(account.stored(rows.next().flatten(), &user_row)?),
-            None => None,
-        };
-        let session = session.stored(rows.next().flatten(), &user_row)?;
-        Ok(SignUp {
-            user: S::User::from_values(user_row)?,
-            account,
-            session,
-        })
+        let decoded = (|| {
+            let account = match &account {
+                Some(account) => Some(account.stored(rows.next().flatten(), &user_row)?),
+                None => None,
+            };
+            let session = session.stored(rows.next().flatten(), &user_row)?;
+            Ok(SignUp {
+                user: S::User::from_values(user_row.clone())?,
+                account,
+                session,
+            })
+        })();
+        if decoded.is_err() {
+            // Committed rows the models cannot read back (a value out of a field's range):
+            // an `Err` must mean nothing was written, so they go again, with the user.
+            if let Some(id) = user_row.get(user_column).and_then(Value::to_id_string) {
+                let _ = crate::adapter::Adapter::delete_user(self, &id).await;
+            }
+        }
+        decoded
     }
 }
