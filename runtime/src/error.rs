@@ -130,6 +130,18 @@ impl Error {
     pub fn is_conflict(&self) -> bool {
         matches!(self, Error::Conflict { .. })
     }
+
+    /// Whether this is [`Error::NotFound`]: the row an update must change does not exist
+    /// (`update_user`, `update_authenticator_counter`). Lookups never fail this way: they
+    /// return `Ok(None)`.
+    ///
+    /// ```
+    /// let error = authmodel::Error::NotFound { what: "user" };
+    /// assert!(error.is_not_found());
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
+    }
 }
 
 /// Why a [`Value`](crate::value::Value) could not become a field's Rust type.

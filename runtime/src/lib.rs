@@ -25,6 +25,7 @@ pub mod value;
 pub mod adapter;
 pub mod migrate;
 pub mod models;
+pub mod session;
 pub mod statements;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -15,7 +15,10 @@ use crate::error::Result;
 use crate::traits::{Model, Schema};
 
 pub mod memory;
+pub mod sign_up;
 pub mod sql;
+
+pub use sign_up::SignUp;
 
 /// A provider account, as `get_account`, `get_user_by_account` and `unlink_account` look it
 /// up: built with named fields, so the two strings cannot trade places.
@@ -210,4 +213,22 @@ pub trait Adapter<S: Schema>: Send + Sync {
         credential_id: &'a str,
         counter: i64,
     ) -> BoxFuture<'a, Result<S::Authenticator>>;
+
+    /// Signs a new user up: stores `user`, links `account` to it (an OAuth sign-in; `None`
+    /// for an email sign-in) and stores `session` for it, all or nothing. The account's and
+    /// the session's user columns are set to the stored user's id, whatever they held.
+    ///
+    /// Not an Auth.js operation: Auth.js calls `createUser`, `linkAccount` and
+    /// `createSession` in turn, and a failed link leaves the user behind, which locks its
+    /// owner out (`OAuthAccountNotLinked`). The default runs the three in turn and deletes
+    /// the user again when a later write fails ([`sign_up::sign_up_in_turn`]); the memory
+    /// adapter does it under its one lock.
+    fn sign_up(
+        &self,
+        user: S::User,
+        account: Option<S::Account>,
+        session: S::Session,
+    ) -> BoxFuture<'_, Result<SignUp<S>>> {
+        Box::pin(sign_up::sign_up_in_turn(self, user, account, session))
+    }
 }

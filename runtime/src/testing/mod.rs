@@ -57,6 +57,7 @@ mod check;
 mod extra;
 mod fixtures;
 mod raw;
+mod sign_up;
 mod suite;
 #[cfg(test)]
 mod tests;
@@ -125,6 +126,11 @@ pub const CASES: &[Case] = &[
         true,
     ),
     case(30, "timestamps are stored to the millisecond", true),
+    case(
+        31,
+        "signUp stores user, account and session together or not at all",
+        true,
+    ),
 ];
 
 /// The names of the WebAuthn cases, skipped by [`SuiteOptions::skip_webauthn`].

@@ -1,7 +1,7 @@
 //! The suite's driver: the state the cases share and the loop that runs them in order.
 //!
 //! Entry point: [`Suite`]. The case bodies live in [`super::authjs`] (1–17),
-//! [`super::webauthn`] (18–22) and [`super::extra`] (23 onwards).
+//! [`super::webauthn`] (18–22), [`super::extra`] (23–30) and [`super::sign_up`] (31).
 
 use std::marker::PhantomData;
 
@@ -151,6 +151,7 @@ where
             28 => self.unknown_keys().await,
             29 => self.concurrent_token_use().await,
             30 => self.millisecond_precision().await,
+            31 => self.sign_up().await,
             other => Err(Check::new(format!("case {other} has no body"))),
         }
     }

@@ -32,6 +32,9 @@ enum Bug {
     EmptyList,
     /// `useVerificationToken` returns the token without deleting it.
     ReusableToken,
+    /// `signUp` runs its three writes in turn and leaves the user when a later one fails
+    /// (what Auth.js's own call sequence does).
+    SignUpLeavesUser,
 }
 
 struct Faulty {
@@ -63,7 +66,7 @@ fn cases_are_numbered_in_order_with_unique_names() {
             "{case:?}"
         );
     }
-    assert_eq!(super::CASES.len(), 30);
+    assert_eq!(super::CASES.len(), 31);
     for name in super::WEBAUTHN_CASES {
         assert!(super::CASES.iter().any(|c| c.name == *name && c.skippable));
     }
@@ -118,6 +121,13 @@ async fn catches_a_reusable_token() {
     let failure = failure(Bug::ReusableToken).await;
     assert_eq!(failure.case, 14, "{failure}");
     assert!(failure.to_string().contains("second useVerificationToken"));
+}
+
+#[tokio::test]
+async fn catches_a_sign_up_that_leaves_its_user() {
+    let failure = failure(Bug::SignUpLeavesUser).await;
+    assert_eq!(failure.case, 31, "{failure}");
+    assert!(failure.what.contains("the user"), "{failure}");
 }
 
 impl Adapter<S> for Faulty {
@@ -295,6 +305,43 @@ impl Adapter<S> for Faulty {
         }
         self.inner
             .update_authenticator_counter(credential_id, counter)
+    }
+
+    fn sign_up(
+        &self,
+        user: User,
+        account: Option<Account>,
+        session: Session,
+    ) -> BoxFuture<'_, Result<crate::adapter::SignUp<S>>> {
+        if self.bug != Bug::SignUpLeavesUser {
+            return self.inner.sign_up(user, account, session);
+        }
+        Box::pin(async move {
+            let user = self.inner.create_user(user).await?;
+            let account = match account {
+                Some(account) => Some(
+                    self.inner
+                        .link_account(Account {
+                            user_id: user.id,
+                            ..account
+                        })
+                        .await?,
+                ),
+                None => None,
+            };
+            let session = self
+                .inner
+                .create_session(Session {
+                    user_id: user.id,
+                    ..session
+                })
+                .await?;
+            Ok(crate::adapter::SignUp {
+                user,
+                account,
+                session,
+            })
+        })
     }
 }
 

@@ -25,7 +25,8 @@
 use std::marker::PhantomData;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, UserPatch};
+use crate::adapter::sign_up::{user_id_of, with_user_id};
+use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch};
 use crate::descriptor::{Role, RoleField, Table};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
@@ -412,6 +413,52 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
             .ok_or(Error::NotFound {
                 what: "authenticator",
             })
+        })
+    }
+
+    fn sign_up(
+        &self,
+        user: S::User,
+        account: Option<S::Account>,
+        session: S::Session,
+    ) -> BoxFuture<'_, Result<SignUp<S>>> {
+        Box::pin(async move {
+            let users = <S::User as Model>::TABLE;
+            let mut tables = self.lock();
+            let user = S::User::from_values(tables.insert::<S>(users, user.to_values()?)?)?;
+            // Under the one lock nobody sees the user before the account and the session;
+            // when either is refused, the user goes again, with whatever was written for it.
+            let rest = (|| {
+                let id = user_id_of::<S>(&user)?;
+                let account = match account {
+                    Some(account) => {
+                        let account = with_user_id(account, RoleField::AccountUserId, &id)?;
+                        let table = <S::Account as Model>::TABLE;
+                        Some(S::Account::from_values(
+                            tables.insert::<S>(table, account.to_values()?)?,
+                        )?)
+                    }
+                    None => None,
+                };
+                let session = with_user_id(session, RoleField::SessionUserId, &id)?;
+                let table = <S::Session as Model>::TABLE;
+                let session =
+                    S::Session::from_values(tables.insert::<S>(table, session.to_values()?)?)?;
+                Ok::<_, Error>((account, session))
+            })();
+            match rest {
+                Ok((account, session)) => Ok(SignUp {
+                    user,
+                    account,
+                    session,
+                }),
+                Err(error) => {
+                    if let Some(index) = tables.get(users).rows.len().checked_sub(1) {
+                        tables.delete_user::<S>(users, index);
+                    }
+                    Err(error)
+                }
+            }
         })
     }
 }

@@ -5,7 +5,7 @@
 //! key column's type first ([`Value::parse_id`]); one that cannot be of that type is treated as
 //! matching nothing, as the contract says.
 
-use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, UserPatch};
+use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch};
 use crate::descriptor::{Column, Role};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
@@ -407,5 +407,15 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                 .await?
                 .ok_or_else(not_found)
         })
+    }
+
+    fn sign_up(
+        &self,
+        user: S::User,
+        account: Option<S::Account>,
+        session: S::Session,
+    ) -> BoxFuture<'_, Result<SignUp<S>>> {
+        // The three INSERTs in one transaction (see `sign_up.rs`).
+        Box::pin(self.sign_up_in_one_transaction(user, account, session))
     }
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::statements::catalog::Query;
 use crate::value::Value;
 
-use super::executor::{Access, BatchFailed, Call, Executor, Reread, Returning};
+use super::executor::{Access, BatchFailed, Call, Executor, Reread, Returning, Step};
 #[cfg(feature = "mysql")]
 use super::mysql::MySqlExecutor;
 #[cfg(feature = "postgres")]
@@ -138,6 +138,11 @@ impl Driver {
         decode: impl FnOnce(Vec<Value>) -> Result<T> + Send,
     ) -> Result<Option<T>> {
         each!(self, executor => self.bounded(executor.write(call, reread, decode)).await)
+    }
+
+    /// Runs writes in one transaction, all or none (see [`Executor::write_all`]).
+    pub async fn write_all(&self, steps: &[Step<'_>]) -> Result<Vec<Option<Vec<Value>>>> {
+        each!(self, executor => self.bounded(executor.write_all(steps)).await)
     }
 
     /// Runs a statement that returns no rows on the writer; returns the number of rows changed.

@@ -98,6 +98,13 @@ pub(crate) trait Executor: Send + Sync {
         }
     }
 
+    /// Runs `steps` in order in one transaction, all or none: the rows they gave back (`None`
+    /// for a step that returns none). Any failure rolls every step back.
+    fn write_all(
+        &self,
+        steps: &[Step<'_>],
+    ) -> impl Future<Output = Result<Vec<Option<Vec<Value>>>>> + Send;
+
     /// Runs the write `call` and the read `reread` in one transaction; returns the row read,
     /// turned into `T` by `decode` before the commit (an `Err` rolls back). Only a driver
     /// whose [`returning`](Executor::returning) lacks a write needs it.
@@ -115,6 +122,37 @@ pub(crate) trait Executor: Send + Sync {
             })
         }
     }
+}
+
+/// One write of [`Executor::write_all`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step<'a> {
+    /// The write.
+    pub call: Call<'a>,
+    /// Where the write has no `RETURNING` (MySQL 8): the read that gets its row.
+    pub reread: Option<Reread<'a>>,
+    /// Whether the write gives its row back (`RETURNING` or `reread`); `false` for a plain
+    /// INSERT, whose row is its parameters.
+    pub returning: bool,
+    /// (parameter, column): the parameter takes the value of that column of the first
+    /// step's row (a new user's database-assigned id, for the rows that reference it).
+    pub from_first: Option<(usize, usize)>,
+}
+
+/// The parameters of `step`, with the one [`Step::from_first`] names taken from `first`.
+pub(crate) fn step_params(step: &Step<'_>, first: Option<&[Value]>) -> Result<Vec<Value>> {
+    let mut params = step.call.params.to_vec();
+    if let Some((param, column)) = step.from_first {
+        let value = first
+            .and_then(|row| row.get(column))
+            .cloned()
+            .ok_or_else(|| Error::Database("the first write gave back no row".into()))?;
+        let slot = params.get_mut(param).ok_or_else(|| {
+            Error::InvalidInput(format!("the write has no parameter {}", param + 1))
+        })?;
+        *slot = value;
+    }
+    Ok(params)
 }
 
 /// Why a batch ([`Executor::execute_batch`]) failed.

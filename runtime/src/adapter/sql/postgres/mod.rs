@@ -16,7 +16,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool};
 use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 
 use self::codec::{arguments, decode_row, map_call_error, map_error};
-use super::executor::{Access, BatchFailed, Call, Counter, Executor};
+use super::executor::{Access, BatchFailed, Call, Counter, Executor, Step, step_params};
 use super::options::Options;
 use super::server::{Exclusive, connecting, pool_options, probe, url_error};
 use crate::dialect::Dialect;
@@ -99,6 +99,65 @@ impl Executor for PgExecutor {
 
     // fetch_optional, fetch_all, execute: the same on every sqlx server.
     super::server::pool_statements!();
+
+    /// Runs the steps in one transaction on one pooled connection: `BEGIN`, the steps,
+    /// `COMMIT`; any failure rolls back. A dropped future closes the connection, which rolls
+    /// the transaction back (see [`Exclusive`]).
+    async fn write_all(&self, steps: &[Step<'_>]) -> Result<Vec<Option<Vec<Value>>>> {
+        let around = |e| map_error(e, &[]);
+        // BEGIN, and COMMIT or ROLLBACK; each step as it is sent.
+        self.counter.add(2);
+        let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(around)?;
+        let mut transaction = exclusive.connection().begin().await.map_err(around)?;
+        let mut rows: Vec<Option<Vec<Value>>> = Vec::with_capacity(steps.len());
+        let mut failure = None;
+        for step in steps {
+            let done = async {
+                let first = rows.first().and_then(Option::as_deref);
+                let params = step_params(step, first)?;
+                let call = Call {
+                    params: &params,
+                    ..step.call
+                };
+                let arguments = self.arguments(&call)?;
+                self.counter.add(1);
+                let query =
+                    sqlx::query_with(AssertSqlSafe(call.sql), arguments).persistent(call.cached);
+                if step.returning {
+                    let row = query
+                        .fetch_optional(&mut *transaction)
+                        .await
+                        .map_err(|e| map_call_error(e, &call))?;
+                    row.map(|row| decode_row(&row, call.tables)).transpose()
+                } else {
+                    query
+                        .execute(&mut *transaction)
+                        .await
+                        .map_err(|e| map_call_error(e, &call))?;
+                    Ok(None)
+                }
+            }
+            .await;
+            match done {
+                Ok(row) => rows.push(row),
+                Err(error) => {
+                    failure = Some(error);
+                    break;
+                }
+            }
+        }
+        if let Some(error) = failure {
+            // The step's error is the one to report. Unless the rollback went through, the
+            // connection is closed, not pooled (see `Exclusive`).
+            if transaction.rollback().await.is_ok() {
+                exclusive.finish();
+            }
+            return Err(error);
+        }
+        transaction.commit().await.map_err(around)?;
+        exclusive.finish();
+        Ok(rows)
+    }
 
     /// Runs DDL (`synchronize`, a migration) in one transaction on one pooled connection
     /// (PostgreSQL's DDL is transactional: all of it or none), holding the advisory lock that

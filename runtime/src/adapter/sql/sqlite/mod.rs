@@ -25,7 +25,7 @@ use rusqlite::{Connection, OpenFlags, Statement};
 
 use self::codec::{Failure, bind, decode_row, map_error};
 use self::open::{ReadOnly, immutable_uri, read_only_opening, switch_to_wal};
-use super::executor::{Access, BatchFailed, Call, Counter, Executor, Reread};
+use super::executor::{Access, BatchFailed, Call, Counter, Executor, Reread, Step, step_params};
 use super::options::Options;
 use super::url::{Location, Mode, SqliteTarget};
 use crate::descriptor::{Column, Table};
@@ -264,6 +264,46 @@ impl Executor for SqliteExecutor {
         self.on_writer(call, execute).await
     }
 
+    /// Runs the steps in one `BEGIN IMMEDIATE` transaction on the writer, in process: each
+    /// counts as one statement, the transaction control as none. Another process's lock
+    /// rolls everything back and retries the whole on a blocking thread with the busy
+    /// timeout.
+    async fn write_all(&self, steps: &[Step<'_>]) -> Result<Vec<Option<Vec<Value>>>> {
+        let writer = Arc::clone(&self.writer).lock_owned().await;
+        if !writer.is_autocommit() {
+            control(&writer, ROLLBACK).map_err(Failure::into_error)?;
+        }
+        // Each step counts as it is sent; the transaction control, in process, as none.
+        let sent = Arc::new(AtomicUsize::new(0));
+        let result = match write_steps(&writer, steps, &sent) {
+            Ok(rows) => Ok(rows),
+            Err(Failure::Error(e)) => Err(e),
+            Err(Failure::Busy(_)) => {
+                let owned: Vec<OwnedStep> = steps
+                    .iter()
+                    .map(|s| (OwnedCall::from(s.call), s.returning, s.from_first))
+                    .collect();
+                let timeout = self.busy_timeout;
+                let sent = Arc::clone(&sent);
+                blocking(move || {
+                    let steps: Vec<Step<'_>> = owned
+                        .iter()
+                        .map(|(call, returning, from_first)| Step {
+                            call: call.call(),
+                            reread: None,
+                            returning: *returning,
+                            from_first: *from_first,
+                        })
+                        .collect();
+                    waiting(&writer, timeout, || write_steps(&writer, &steps, &sent))
+                })
+                .await
+            }
+        };
+        self.counter.add(sent.load(Ordering::Relaxed) as u64);
+        result
+    }
+
     /// Runs DDL (`synchronize`, a migration) in one `BEGIN IMMEDIATE` transaction on the
     /// writer, as one job on a blocking thread that holds the writer for its whole length:
     /// no other write of this adapter can run inside the transaction, and the busy timeout
@@ -340,6 +380,10 @@ fn batch(
     }
     Ok(())
 }
+
+/// A [`Step`] that owns its call, to move to a blocking thread: the call, whether it
+/// returns its row, and the parameter it takes from the first step's row.
+type OwnedStep = (OwnedCall, bool, Option<(usize, usize)>);
 
 /// A [`Call`] that owns its parts, to move to a blocking thread.
 struct OwnedCall {
@@ -459,6 +503,42 @@ fn begin_and_write(
     returning_row(connection, call).inspect_err(|_| {
         // The write's error is the one worth reporting (see `SqliteExecutor::on_writer`).
         let _ = control(connection, ROLLBACK);
+    })
+}
+
+/// The steps of [`SqliteExecutor::write_all`] between `BEGIN IMMEDIATE` and `COMMIT`; any
+/// failure (a busy `COMMIT` too) rolls back, so the whole can be retried.
+fn write_steps(
+    connection: &Connection,
+    steps: &[Step<'_>],
+    sent: &AtomicUsize,
+) -> Result<Vec<Option<Vec<Value>>>, Failure> {
+    control(connection, BEGIN_IMMEDIATE)?;
+    let run = || -> Result<Vec<Option<Vec<Value>>>, Failure> {
+        let mut rows: Vec<Option<Vec<Value>>> = Vec::with_capacity(steps.len());
+        for step in steps {
+            let first = rows.first().and_then(Option::as_deref);
+            let params = step_params(step, first)?;
+            let call = Call {
+                params: &params,
+                ..step.call
+            };
+            sent.fetch_add(1, Ordering::Relaxed);
+            if step.returning {
+                rows.push(returning_row(connection, &call)?);
+            } else {
+                execute(connection, &call)?;
+                rows.push(None);
+            }
+        }
+        control(connection, COMMIT)?;
+        Ok(rows)
+    };
+    run().inspect_err(|_| {
+        // The step's error is the one worth reporting.
+        if !connection.is_autocommit() {
+            let _ = control(connection, ROLLBACK);
+        }
     })
 }
 

@@ -1,0 +1,124 @@
+//! How long sessions live and what their cookies are called: Auth.js's defaults and names.
+//!
+//! Entry points: [`Policy`] and [`Generation`].
+
+use chrono::Duration;
+
+/// Which Auth.js names the cookies: v5 (`authjs.*`, Auth.js and `next-auth` 5) or v4
+/// (`next-auth.*`, `next-auth` 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Generation {
+    /// `authjs.session-token`, `authjs.csrf-token`.
+    #[default]
+    V5,
+    /// `next-auth.session-token`, `next-auth.csrf-token`.
+    V4,
+}
+
+impl Generation {
+    fn prefix(self) -> &'static str {
+        match self {
+            Generation::V5 => "authjs.",
+            Generation::V4 => "next-auth.",
+        }
+    }
+}
+
+/// The session policy: lifetimes, cookie generation and whether cookies are `Secure`.
+///
+/// The defaults are Auth.js's: `max_age` 30 days, `update_age` 1 day, v5 names, not secure
+/// (Auth.js makes cookies secure when the site's URL is `https:`; set [`Policy::secure`]
+/// then).
+///
+/// ```
+/// use authmodel::session::{Generation, Policy};
+///
+/// let policy = Policy::default().secure(true);
+/// assert_eq!(policy.session_cookie_name(), "__Secure-authjs.session-token");
+/// assert_eq!(policy.csrf_cookie_name(), "__Host-authjs.csrf-token");
+/// let v4 = Policy::default().generation(Generation::V4);
+/// assert_eq!(v4.session_cookie_name(), "next-auth.session-token");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// How long a session lives from its last refresh (Auth.js `session.maxAge`).
+    pub max_age: Duration,
+    /// How often a session's expiry is pushed back (Auth.js `session.updateAge`): a session
+    /// is refreshed once its remaining lifetime is at most `max_age - update_age`.
+    pub update_age: Duration,
+    /// Which names the cookies carry.
+    pub generation: Generation,
+    /// Whether cookies are `Secure` and prefixed (`__Secure-`, `__Host-` for CSRF).
+    pub secure: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            max_age: Duration::seconds(2_592_000),
+            update_age: Duration::seconds(86_400),
+            generation: Generation::V5,
+            secure: false,
+        }
+    }
+}
+
+impl Policy {
+    /// Sets [`Policy::max_age`].
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// Sets [`Policy::update_age`].
+    pub fn update_age(mut self, update_age: Duration) -> Self {
+        self.update_age = update_age;
+        self
+    }
+
+    /// Sets [`Policy::generation`].
+    pub fn generation(mut self, generation: Generation) -> Self {
+        self.generation = generation;
+        self
+    }
+
+    /// Sets [`Policy::secure`]: Auth.js's `useSecureCookies`, true on an `https:` site.
+    pub fn secure(mut self, secure: bool) -> Self {
+        self.secure = secure;
+        self
+    }
+
+    /// The session cookie this policy writes: `authjs.session-token`, with `__Secure-` when
+    /// secure (`next-auth.` for v4).
+    pub fn session_cookie_name(&self) -> String {
+        session_cookie_name(self.generation, self.secure)
+    }
+
+    /// The CSRF cookie this policy writes: `authjs.csrf-token`, with `__Host-` when secure.
+    pub fn csrf_cookie_name(&self) -> String {
+        let host = if self.secure { "__Host-" } else { "" };
+        format!("{host}{}csrf-token", self.generation.prefix())
+    }
+
+    /// Every session cookie name a request may carry, this policy's own first: both
+    /// generations, with and without `__Secure-`.
+    pub fn accepted_session_cookie_names(&self) -> [String; 4] {
+        let own = (self.generation, self.secure);
+        let other = match self.generation {
+            Generation::V5 => Generation::V4,
+            Generation::V4 => Generation::V5,
+        };
+        [
+            own,
+            (self.generation, !self.secure),
+            (other, self.secure),
+            (other, !self.secure),
+        ]
+        .map(|(generation, secure)| session_cookie_name(generation, secure))
+    }
+}
+
+fn session_cookie_name(generation: Generation, secure: bool) -> String {
+    let prefix = if secure { "__Secure-" } else { "" };
+    format!("{prefix}{}session-token", generation.prefix())
+}
