@@ -50,12 +50,17 @@ pub(crate) fn build<M: Model>(given: &[(RoleField, Value)]) -> Result<M> {
             row.push(value.clone());
             continue;
         }
+        // The adapter writes the stamps on insert: any instant stands in until then.
+        if column.stamp.is_some() {
+            row.push(Value::Timestamp(chrono::Utc::now()));
+            continue;
+        }
         let value = match (column.id, column.default) {
             (Some(strategy), _) if strategy != IdStrategy::Provided => strategy
                 .generate(column.ty)
                 .unwrap_or_else(|| placeholder(column.ty)),
             (Some(IdStrategy::Provided), _) => placeholder(column.ty),
-            (_, Some(default)) => from_default(default),
+            (_, Some(default)) => from_default(default, column.ty),
             _ if column.nullable => Value::Null,
             _ => {
                 return Err(Error::InvalidInput(format!(
@@ -81,11 +86,14 @@ pub(crate) fn placeholder(ty: crate::descriptor::ColumnType) -> Value {
     }
 }
 
-fn from_default(default: DefaultValue) -> Value {
+/// The value the database would give a row inserted without the column.
+fn from_default(default: DefaultValue, ty: crate::descriptor::ColumnType) -> Value {
     match default {
         DefaultValue::Bool(b) => Value::Bool(b),
         DefaultValue::Int(i) => Value::Int(i),
         DefaultValue::Float(f) => Value::Float(f),
         DefaultValue::Text(t) => Value::Text(t.to_owned()),
+        DefaultValue::Now => Value::Timestamp(chrono::Utc::now()),
+        DefaultValue::RandomUuid => placeholder(ty),
     }
 }
