@@ -16,6 +16,10 @@
 //!   deletes a session and then the user; the first finds no account, session or authenticator
 //!   of that user left.
 //!
+//! Before the phases, `authmodel::migrate::diff` (what `authmodel check` runs) must find the
+//! tables in sync with the compat schema: the layout's keys exactly, the recommended ones it
+//! lacks only as notes.
+//!
 //! Each phase runs on rows of its own, so one failing phase does not hide the others; a case
 //! fails listing every phase that failed, with the first mismatch or error of each.
 //!
@@ -1103,6 +1107,16 @@ async fn run<S: Schema>(case: Case, webauthn: bool) {
     let rust = SqlAdapter::<S>::connect(&url, Options::default())
         .await
         .unwrap_or_else(|e| panic!("{}: connect: {e}", case.label()));
+    // `authmodel check`: the tables, the adapter's own or authmodel's, are the layout; what
+    // they lack that the roles recommend is a note, never drift.
+    let plan = authmodel::migrate::diff(&rust)
+        .await
+        .unwrap_or_else(|e| panic!("{}: check: {e}", case.label()));
+    assert!(
+        plan.is_in_sync(),
+        "{}: check is not clean on these tables:\n{plan}",
+        case.label()
+    );
     let node = Node::spawn(&case, &url);
     let webauthn = webauthn && S::AUTHENTICATOR_TABLE && node.has("createAuthenticator");
     let mut sides = Sides {

@@ -241,6 +241,32 @@ pub enum Drift {
         /// Why the role wants it.
         reason: &'static str,
     },
+    /// A column holds less than the model's type allows, in the layout another tool created:
+    /// a `varchar(n)` where the model declares unbounded text (the server refuses longer
+    /// values), or a `timestamp` of whole seconds where the model keeps milliseconds (the
+    /// server drops them). A note: the layout's own adapter lives with the same limit.
+    Narrower {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The type in the database.
+        found: String,
+        /// What the narrower type does to a value the model allows.
+        effect: &'static str,
+    },
+    /// Text columns of a table another tool created (a model declared with `exact_keys`) have
+    /// a collation other than the one authmodel gives its own tables (MySQL: a NO PAD binary
+    /// one). A note, not converted: the table is the layout's, and its own adapter compares
+    /// the same way.
+    Collation {
+        /// The table.
+        table: String,
+        /// The model's columns that have another collation.
+        columns: Vec<String>,
+        /// Their collations, comma-separated.
+        found: String,
+    },
 }
 
 impl Plan {
@@ -344,7 +370,10 @@ impl Drift {
     pub fn is_note(&self) -> bool {
         match self {
             Drift::ExtraColumn { blocks_inserts, .. } => !blocks_inserts,
-            Drift::IndexName { .. } | Drift::Recommended { .. } => true,
+            Drift::IndexName { .. }
+            | Drift::Recommended { .. }
+            | Drift::Narrower { .. }
+            | Drift::Collation { .. } => true,
             _ => false,
         }
     }
@@ -461,11 +490,11 @@ impl fmt::Display for Drift {
                 reason,
             } => {
                 let kind = match kind {
-                    RecommendationKind::Index => "an index",
-                    RecommendationKind::Unique => "a unique key",
-                    RecommendationKind::ForeignKey => "a foreign key",
+                    RecommendationKind::Index => "index",
+                    RecommendationKind::Unique => "unique key",
+                    RecommendationKind::ForeignKey => "foreign key",
                 };
-                let hint = if kind == "an index" {
+                let hint = if kind == "index" {
                     " (`--recommended-indexes` creates it)"
                 } else {
                     ""
@@ -477,6 +506,22 @@ impl fmt::Display for Drift {
                     columns.join(", ")
                 )
             }
+            Drift::Narrower {
+                table,
+                column,
+                found,
+                effect,
+            } => write!(f, "`{table}.{column}` is `{found}`: {effect}"),
+            Drift::Collation {
+                table,
+                columns,
+                found,
+            } => write!(
+                f,
+                "`{table}` compares `{}` under `{found}`, as the layout's tool created it (not \
+                 converted): equality follows that collation (case, trailing spaces)",
+                columns.join("`, `")
+            ),
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::statements::ddl::{self, CreateOptions, Reference, TablePlan};
 use super::live::{LiveIndex, LiveSchema, LiveTable, same_name};
 use super::{Change, Drift, Plan, PlanOptions, Refusal, Safety, Step};
 use crate::statements::alter;
-use crate::statements::compare::{mysql_indexable, same_type};
+use crate::statements::compare::{mysql_indexable, narrower, same_type};
 
 /// Plans what `tables` still need in the database `live` describes, on `dialect`.
 ///
@@ -173,7 +173,20 @@ impl Planner<'_> {
                     added.push(column);
                 }
                 Some(live) => {
-                    if !same_type(dialect, column.ty, &expected, &live.sql_type) {
+                    if let Some(effect) = narrower(
+                        dialect,
+                        column.ty,
+                        column.max_len,
+                        &expected,
+                        &live.sql_type,
+                    ) {
+                        self.drift.push(Drift::Narrower {
+                            table: table.name.to_owned(),
+                            column: column.name.to_owned(),
+                            found: live.sql_type.clone(),
+                            effect,
+                        });
+                    } else if !same_type(dialect, column.ty, &expected, &live.sql_type) {
                         self.drift.push(Drift::ColumnType {
                             table: table.name.to_owned(),
                             column: column.name.to_owned(),
@@ -181,7 +194,10 @@ impl Planner<'_> {
                             found: live.sql_type.clone(),
                         });
                     }
-                    if live.nullable != column.nullable && !column.primary_key {
+                    // A primary key column is NOT NULL on the servers whatever the model says
+                    // (an optional id may be the key: Kysely's).
+                    let keyed = plan.primary.iter().any(|c| c.name == column.name);
+                    if live.nullable != column.nullable && !column.primary_key && !keyed {
                         self.drift.push(Drift::Nullability {
                             table: table.name.to_owned(),
                             column: column.name.to_owned(),
@@ -284,13 +300,24 @@ impl Planner<'_> {
                 }
             }
         }
-        if !columns.is_empty() {
-            self.pending.push(Pending {
-                table,
+        if columns.is_empty() {
+            return;
+        }
+        // A model declared with `exact_keys` describes tables another tool owns, shared with
+        // its adapter: converting them would change how that adapter compares too.
+        if table.keys.exact {
+            self.drift.push(Drift::Collation {
+                table: table.name.to_owned(),
                 columns,
                 found: collations.join(", "),
             });
+            return;
         }
+        self.pending.push(Pending {
+            table,
+            columns,
+            found: collations.join(", "),
+        });
     }
 
     /// One step per table [`Planner::collation`] noted, users first: `CONVERT TO` the models'

@@ -25,12 +25,14 @@ pub(crate) fn same_type(dialect: Dialect, ty: ColumnType, expected: &str, found:
             let (expected, found) = (affinity(&expected), affinity(&found));
             expected == found
                 // NUMERIC affinity turns numeric-looking text into numbers: safe for values
-                // that are numbers already, and for instants stored as ISO text, which never
-                // look numeric; never for text or UUIDs ("12345" would become 12345).
+                // that are numbers already, for instants stored as ISO text and for UUIDs
+                // stored hyphenated (Kysely's `uuid` columns), which never look numeric; never
+                // for free text ("12345" would become 12345).
                 || (found == "NUMERIC"
                     && matches!(
                         ty,
                         ColumnType::Timestamp
+                            | ColumnType::Uuid
                             | ColumnType::EpochMillis
                             | ColumnType::Bool
                             | ColumnType::Int32
@@ -41,8 +43,10 @@ pub(crate) fn same_type(dialect: Dialect, ty: ColumnType, expected: &str, found:
         // MariaDB's `json` is an alias of `longtext` (with a `json_valid` check). Instants
         // in `timestamp` columns read and write the same in the adapter's UTC session.
         // (`timestamp` keeps the precision asked for, so the fraction digits must agree.)
+        // A UUID is always 36 characters: `varchar(36)` (Kysely's) holds it as `char(36)`.
         Dialect::MySql => {
             (expected == "json" && found == "longtext")
+                || (ty == ColumnType::Uuid && found == "varchar(36)")
                 || (ty == ColumnType::Timestamp
                     && matches!(base, "timestamp" | "datetime")
                     && split_args(&found).1 == split_args(&expected).1)
@@ -60,6 +64,44 @@ pub(crate) fn same_type(dialect: Dialect, ty: ColumnType, expected: &str, found:
                 && matches!(base, "timestamp" | "timestamptz")
                 && precision >= 3
         }
+    }
+}
+
+/// What a live type narrower than the declared one does to values the model allows, when it
+/// is one that tools creating Auth.js layouts use: a bounded `varchar(n)` (or `char(n)`) where
+/// the model declares unbounded text, which the server refuses longer values for; a MySQL
+/// `timestamp`/`datetime` without fraction digits where the model keeps milliseconds, which
+/// the server drops. `None` when the types are not in that relation.
+pub(crate) fn narrower(
+    dialect: Dialect,
+    ty: ColumnType,
+    max_len: Option<u32>,
+    expected: &str,
+    found: &str,
+) -> Option<&'static str> {
+    let (expected, found) = (normalize(dialect, expected), normalize(dialect, found));
+    let (expected_base, expected_args) = split_args(&expected);
+    let (found_base, found_args) = split_args(&found);
+    match dialect {
+        // Declared lengths are not enforced: every text type holds any text.
+        Dialect::Sqlite => None,
+        Dialect::Postgres | Dialect::MySql
+            if ty == ColumnType::Text
+                && max_len.is_none()
+                && matches!(expected_base, "text" | "longtext")
+                && matches!(found_base, "varchar" | "char") =>
+        {
+            Some("the server refuses text longer than that, which the model allows")
+        }
+        Dialect::MySql
+            if ty == ColumnType::Timestamp
+                && matches!(found_base, "timestamp" | "datetime")
+                && matches!(found_args, "" | "(0)")
+                && expected_args != found_args =>
+        {
+            Some("the server keeps whole seconds: the milliseconds the model keeps are dropped")
+        }
+        Dialect::Postgres | Dialect::MySql => None,
     }
 }
 
@@ -181,11 +223,23 @@ mod tests {
             "text",
             "DATETIME"
         ));
-        assert!(!same_type(
+        assert!(same_type(
             Dialect::Sqlite,
             ColumnType::Uuid,
             "text",
+            "uuid"
+        ));
+        assert!(!same_type(
+            Dialect::Sqlite,
+            ColumnType::Text,
+            "text",
             "NUMERIC"
+        ));
+        assert!(same_type(
+            Dialect::MySql,
+            ColumnType::Uuid,
+            "char(36)",
+            "varchar(36)"
         ));
         assert!(same_type(
             Dialect::Postgres,

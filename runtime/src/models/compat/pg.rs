@@ -12,10 +12,15 @@
 //! Encodings: `SERIAL` integer ids the database assigns (Auth.js sees them as strings: `"42"`);
 //! `TIMESTAMPTZ` instants; `expires_at BIGINT` seconds; `VARCHAR(255)` columns as `max_len`.
 //!
+//! The models declare exactly the keys `schema.sql` creates (`exact_keys`, `no_foreign_key`):
+//! the four primary keys and nothing else, so `authmodel check --schema pg-adapter` is clean on
+//! the adapter's own tables and prints what the layout lacks as notes; `authmodel migrate
+//! --recommended-indexes` adds the `"userId"` indexes, never a unique key or foreign key.
+//!
 //! What the layout lacks, and the adapter copes with: no foreign keys (`delete_user` deletes
 //! the user's sessions and accounts itself), no unique keys (a second user with a taken email,
-//! or an account linked twice, is stored rather than refused: the conformance suite's two
-//! duplicate cases are skipped for it), and no authenticator table
+//! an account linked twice, or a session token stored twice is stored rather than refused:
+//! the conformance suite's duplicate cases are skipped for it), and no authenticator table
 //! (`#[auth(no_authenticator_table)]`: the WebAuthn operations need one the application adds,
 //! such as [`Authenticator`]).
 
@@ -26,7 +31,7 @@ use crate::{AuthModel, AuthSchema};
 /// `users (id SERIAL, name VARCHAR(255), email VARCHAR(255), "emailVerified" TIMESTAMPTZ,
 /// image TEXT)`.
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "user", table = "users", debug)]
+#[auth(role = "user", table = "users", exact_keys, debug)]
 pub struct User {
     /// `SERIAL`: assigned by the database.
     pub id: i32,
@@ -45,7 +50,7 @@ pub struct User {
 
 /// `accounts`, with the OAuth token columns in snake_case.
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "accounts", debug)]
+#[auth(role = "account", table = "accounts", exact_keys, no_foreign_key, debug)]
 pub struct Account {
     /// `SERIAL`.
     pub id: i32,
@@ -79,7 +84,14 @@ pub struct Account {
 
 /// `sessions (id SERIAL, "userId" INTEGER, expires TIMESTAMPTZ, "sessionToken" VARCHAR(255))`.
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "session", table = "sessions", rename_all = "camelCase", debug)]
+#[auth(
+    role = "session",
+    table = "sessions",
+    rename_all = "camelCase",
+    exact_keys,
+    no_foreign_key,
+    debug
+)]
 pub struct Session {
     /// `SERIAL`.
     pub id: i32,
@@ -95,7 +107,7 @@ pub struct Session {
 /// `verification_token (identifier TEXT, expires TIMESTAMPTZ, token TEXT,
 /// PRIMARY KEY (identifier, token))`.
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "verification_token", table = "verification_token", debug)]
+#[auth(role = "verification_token", table = "verification_token", exact_keys, debug)]
 pub struct VerificationToken {
     /// The email address.
     pub identifier: String,
@@ -148,7 +160,7 @@ pub struct Authenticator {
 )]
 pub struct PgAdapterAuth;
 
-/// The former name of [`PgAdapterAuth`], which shared its name with the [`PgAdapterAuth`](crate::Schema)
-/// trait.
+/// The former name of [`PgAdapterAuth`], which shared its name with the
+/// [`Schema`](crate::Schema) trait.
 #[deprecated(note = "renamed to `PgAdapterAuth`: `Schema` is also the name of the trait")]
 pub type Schema = PgAdapterAuth;

@@ -7,7 +7,9 @@
 //! keyed, which type a foreign key column takes) are the ones `CREATE TABLE`, `ADD COLUMN`, the
 //! migration plan and the CLI's diagram and Prisma schema all read.
 
-use crate::descriptor::{Column, ColumnType, IdStrategy, Key, RecommendationKind, Role, Table};
+use crate::descriptor::{
+    Column, ColumnType, IdStrategy, Key, RecommendationKind, Role, RoleField, Table,
+};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
@@ -259,7 +261,18 @@ fn plan_table(
             table.role.name()
         )));
     }
-    if let Some(column) = primary.iter().find(|c| c.nullable) {
+    // An optional id may be the declared primary key (Kysely's, which SQLite lets hold NULL
+    // and the servers make NOT NULL); any other nullable key column is a mistake.
+    let optional_id = |c: &&&Column| {
+        c.nullable
+            && c.role.is_some_and(|r| {
+                matches!(
+                    r,
+                    RoleField::AccountId | RoleField::SessionId | RoleField::AuthenticatorId
+                )
+            })
+    };
+    if let Some(column) = primary.iter().find(|c| c.nullable && !optional_id(c)) {
         return Err(schema(format!(
             "primary key column `{}` of `{}` cannot be nullable",
             column.name, table.name

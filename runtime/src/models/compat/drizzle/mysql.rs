@@ -1,5 +1,10 @@
-//! `@auth/drizzle-adapter` on MySQL and MariaDB: `packages/adapter-drizzle/src/lib/mysql.ts`
-//! in the Auth.js repository, as drizzle-kit creates it.
+//! `@auth/drizzle-adapter` on MySQL and MariaDB: the schema the Auth.js docs print
+//! (`docs/pages/getting-started/adapters/drizzle.mdx`), as drizzle-kit 0.31 creates it
+//! (`tests/interop/layouts/drizzle/mysql.sql`, written by drizzle-kit itself). The models
+//! declare exactly its keys (`exact_keys`): composite primary keys on `account`,
+//! `verificationToken` and `authenticator` (`authenticator_userId_credentialID_pk`, with
+//! `credentialID` unique), the unique email, the cascading foreign keys, and no `userId`
+//! index, which `authmodel check` notes and `migrate --recommended-indexes` adds.
 //!
 //! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`]
 //! and [`DrizzleMySqlAuth`].
@@ -27,6 +32,7 @@ use crate::{AuthModel, AuthSchema};
     table = "user",
     rename_all = "camelCase",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct User {
@@ -37,7 +43,7 @@ pub struct User {
     #[auth(max_len = 255)]
     pub name: Option<String>,
     /// The email address: nullable, unique (`user_email_unique`).
-    #[auth(max_len = 255)]
+    #[auth(max_len = 255, unique)]
     pub email: Option<String>,
     /// When the address was verified.
     pub email_verified: Option<DateTime<Utc>>,
@@ -48,7 +54,7 @@ pub struct User {
 
 /// `account`, keyed by (`provider`, `providerAccountId`) (`account_provider_providerAccountId_pk`).
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "account", key_names = "drizzle", debug)]
+#[auth(role = "account", table = "account", key_names = "drizzle", exact_keys, debug)]
 pub struct Account {
     /// The user, `userId`.
     #[auth(column = "userId", max_len = 255)]
@@ -91,6 +97,7 @@ pub struct Account {
     table = "session",
     rename_all = "camelCase",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct Session {
@@ -110,6 +117,7 @@ pub struct Session {
     role = "verification_token",
     table = "verificationToken",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct VerificationToken {
@@ -127,14 +135,16 @@ pub struct VerificationToken {
 #[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "authenticator",
+    primary_key(user_id, credential_id),
     table = "authenticator",
     rename_all = "camelCase",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct Authenticator {
-    /// `credentialID`.
-    #[auth(column = "credentialID", max_len = 255)]
+    /// `credentialID`, unique (`authenticator_credentialID_unique`).
+    #[auth(column = "credentialID", max_len = 255, unique)]
     pub credential_id: String,
     /// The user.
     #[auth(max_len = 255)]
@@ -168,7 +178,7 @@ pub struct Authenticator {
 )]
 pub struct DrizzleMySqlAuth;
 
-/// The former name of [`DrizzleMySqlAuth`], which shared its name with the [`DrizzleMySqlAuth`](crate::Schema)
-/// trait.
+/// The former name of [`DrizzleMySqlAuth`], which shared its name with the
+/// [`Schema`](crate::Schema) trait.
 #[deprecated(note = "renamed to `DrizzleMySqlAuth`: `Schema` is also the name of the trait")]
 pub type Schema = DrizzleMySqlAuth;

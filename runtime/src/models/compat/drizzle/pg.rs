@@ -1,5 +1,14 @@
-//! `@auth/drizzle-adapter` on PostgreSQL: `packages/adapter-drizzle/src/lib/pg.ts` in the
-//! Auth.js repository, as drizzle-kit creates it.
+//! `@auth/drizzle-adapter` on PostgreSQL: the schema the Auth.js docs print
+//! (`docs/pages/getting-started/adapters/drizzle.mdx`), as drizzle-kit 0.31 creates it
+//! (`tests/interop/layouts/drizzle/pg.sql`, written by drizzle-kit itself).
+//!
+//! The docs write the PostgreSQL tables' extras as `[{ compoundKey: primaryKey(...) }]`, an
+//! object inside the array, which drizzle-kit does not read as a key: `account`,
+//! `verificationToken` and `authenticator` get no primary key at all. The models say exactly
+//! that (`exact_keys`, `no_primary_key`): `authmodel check --schema drizzle-pg` is clean on
+//! drizzle-kit's tables and notes the keys the layout lacks; the contract finds those rows by
+//! their natural keys all the same, and a second link of one provider account, or a token
+//! stored twice, is stored rather than refused.
 //!
 //! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`]
 //! and [`DrizzlePgAuth`].
@@ -21,6 +30,7 @@ use crate::{AuthModel, AuthSchema};
     table = "user",
     rename_all = "camelCase",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct User {
@@ -30,6 +40,7 @@ pub struct User {
     /// The display name.
     pub name: Option<String>,
     /// The email address: nullable, unique (`user_email_unique`).
+    #[auth(unique)]
     pub email: Option<String>,
     /// When the address was verified.
     pub email_verified: Option<DateTime<Utc>>,
@@ -37,9 +48,17 @@ pub struct User {
     pub image: Option<String>,
 }
 
-/// `account`, keyed by (`provider`, `providerAccountId`) (`account_provider_providerAccountId_pk`).
+/// `account`: no primary key and no unique key (see the module's documentation); found by
+/// (`provider`, `providerAccountId`).
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "account", key_names = "drizzle", debug)]
+#[auth(
+    role = "account",
+    table = "account",
+    key_names = "drizzle",
+    exact_keys,
+    no_primary_key,
+    debug
+)]
 pub struct Account {
     /// The user, `"userId"`.
     #[auth(column = "userId")]
@@ -75,6 +94,7 @@ pub struct Account {
     table = "session",
     rename_all = "camelCase",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct Session {
@@ -86,12 +106,14 @@ pub struct Session {
     pub expires: DateTime<Utc>,
 }
 
-/// `"verificationToken"`, keyed by (`identifier`, `token`).
+/// `"verificationToken"`: no primary key and no unique key; found by (`identifier`, `token`).
 #[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "verification_token",
     table = "verificationToken",
     key_names = "drizzle",
+    exact_keys,
+    no_primary_key,
     debug
 )]
 pub struct VerificationToken {
@@ -103,18 +125,20 @@ pub struct VerificationToken {
     pub expires: DateTime<Utc>,
 }
 
-/// `authenticator`: WebAuthn credentials.
+/// `authenticator`: WebAuthn credentials; no primary key, `"credentialID"` unique.
 #[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "authenticator",
     table = "authenticator",
     rename_all = "camelCase",
     key_names = "drizzle",
+    exact_keys,
+    no_primary_key,
     debug
 )]
 pub struct Authenticator {
-    /// `"credentialID"`.
-    #[auth(column = "credentialID")]
+    /// `"credentialID"`, unique (`authenticator_credentialID_unique`).
+    #[auth(column = "credentialID", unique)]
     pub credential_id: String,
     /// The user.
     pub user_id: String,
@@ -143,7 +167,7 @@ pub struct Authenticator {
 )]
 pub struct DrizzlePgAuth;
 
-/// The former name of [`DrizzlePgAuth`], which shared its name with the [`DrizzlePgAuth`](crate::Schema)
-/// trait.
+/// The former name of [`DrizzlePgAuth`], which shared its name with the
+/// [`Schema`](crate::Schema) trait.
 #[deprecated(note = "renamed to `DrizzlePgAuth`: `Schema` is also the name of the trait")]
 pub type Schema = DrizzlePgAuth;

@@ -1,5 +1,10 @@
-//! `@auth/drizzle-adapter` on SQLite: `packages/adapter-drizzle/src/lib/sqlite.ts` in the
-//! Auth.js repository, as drizzle-kit creates it.
+//! `@auth/drizzle-adapter` on SQLite: the schema the Auth.js docs print
+//! (`docs/pages/getting-started/adapters/drizzle.mdx`), as drizzle-kit 0.31 creates it
+//! (`tests/interop/layouts/drizzle/sqlite.sql`, written by drizzle-kit itself). The models
+//! declare exactly its keys (`exact_keys`): composite primary keys on `account`,
+//! `verificationToken` and `authenticator` (with `credentialID` unique), the unique email, the
+//! cascading foreign keys, and no `userId` index, which `authmodel check` notes and
+//! `migrate --recommended-indexes` adds.
 //!
 //! Entry points: [`User`], [`Account`], [`Session`], [`VerificationToken`], [`Authenticator`]
 //! and [`DrizzleSqliteAuth`].
@@ -21,6 +26,7 @@ use crate::{AuthModel, AuthSchema};
     table = "user",
     rename_all = "camelCase",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct User {
@@ -30,6 +36,7 @@ pub struct User {
     /// The display name.
     pub name: Option<String>,
     /// The email address: nullable, unique (`user_email_unique`).
+    #[auth(unique)]
     pub email: Option<String>,
     /// When the address was verified, in milliseconds.
     #[auth(epoch_ms)]
@@ -40,7 +47,7 @@ pub struct User {
 
 /// `account`, keyed by (`provider`, `providerAccountId`) (`account_provider_providerAccountId_pk`).
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "account", key_names = "drizzle", debug)]
+#[auth(role = "account", table = "account", key_names = "drizzle", exact_keys, debug)]
 pub struct Account {
     /// The user, `"userId"`.
     #[auth(column = "userId")]
@@ -76,6 +83,7 @@ pub struct Account {
     table = "session",
     rename_all = "camelCase",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct Session {
@@ -94,6 +102,7 @@ pub struct Session {
     role = "verification_token",
     table = "verificationToken",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct VerificationToken {
@@ -110,14 +119,16 @@ pub struct VerificationToken {
 #[derive(Clone, PartialEq, AuthModel)]
 #[auth(
     role = "authenticator",
+    primary_key(user_id, credential_id),
     table = "authenticator",
     rename_all = "camelCase",
     key_names = "drizzle",
+    exact_keys,
     debug
 )]
 pub struct Authenticator {
-    /// `"credentialID"`.
-    #[auth(column = "credentialID")]
+    /// `"credentialID"`, unique (`authenticator_credentialID_unique`).
+    #[auth(column = "credentialID", unique)]
     pub credential_id: String,
     /// The user.
     pub user_id: String,
@@ -146,7 +157,7 @@ pub struct Authenticator {
 )]
 pub struct DrizzleSqliteAuth;
 
-/// The former name of [`DrizzleSqliteAuth`], which shared its name with the [`DrizzleSqliteAuth`](crate::Schema)
-/// trait.
+/// The former name of [`DrizzleSqliteAuth`], which shared its name with the
+/// [`Schema`](crate::Schema) trait.
 #[deprecated(note = "renamed to `DrizzleSqliteAuth`: `Schema` is also the name of the trait")]
 pub type Schema = DrizzleSqliteAuth;
