@@ -203,6 +203,64 @@ mod tests {
     use super::*;
 
     #[test]
+    fn narrower_types_of_other_tools_are_named_with_their_effect() {
+        // Kysely's MySQL layout bounds every string; drizzle-kit's MySQL `expires` keeps
+        // whole seconds.
+        let text = narrower(
+            Dialect::MySql,
+            ColumnType::Text,
+            None,
+            "text",
+            "varchar(255)",
+        );
+        assert!(text.is_some_and(|e| e.contains("refuses text longer")));
+        let seconds = narrower(
+            Dialect::MySql,
+            ColumnType::Timestamp,
+            None,
+            "datetime(3)",
+            "timestamp",
+        );
+        assert!(seconds.is_some_and(|e| e.contains("whole seconds")));
+        // Not narrower: a model that bounds the text itself, the same precision, SQLite
+        // (which enforces no length), and a wider type.
+        assert_eq!(
+            narrower(
+                Dialect::MySql,
+                ColumnType::Text,
+                Some(255),
+                "varchar(255)",
+                "varchar(100)"
+            ),
+            None
+        );
+        assert_eq!(
+            narrower(
+                Dialect::MySql,
+                ColumnType::Timestamp,
+                None,
+                "datetime(3)",
+                "timestamp(3)"
+            ),
+            None
+        );
+        assert_eq!(
+            narrower(
+                Dialect::Sqlite,
+                ColumnType::Text,
+                None,
+                "text",
+                "varchar(10)"
+            ),
+            None
+        );
+        assert_eq!(
+            narrower(Dialect::Postgres, ColumnType::Text, None, "text", "text"),
+            None
+        );
+    }
+
+    #[test]
     fn other_tools_types_for_the_same_values_are_not_drift() {
         // Prisma and Drizzle on SQLite, PostgreSQL and MySQL.
         assert!(same_type(
@@ -223,12 +281,7 @@ mod tests {
             "text",
             "DATETIME"
         ));
-        assert!(same_type(
-            Dialect::Sqlite,
-            ColumnType::Uuid,
-            "text",
-            "uuid"
-        ));
+        assert!(same_type(Dialect::Sqlite, ColumnType::Uuid, "text", "uuid"));
         assert!(!same_type(
             Dialect::Sqlite,
             ColumnType::Text,

@@ -50,7 +50,13 @@ pub struct User {
 
 /// `accounts`, with the OAuth token columns in snake_case.
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "accounts", exact_keys, no_foreign_key, debug)]
+#[auth(
+    role = "account",
+    table = "accounts",
+    exact_keys,
+    no_foreign_key,
+    debug
+)]
 pub struct Account {
     /// `SERIAL`.
     pub id: i32,
@@ -107,7 +113,12 @@ pub struct Session {
 /// `verification_token (identifier TEXT, expires TIMESTAMPTZ, token TEXT,
 /// PRIMARY KEY (identifier, token))`.
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "verification_token", table = "verification_token", exact_keys, debug)]
+#[auth(
+    role = "verification_token",
+    table = "verification_token",
+    exact_keys,
+    debug
+)]
 pub struct VerificationToken {
     /// The email address.
     pub identifier: String,

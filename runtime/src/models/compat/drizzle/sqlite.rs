@@ -47,7 +47,13 @@ pub struct User {
 
 /// `account`, keyed by (`provider`, `providerAccountId`) (`account_provider_providerAccountId_pk`).
 #[derive(Clone, PartialEq, AuthModel)]
-#[auth(role = "account", table = "account", key_names = "drizzle", exact_keys, debug)]
+#[auth(
+    role = "account",
+    table = "account",
+    key_names = "drizzle",
+    exact_keys,
+    debug
+)]
 pub struct Account {
     /// The user, `"userId"`.
     #[auth(column = "userId")]
