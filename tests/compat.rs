@@ -525,3 +525,68 @@ async fn own_tables_pass_the_suite() {
     on_own_tables::<drizzle::sqlite::DrizzleSqliteAuth>(Backend::Postgres, "own_epoch_pg").await;
     on_own_tables::<drizzle::sqlite::DrizzleSqliteAuth>(Backend::MySql, "own_epoch_mysql").await;
 }
+
+/// The pg-adapter user grown by one column of the application's own.
+#[derive(Clone, PartialEq, Debug, authmodel::AuthModel)]
+#[auth(role = "user", table = "users", exact_keys)]
+struct UserWithRole {
+    #[auth(flatten)]
+    base: pg::User,
+    role: Option<String>,
+}
+
+#[derive(Debug, authmodel::AuthSchema)]
+#[auth(
+    user = UserWithRole,
+    account = pg::Account,
+    session = pg::Session,
+    verification_token = pg::VerificationToken,
+    authenticator = pg::Authenticator,
+    no_authenticator_table
+)]
+struct PgAdapterWithRole;
+
+/// Extending a layout's model plans the extension and nothing else: on `@auth/pg-adapter`'s
+/// own tables, a `role` column on the user is one `ADD COLUMN` — no unique email, no index,
+/// no foreign key the layout does not have. The recommended indexes come only when asked, and
+/// never a unique key.
+#[tokio::test]
+async fn extending_a_layout_plans_only_the_extension() {
+    use authmodel::migrate::{self, Change, PlanOptions};
+
+    let Some(database) = Database::create(Backend::Postgres, &layouts::PG_ADAPTER).await else {
+        return;
+    };
+    let adapter = SqlAdapter::<PgAdapterWithRole>::connect(&database.url, Options::default())
+        .await
+        .expect("connects");
+    let plan = migrate::diff(&adapter).await.expect("plans");
+    let changes: Vec<String> = plan.steps.iter().map(|s| s.change.to_string()).collect();
+    assert_eq!(changes, ["add column `users.role`"], "{plan}");
+    assert!(plan.refusals.is_empty(), "{plan}");
+    assert!(plan.drift.iter().all(|d| d.is_note()), "{plan}");
+
+    let asked = migrate::diff_with(&adapter, PlanOptions::default().recommended_indexes(true))
+        .await
+        .expect("plans");
+    let created: Vec<(&str, bool)> = asked
+        .steps
+        .iter()
+        .filter_map(|s| match &s.change {
+            Change::CreateIndex { name, unique, .. } => Some((name.as_str(), *unique)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        created,
+        [
+            ("accounts_userId_idx", false),
+            ("sessions_userId_idx", false)
+        ],
+        "{asked}"
+    );
+
+    migrate::migrate(&adapter).await.expect("migrates");
+    let after = migrate::diff(&adapter).await.expect("plans");
+    assert!(after.is_in_sync(), "{after}");
+}
