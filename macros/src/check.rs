@@ -530,8 +530,27 @@ mod tests {
                 credential_backed_up: bool, transports: Option<String>,
             }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
         assert_eq!(key_report(&input), [0, 0]);
+    }
+
+    #[test]
+    fn no_primary_key_beside_a_declared_one_is_reported() {
+        let beside_id: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session", no_primary_key)]
+            struct Login { id: Uuid, session_token: String, user_id: Uuid, expires: DateTime<Utc> }
+        };
+        assert_eq!(key_report(&beside_id), [0, 1]);
+        let beside_declared: DeriveInput = syn::parse_quote! {
+            #[auth(role = "verification_token", primary_key(identifier), no_primary_key)]
+            struct Token { identifier: String, token: String, expires: DateTime<Utc> }
+        };
+        assert_eq!(key_report(&beside_declared), [0, 1]);
+        let alone: DeriveInput = syn::parse_quote! {
+            #[auth(role = "verification_token", no_primary_key)]
+            struct Token { identifier: String, token: String, expires: DateTime<Utc> }
+        };
+        assert_eq!(key_report(&alone), [0, 0]);
     }
 
     #[test]
