@@ -53,7 +53,9 @@ impl AuthError {
             AuthError::Forbidden => "AccessDenied",
             AuthError::Session(session::Error::OAuthAccountNotLinked) => "OAuthAccountNotLinked",
             AuthError::Session(session::Error::Verification) => "Verification",
-            AuthError::MissingLayer | AuthError::Unavailable | AuthError::Session(_) => "Configuration",
+            AuthError::MissingLayer | AuthError::Unavailable | AuthError::Session(_) => {
+                "Configuration"
+            }
         }
     }
 
@@ -66,7 +68,9 @@ impl AuthError {
             | AuthError::Session(
                 session::Error::OAuthAccountNotLinked | session::Error::Verification,
             ) => StatusCode::FORBIDDEN,
-            AuthError::MissingLayer | AuthError::Unavailable | AuthError::Session(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AuthError::MissingLayer | AuthError::Unavailable | AuthError::Session(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 

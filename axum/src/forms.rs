@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use authmodel::session::{Cookies, Csrf, SetCookie, Sessions};
+use authmodel::session::{Cookies, Csrf, Sessions, SetCookie};
 use authmodel::{Adapter, Schema};
 use axum::extract::FromRequestParts;
 use axum::http::header::SET_COOKIE;
@@ -31,11 +31,13 @@ impl IntoResponseParts for SetCookies {
     fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, AuthError> {
         for cookie in self.0 {
             let value = HeaderValue::try_from(cookie.to_string()).map_err(|_| {
-                AuthError::Session(authmodel::Error::InvalidInput(format!(
-                    "the cookie `{}` is not a valid header value",
-                    cookie.name
-                ))
-                .into())
+                AuthError::Session(
+                    authmodel::Error::InvalidInput(format!(
+                        "the cookie `{}` is not a valid header value",
+                        cookie.name
+                    ))
+                    .into(),
+                )
             })?;
             res.headers_mut().append(SET_COOKIE, value);
         }
