@@ -24,8 +24,18 @@ use tower_service::Service;
 pub(crate) struct Resolved<S: Schema> {
     /// The session token of the request's cookie.
     pub(crate) token: Option<String>,
-    /// The valid session and its user; `Err` when the adapter failed.
-    pub(crate) current: Result<Option<(S::Session, S::User)>, ()>,
+    /// The outcome of the check.
+    pub(crate) current: Current<S>,
+}
+
+/// What the session check found.
+pub(crate) enum Current<S: Schema> {
+    /// No session cookie, or no valid session for it.
+    Absent,
+    /// The valid session and its user.
+    Valid(Box<(S::Session, S::User)>),
+    /// The adapter failed (logged).
+    Failed,
 }
 
 /// The request's resolved session, as the layer stores it in the request's extensions (the
@@ -46,12 +56,15 @@ impl<S: Schema> AuthState<S> {
 
     /// The valid session and its user; `None` when not signed in or when the adapter failed.
     pub fn current(&self) -> Option<&(S::Session, S::User)> {
-        self.0.current.as_ref().ok().and_then(Option::as_ref)
+        match &self.0.current {
+            Current::Valid(current) => Some(current),
+            Current::Absent | Current::Failed => None,
+        }
     }
 
     /// Whether the adapter failed while the session was checked.
     pub fn failed(&self) -> bool {
-        self.0.current.is_err()
+        matches!(self.0.current, Current::Failed)
     }
 }
 
@@ -65,8 +78,10 @@ pub struct AuthContext {
     pub secrets: Secrets,
 }
 
-/// A tower [`Layer`] resolving the session of each request through [`Sessions::validate`];
-/// see the [module](self) for what it does.
+/// A tower [`Layer`] resolving the session of each request: one [`Sessions::validate`] when
+/// the request carries a session cookie (none otherwise), the outcome stored for the
+/// extractors, and the refreshed or clearing `Set-Cookie` appended to the response unless the
+/// handler set the session cookie itself.
 ///
 /// ```no_run
 /// # use std::sync::Arc;
@@ -161,12 +176,17 @@ where
         Box::pin(async move {
             let token = sessions.token_from_cookies(&request_cookies(request.headers()));
             let (current, set_cookie) = match &token {
-                None => (Ok(None), None),
+                None => (Current::Absent, None),
                 Some(token) => match sessions.validate(token).await {
-                    Ok(validation) => (Ok(validation.current), Some(validation.cookie)),
+                    Ok(validation) => {
+                        let current = validation
+                            .current
+                            .map_or(Current::Absent, |c| Current::Valid(Box::new(c)));
+                        (current, Some(validation.cookie))
+                    }
                     Err(error) => {
                         tracing::error!(%error, "the session could not be checked");
-                        (Err(()), None)
+                        (Current::Failed, None)
                     }
                 },
             };

@@ -228,7 +228,7 @@ async fn a_valid_session_is_resolved_and_its_cookie_re_sent_with_a_new_expiry() 
             "{path}"
         );
         let sent = set_cookies(&headers);
-        let expires = chrono::DateTime::<Utc>::from(clock.now() + Duration::days(30));
+        let expires = clock.now() + Duration::days(30);
         assert_eq!(
             sent,
             [format!(
