@@ -68,8 +68,8 @@ impl<S: Schema> AuthState<S> {
     }
 }
 
-/// The session policy and secrets, stored by the layer in every request's extensions for
-/// what needs no schema ([`CsrfToken`](crate::CsrfToken)).
+/// The session policy and secrets, stored by the layer in every request's extensions as
+/// `Arc<AuthContext>`, for what needs no schema ([`CsrfToken`](crate::CsrfToken)).
 #[derive(Debug, Clone)]
 pub struct AuthContext {
     /// The session policy (cookie names, lifetimes, `Secure`).

@@ -19,9 +19,7 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//!
-//! use authmodel::models::DefaultSchema;
-//! use authmodel::session::{Secrets, Sessions};
+//! use authmodel::{models::DefaultSchema, session::{Secrets, Sessions}};
 //! use authmodel_axum::{AuthLayer, CurrentUser};
 //! use axum::{Router, routing::get};
 //!
@@ -30,12 +28,9 @@
 //!     let adapter = authmodel::connect("sqlite://auth.db").await?;
 //!     let sessions = Arc::new(Sessions::<DefaultSchema, _>::new(adapter, Secrets::from_env()?));
 //!     let app = Router::new()
-//!         .route("/me", get(|CurrentUser(user): CurrentUser<DefaultSchema>| async move {
-//!             format!("hello {}", user.email)
-//!         }))
+//!         .route("/me", get(|CurrentUser(user): CurrentUser<DefaultSchema>| async move { user.email }))
 //!         .layer(AuthLayer::new(sessions));
-//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
-//!     axum::serve(listener, app).await?;
+//!     axum::serve(tokio::net::TcpListener::bind("127.0.0.1:3000").await?, app).await?;
 //!     Ok(())
 //! }
 //! ```
