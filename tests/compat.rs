@@ -155,9 +155,14 @@ impl Database {
     }
 }
 
-/// The statements of a DDL script: split at a `;` that ends a line.
+/// The statements of a DDL script: comment lines (`-- ...`) dropped, split at a `;` that ends
+/// a line.
 fn statements(script: &str) -> Vec<String> {
-    script
+    let kept: Vec<&str> = script
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("--"))
+        .collect();
+    (kept.join("\n") + "\n")
         .split(";\n")
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -255,6 +260,8 @@ async fn encodings<S: Schema>(
         .map(|column| match column.role {
             Some(RoleField::UserEmail) => Value::Text("stored@example.com".into()),
             Some(RoleField::UserEmailVerified) => instant.clone(),
+            // Written by the adapter (created_at/updated_at stamps), whatever is given.
+            _ if column.stamp.is_some() => instant.clone(),
             // Replaced by the id strategy (a UUID, or the database's SERIAL).
             Some(RoleField::UserId) => match column.ty {
                 authmodel::schema::ColumnType::Uuid => Value::Uuid(uuid::Uuid::nil()),
@@ -284,12 +291,12 @@ async fn prisma_on_postgres() {
 
 #[tokio::test]
 async fn prisma_on_mysql() {
-    prove::<prisma::PrismaAuth>(Backend::MySql, &layouts::PRISMA_MYSQL).await;
+    prove::<prisma::mysql::PrismaMySqlAuth>(Backend::MySql, &layouts::PRISMA_MYSQL).await;
 }
 
 #[tokio::test]
 async fn prisma_on_sqlite_as_prisma_7_writes_it() {
-    prove::<prisma::PrismaAuth>(Backend::Sqlite, &layouts::PRISMA_SQLITE).await;
+    prove::<prisma::sqlite::PrismaSqliteAuth>(Backend::Sqlite, &layouts::PRISMA_SQLITE).await;
 }
 
 #[tokio::test]
@@ -340,7 +347,7 @@ async fn prisma_epoch_ms_reads_rows_written_as_text() {
     else {
         return;
     };
-    let insert = r#"INSERT INTO "User" ("id", "email", "emailVerified") VALUES ('text-user', 'text@example.com', '2024-01-02T03:04:05.678Z')"#;
+    let insert = r#"INSERT INTO "User" ("id", "email", "emailVerified", "updatedAt") VALUES ('text-user', 'text@example.com', '2024-01-02T03:04:05.678Z', '2024-01-02T03:04:05.678+00:00')"#;
     database
         .execute(Backend::Sqlite, &[insert.to_owned()])
         .await;
@@ -489,3 +496,4 @@ async fn own_tables_pass_the_suite() {
     on_own_tables::<drizzle::sqlite::DrizzleSqliteAuth>(Backend::Postgres, "own_epoch_pg").await;
     on_own_tables::<drizzle::sqlite::DrizzleSqliteAuth>(Backend::MySql, "own_epoch_mysql").await;
 }
+
