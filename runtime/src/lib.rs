@@ -76,8 +76,8 @@ pub mod __private_0_1 {
         role_types, same_role, share_column, text_of,
     };
     pub use crate::descriptor::{
-        Column, ColumnType, DeclaredKey, DefaultValue, IdStrategy, KeyNaming, Keys, OnDelete,
-        Role, RoleField, Stamp, Table,
+        Column, ColumnType, DeclaredKey, DefaultValue, IdStrategy, KeyNaming, Keys, OnDelete, Role,
+        RoleField, Stamp, Table,
     };
     pub use crate::error::Error;
     pub use crate::traits::{

@@ -68,7 +68,26 @@ pub const PRISMA_MYSQL: Layout = Layout {
 };
 
 /// What the docs' MySQL schema refuses, by its own keys.
-pub const PRISMA_MYSQL_SKIPS: &[(&str, &str)] = &[];
+pub const PRISMA_MYSQL_SKIPS: &[(&str, &str)] = &[
+    (
+        "deleteUser",
+        "the foreign keys of Account and Session restrict deletes: a user with a session and an \
+         account cannot be deleted (Prisma's deleteUser fails the same way)",
+    ),
+    (
+        "listAuthenticatorsByUserId",
+        "`Account.userId` is unique: the case links a second account to its user",
+    ),
+    (
+        "linkAccount of a linked account conflicts",
+        "it conflicts, but on `Account_userId_key`, the unique key MySQL checks first, since \
+         the same user links it again",
+    ),
+    (
+        "deleteUser removes sessions, accounts and authenticators",
+        "the foreign keys of Account and Session restrict deletes",
+    ),
+];
 
 const PRISMA_SQLITE_STORED: &str = r#"SELECT typeof("emailVerified") || ':' || "emailVerified" FROM "User" WHERE "email" = 'stored@example.com'"#;
 

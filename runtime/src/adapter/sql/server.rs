@@ -213,7 +213,8 @@ macro_rules! pool_statements {
         ) -> Result<Option<Vec<Value>>> {
             let arguments = self.arguments(&call)?;
             self.counter.add(1);
-            let query = sqlx::query_with(AssertSqlSafe(call.sql), arguments).persistent(call.cached);
+            let query =
+                sqlx::query_with(AssertSqlSafe(call.sql), arguments).persistent(call.cached);
             let row = match access {
                 Access::Read => query.fetch_optional(&self.pool).await,
                 Access::Write => query

@@ -184,7 +184,10 @@ mod tests {
         let names: Vec<String> = account.unique_keys().into_iter().map(|k| k.name).collect();
         assert_eq!(
             names,
-            ["Account_userId_key", "Account_provider_providerAccountId_key"]
+            [
+                "Account_userId_key",
+                "Account_provider_providerAccountId_key"
+            ]
         );
         let names: Vec<String> = account.indexes().into_iter().map(|k| k.name).collect();
         assert_eq!(names, ["Account_userId_idx"]);
