@@ -493,6 +493,51 @@ async fn prisma_stamps_on_sqlite_in_epoch_milliseconds() {
     .await;
 }
 
+/// `authmodel check` on the tables of Prisma's migration: in sync on PostgreSQL and SQLite
+/// (the recommended `userId` indexes are notes), and on MySQL no foreign key drift: the
+/// migration's `ON DELETE RESTRICT` is what `PrismaMySqlAuth` declares. (MySQL's remaining
+/// difference is the collation, `utf8mb4_unicode_ci`, which `check` plans to convert.)
+#[tokio::test]
+async fn prisma_tool_tables_check_as_the_models_declare() {
+    async fn diff<S: Schema>(
+        backend: Backend,
+        layout: &Layout,
+    ) -> Option<authmodel::migrate::Plan> {
+        let database = Database::create(backend, layout).await?;
+        let adapter = SqlAdapter::<S>::connect(&database.url, Options::default())
+            .await
+            .unwrap_or_else(|e| panic!("{}: connect: {e}", layout.label));
+        Some(
+            authmodel::migrate::diff(&adapter)
+                .await
+                .unwrap_or_else(|e| panic!("{}: diff: {e}", layout.label)),
+        )
+    }
+    let plans = [
+        diff::<prisma::PrismaAuth>(Backend::Postgres, &layouts::PRISMA_POSTGRES).await,
+        diff::<prisma::sqlite::PrismaSqliteAuth>(Backend::Sqlite, &layouts::PRISMA_SQLITE).await,
+        diff::<prisma::epoch_ms::PrismaEpochMsAuth>(
+            Backend::Sqlite,
+            &layouts::PRISMA_SQLITE_EPOCH_MS,
+        )
+        .await,
+    ];
+    for plan in plans.into_iter().flatten() {
+        assert!(plan.is_in_sync(), "{}", plan.summary());
+    }
+    if let Some(plan) =
+        diff::<prisma::mysql::PrismaMySqlAuth>(Backend::MySql, &layouts::PRISMA_MYSQL).await
+    {
+        let drift: Vec<String> = plan
+            .drift
+            .iter()
+            .filter(|d| !d.is_note())
+            .map(ToString::to_string)
+            .collect();
+        assert!(drift.is_empty(), "{drift:?}");
+    }
+}
+
 /// A Prisma 6 database whose rows Prisma 7 went on writing as ISO 8601 text: both read.
 #[tokio::test]
 async fn prisma_epoch_ms_reads_rows_written_as_text() {

@@ -556,7 +556,7 @@ mod tests {
                 credential_backed_up: bool, transports: Option<String>,
             }
         };
-        assert_eq!(report(&input), [0, 0, 0, 0, 0]);
+        assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
         assert_eq!(key_report(&input), [0, 0, 0]);
     }
 
