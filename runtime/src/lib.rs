@@ -94,3 +94,9 @@ pub mod __private_0_1 {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+// The derive's reference (`docs/derive.md`, the documentation of `AuthModel`) runs as
+// doctests too: rustdoc does not test the documentation of a re-export.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/derive.md")]
+pub struct DeriveDoctests;

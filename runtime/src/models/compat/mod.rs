@@ -191,5 +191,12 @@ mod tests {
         );
         let names: Vec<String> = account.indexes().into_iter().map(|k| k.name).collect();
         assert_eq!(names, ["Account_userId_idx"]);
+        // Prisma's default for a required relation without `onDelete`: RESTRICT.
+        use crate::descriptor::OnDelete;
+        assert_eq!(account.keys.on_delete, OnDelete::Restrict);
+        let sessions = <prisma::mysql::Session as Model>::TABLE;
+        assert_eq!(sessions.keys.on_delete, OnDelete::Restrict);
+        let passkeys = <prisma::mysql::Authenticator as Model>::TABLE;
+        assert_eq!(passkeys.keys.on_delete, OnDelete::Cascade);
     }
 }
