@@ -34,8 +34,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-use authmodel::compat::{drizzle, kysely, pg};
-use authmodel::schema::{ColumnType, RoleField, Table};
+use authmodel::compat::{drizzle, kysely, pg, prisma};
+use authmodel::schema::{ColumnType, OnDelete, RoleField, Table};
 use authmodel::{
     AccountKey, Adapter, CreateOptions, Dialect, Model, MySqlFlavour, Options, Patch, Schema,
     SqlAdapter, Value, ddl,
@@ -79,6 +79,16 @@ impl Case {
     /// the millisecond.
     fn expires_in_seconds(&self) -> bool {
         self.layout == "drizzle" && self.dialect == Dialect::MySql && self.tables == Tables::Tool
+    }
+
+    /// The file of the tool's DDL in `tests/interop/layouts/<layout>/`: `<dialect>.sql`, but
+    /// `postgres.sql` for Prisma's, named as its schemas (`schema.postgres.prisma`) and its
+    /// smoke test name the dialect.
+    fn layout_file(&self) -> String {
+        match (self.layout, self.dialect) {
+            ("prisma", Dialect::Postgres) => "postgres.sql".to_owned(),
+            _ => format!("{}.sql", self.dialect_name()),
+        }
     }
 
     /// The dialect's name in the driver and in the layout files.
@@ -192,7 +202,7 @@ fn case_ddl<S: Schema>(case: &Case) -> Vec<String> {
             let path = interop_dir()
                 .join("layouts")
                 .join(case.layout)
-                .join(format!("{}.sql", case.dialect_name()));
+                .join(case.layout_file());
             let script = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             statements(&script)
@@ -379,7 +389,7 @@ fn is_id(role: Option<RoleField>) -> bool {
 }
 
 /// The model an Auth.js object describes: each column from its Auth.js name; an id the
-/// object lacks is a placeholder the adapter replaces.
+/// object lacks, and a `createdAt`/`updatedAt` stamp, is a placeholder the adapter replaces.
 fn from_json<M: Model>(object: &Json) -> Result<M, String> {
     let mut values = Vec::with_capacity(M::TABLE.columns.len());
     for column in M::TABLE.columns {
@@ -388,6 +398,8 @@ fn from_json<M: Model>(object: &Json) -> Result<M, String> {
             Some(json) if !json.is_null() => to_value(column.ty, json)
                 .map_err(|e| format!("{}.{}: {e}", M::TABLE.name, column.name))?,
             _ if is_id(column.role) => placeholder_id(column.ty),
+            // A created_at/updated_at stamp: the adapter writes the current instant.
+            _ if column.stamp.is_some() => Value::Timestamp(DateTime::UNIX_EPOCH),
             _ => Value::Null,
         };
         values.push(value);
@@ -926,11 +938,17 @@ impl<S: Schema> Sides<S> {
     async fn deletes_by_node(&mut self) -> Result<(), String> {
         let (user, account, session, authenticator) = self.rust_writes("deln").await?;
         let user_id = id_string(&user["id"])?;
-        let second_account = self::account("deln2", &user_id);
-        rust(
-            "link_account",
-            self.rust.link_account(from_json(&second_account)?).await,
-        )?;
+        let second_account = if one_account_per_user::<S>() {
+            // The layout holds one account per user: the unlink is of that one.
+            account.clone()
+        } else {
+            let second_account = self::account("deln2", &user_id);
+            rust(
+                "link_account",
+                self.rust.link_account(from_json(&second_account)?).await,
+            )?;
+            second_account
+        };
         let second_session = self::session("deln2", &user_id);
         rust(
             "create_session",
@@ -961,6 +979,35 @@ impl<S: Schema> Sides<S> {
             &opt_json(read.as_ref().map(|(s, _)| s))?,
         )?;
 
+        if restricts_deletes::<S>() {
+            // The user's first session (and account) still reference it: the delete fails and
+            // leaves every row; the app removes them first, then the user.
+            if let Ok(answer) = self.node.call("deleteUser", json!([user_id])) {
+                return Err(format!(
+                    "node deleteUser of a user with a session succeeded ({answer}): the foreign \
+                     keys do not restrict deletes"
+                ));
+            }
+            let read = rust("get_user", self.rust.get_user(&user_id).await)?;
+            found("rust get_user after a refused node deleteUser", read)?;
+            let token = session["sessionToken"].as_str().unwrap_or_default();
+            let read = rust(
+                "get_session_and_user",
+                self.rust.get_session_and_user(token).await,
+            )?;
+            found(
+                "rust get_session_and_user after a refused node deleteUser",
+                read,
+            )?;
+            if !one_account_per_user::<S>() {
+                let (provider, provider_account_id) = key(&account);
+                let node_key =
+                    json!({ "provider": provider, "providerAccountId": provider_account_id });
+                self.node.call("unlinkAccount", json!([node_key]))?;
+            }
+            self.node
+                .call("deleteSession", json!([session["sessionToken"]]))?;
+        }
         self.node.call("deleteUser", json!([user_id]))?;
         self.rust_finds_none(&user_id, &account, &session, authenticator.as_ref())
             .await
@@ -1023,8 +1070,14 @@ impl<S: Schema> Sides<S> {
     async fn deletes_by_rust(&mut self) -> Result<(), String> {
         let (user, account, session, authenticator) = self.node_writes("delr")?;
         let user_id = id_string(&user["id"])?;
-        let second_account = self::account("delr2", &user_id);
-        self.node.call("linkAccount", json!([second_account]))?;
+        let second_account = if one_account_per_user::<S>() {
+            // The layout holds one account per user: the unlink is of that one.
+            account.clone()
+        } else {
+            let second_account = self::account("delr2", &user_id);
+            self.node.call("linkAccount", json!([second_account]))?;
+            second_account
+        };
         let second_session = self::session("delr2", &user_id);
         self.node.call("createSession", json!([second_session]))?;
 
@@ -1044,6 +1097,34 @@ impl<S: Schema> Sides<S> {
         let read = self.node.call("getSessionAndUser", json!([token]))?;
         absent("node getSessionAndUser after rust delete_session", &read)?;
 
+        if restricts_deletes::<S>() {
+            // As in deletes by node: refused while the first session references the user.
+            if let Ok(deleted) = self.rust.delete_user(&user_id).await {
+                return Err(format!(
+                    "rust delete_user of a user with a session answered {:?}, not an error: \
+                     the foreign keys do not restrict deletes",
+                    deleted.is_some()
+                ));
+            }
+            let read = self.node.call("getUser", json!([user_id]))?;
+            if read.is_null() {
+                return Err("node getUser after a refused rust delete_user: gone".to_owned());
+            }
+            let token = session["sessionToken"].as_str().unwrap_or_default();
+            let read = self.node.call("getSessionAndUser", json!([token]))?;
+            if read.is_null() {
+                return Err("node getSessionAndUser after a refused rust delete_user: gone".into());
+            }
+            if !one_account_per_user::<S>() {
+                let (provider, provider_account_id) = key(&account);
+                let rust_key = AccountKey {
+                    provider: &provider,
+                    provider_account_id: &provider_account_id,
+                };
+                rust("unlink_account", self.rust.unlink_account(rust_key).await)?;
+            }
+            rust("delete_session", self.rust.delete_session(token).await)?;
+        }
         let deleted = rust("delete_user", self.rust.delete_user(&user_id).await)?;
         found("rust delete_user (the user Node created)", deleted)?;
         let read = self.node.call("getUser", json!([user_id]))?;
@@ -1083,6 +1164,25 @@ impl<S: Schema> Sides<S> {
         }
         Ok(())
     }
+}
+
+/// Whether the layout's accounts or sessions keep their user from being deleted (`ON DELETE
+/// RESTRICT`: the docs' Prisma schema for MySQL). The delete phases then prove the refusal,
+/// remove those rows, and delete the user.
+fn restricts_deletes<S: Schema>() -> bool {
+    [<S::Account as Model>::TABLE, <S::Session as Model>::TABLE]
+        .iter()
+        .any(|t| t.foreign_key().is_some() && t.keys.on_delete == OnDelete::Restrict)
+}
+
+/// Whether the layout holds one account per user (a unique key on the account's `userId`
+/// alone: the docs' Prisma schema for MySQL). The delete phases then unlink that account
+/// instead of a second one.
+fn one_account_per_user<S: Schema>() -> bool {
+    let accounts: &'static Table = <S::Account as Model>::TABLE;
+    accounts.unique_keys().iter().any(|key| {
+        matches!(key.columns.as_slice(), [column] if column.role == Some(RoleField::AccountUserId))
+    })
 }
 
 /// `changes`' fields written over `record`'s.
@@ -1274,6 +1374,54 @@ case!(
     drizzle_sqlite_authmodel,
     drizzle::sqlite::DrizzleSqliteAuth,
     "drizzle",
+    Dialect::Sqlite,
+    Tables::Authmodel,
+    true
+);
+case!(
+    prisma_pg_tool,
+    prisma::PrismaAuth,
+    "prisma",
+    Dialect::Postgres,
+    Tables::Tool,
+    true
+);
+case!(
+    prisma_pg_authmodel,
+    prisma::PrismaAuth,
+    "prisma",
+    Dialect::Postgres,
+    Tables::Authmodel,
+    true
+);
+case!(
+    prisma_mysql_tool,
+    prisma::mysql::PrismaMySqlAuth,
+    "prisma",
+    Dialect::MySql,
+    Tables::Tool,
+    true
+);
+case!(
+    prisma_mysql_authmodel,
+    prisma::mysql::PrismaMySqlAuth,
+    "prisma",
+    Dialect::MySql,
+    Tables::Authmodel,
+    true
+);
+case!(
+    prisma_sqlite_tool,
+    prisma::sqlite::PrismaSqliteAuth,
+    "prisma",
+    Dialect::Sqlite,
+    Tables::Tool,
+    true
+);
+case!(
+    prisma_sqlite_authmodel,
+    prisma::sqlite::PrismaSqliteAuth,
+    "prisma",
     Dialect::Sqlite,
     Tables::Authmodel,
     true

@@ -12,11 +12,19 @@ fn main() -> std::process::ExitCode {
         Served::new::<authmodel::DefaultSchema>("default", "authmodel's default models"),
         Served::new::<prisma::PrismaAuth>(
             "prisma",
-            "@auth/prisma-adapter (ISO text dates on SQLite)",
+            "@auth/prisma-adapter, the docs' PostgreSQL schema",
+        ),
+        Served::new::<prisma::sqlite::PrismaSqliteAuth>(
+            "prisma-sqlite",
+            "@auth/prisma-adapter, the docs' SQLite schema (Prisma 7: ISO text dates)",
+        ),
+        Served::new::<prisma::mysql::PrismaMySqlAuth>(
+            "prisma-mysql",
+            "@auth/prisma-adapter, the docs' MySQL schema",
         ),
         Served::new::<prisma::epoch_ms::PrismaEpochMsAuth>(
             "prisma-epoch-ms",
-            "@auth/prisma-adapter on SQLite, Prisma 6 and older (integer dates)",
+            "@auth/prisma-adapter, the docs' SQLite schema, Prisma 6 and older (integer dates)",
         ),
         Served::new::<drizzle::pg::DrizzlePgAuth>(
             "drizzle-pg",

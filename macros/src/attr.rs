@@ -33,6 +33,14 @@ pub enum KeyNamesArg {
     Drizzle,
 }
 
+/// What the foreign key to the user does on delete: `#[auth(on_delete = "restrict")]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromMeta)]
+#[darling(rename_all = "snake_case")]
+pub enum OnDeleteArg {
+    Cascade,
+    Restrict,
+}
+
 /// Struct-level keys of `#[derive(AuthModel)]`.
 #[derive(Debug, FromDeriveInput)]
 #[darling(attributes(auth))]
@@ -66,6 +74,9 @@ pub struct ModelAttrs {
     /// `no_primary_key`: the table has no primary key constraint; the row's identity (the
     /// role's natural key) is a unique key when declared, or nothing.
     pub no_primary_key: Flag,
+    /// `on_delete = "cascade" | "restrict"`: what the foreign key to the user does when the
+    /// user is deleted (cascade by default).
+    pub on_delete: Option<SpannedValue<OnDeleteArg>>,
 }
 
 /// A key declared on the struct: `(field, field, name = "...")`. The fields are checked

@@ -31,7 +31,11 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// The rules about the keys declared on the struct, after [`RULES`].
-pub const KEY_RULES: &[Rule] = &[declared_keys_name_columns, one_declared_primary_key];
+pub const KEY_RULES: &[Rule] = &[
+    declared_keys_name_columns,
+    one_declared_primary_key,
+    on_delete_needs_a_foreign_key,
+];
 
 /// Applies every rule to the model: all their errors at once.
 pub fn apply(model: &Model, errors: &mut Accumulator) {
@@ -100,6 +104,28 @@ fn declared_keys_name_columns(model: &Model, errors: &mut Accumulator) {
             };
             errors.push(Error::custom(message).with_span(ident));
         }
+    }
+}
+
+/// `on_delete` says what the foreign key to the user does: refused where there is none (the
+/// user and verification token roles, or beside `no_foreign_key`). Reported on its value.
+fn on_delete_needs_a_foreign_key(model: &Model, errors: &mut Accumulator) {
+    let Some(on_delete) = &model.keys.on_delete else {
+        return;
+    };
+    let why = match model.role {
+        crate::attr::RoleArg::User | crate::attr::RoleArg::VerificationToken => Some(format!(
+            "{} has no column referencing the user, so no foreign key for `on_delete`",
+            model.role.article_name()
+        )),
+        _ if !model.keys.foreign_key => Some(
+            "`on_delete` beside `no_foreign_key`: the table has no foreign key to act on delete"
+                .to_owned(),
+        ),
+        _ => None,
+    };
+    if let Some(why) = why {
+        errors.push(Error::custom(why).with_span(&on_delete.span()));
     }
 }
 
@@ -531,7 +557,7 @@ mod tests {
             }
         };
         assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
-        assert_eq!(key_report(&input), [0, 0]);
+        assert_eq!(key_report(&input), [0, 0, 0]);
     }
 
     #[test]
@@ -540,17 +566,17 @@ mod tests {
             #[auth(role = "session", no_primary_key)]
             struct Login { id: Uuid, session_token: String, user_id: Uuid, expires: DateTime<Utc> }
         };
-        assert_eq!(key_report(&beside_id), [0, 1]);
+        assert_eq!(key_report(&beside_id), [0, 1, 0]);
         let beside_declared: DeriveInput = syn::parse_quote! {
             #[auth(role = "verification_token", primary_key(identifier), no_primary_key)]
             struct Token { identifier: String, token: String, expires: DateTime<Utc> }
         };
-        assert_eq!(key_report(&beside_declared), [0, 1]);
+        assert_eq!(key_report(&beside_declared), [0, 1, 0]);
         let alone: DeriveInput = syn::parse_quote! {
             #[auth(role = "verification_token", no_primary_key)]
             struct Token { identifier: String, token: String, expires: DateTime<Utc> }
         };
-        assert_eq!(key_report(&alone), [0, 0]);
+        assert_eq!(key_report(&alone), [0, 0, 0]);
     }
 
     #[test]
@@ -563,7 +589,7 @@ mod tests {
             }
         };
         // `user_id` twice, the unknown `token`, the skipped `note`, the unknown `base`.
-        assert_eq!(key_report(&input), [4, 0]);
+        assert_eq!(key_report(&input), [4, 0, 0]);
     }
 
     #[test]
@@ -572,18 +598,37 @@ mod tests {
             #[auth(role = "user", primary_key(id, email))]
             struct Member { id: Uuid, email: String }
         };
-        assert_eq!(key_report(&two), [0, 1]);
+        assert_eq!(key_report(&two), [0, 1, 0]);
         // Naming exactly that field is the same key; a name for it is refused.
         let same: DeriveInput = syn::parse_quote! {
             #[auth(role = "user", primary_key(id))]
             struct Member { id: Uuid, email: String }
         };
-        assert_eq!(key_report(&same), [0, 0]);
+        assert_eq!(key_report(&same), [0, 0, 0]);
         let named: DeriveInput = syn::parse_quote! {
             #[auth(role = "user", primary_key(id, name = "users_pk"))]
             struct Member { id: Uuid, email: String }
         };
-        assert_eq!(key_report(&named), [0, 1]);
+        assert_eq!(key_report(&named), [0, 1, 0]);
+    }
+
+    #[test]
+    fn on_delete_without_a_foreign_key_is_reported() {
+        let restrict: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session", on_delete = "restrict")]
+            struct Login { session_token: String, user_id: Uuid, expires: DateTime<Utc> }
+        };
+        assert_eq!(key_report(&restrict), [0, 0, 0]);
+        let unkeyed: DeriveInput = syn::parse_quote! {
+            #[auth(role = "session", on_delete = "restrict", no_foreign_key)]
+            struct Login { session_token: String, user_id: Uuid, expires: DateTime<Utc> }
+        };
+        assert_eq!(key_report(&unkeyed), [0, 0, 1]);
+        let user: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", on_delete = "cascade")]
+            struct Member { id: Uuid, email: String }
+        };
+        assert_eq!(key_report(&user), [0, 0, 1]);
     }
 
     #[test]

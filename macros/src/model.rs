@@ -47,6 +47,8 @@ pub struct DeclaredKeys {
     pub foreign_key: bool,
     /// Where `no_primary_key` is, if the struct declares it.
     pub no_primary_key: Option<Span>,
+    /// `on_delete = "..."`, if the struct declares it.
+    pub on_delete: Option<darling::util::SpannedValue<crate::attr::OnDeleteArg>>,
 }
 
 /// One field of a validated model.
@@ -217,6 +219,7 @@ impl<'a> Model<'a> {
                     .no_primary_key
                     .is_present()
                     .then(|| attrs.no_primary_key.span()),
+                on_delete: attrs.on_delete,
             },
         })
     }

@@ -381,6 +381,21 @@ pub struct Keys {
     /// `Session`, drizzle-kit's PostgreSQL `account`). The contract still finds a row by it;
     /// the database then keeps it unique only through a unique key, if the model has one.
     pub primary_constraint: bool,
+    /// What deleting the user does to the rows referencing it through the foreign key
+    /// (`on_delete = "restrict"`; [`OnDelete::Cascade`] by default).
+    pub on_delete: OnDelete,
+}
+
+/// What the foreign key to the user does when the user is deleted: `#[auth(on_delete =
+/// "...")]` on the struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnDelete {
+    /// `ON DELETE CASCADE` (the default): the rows go with the user.
+    #[default]
+    Cascade,
+    /// `ON DELETE RESTRICT`: deleting a user who still has such rows fails (Prisma's default
+    /// for a required relation without `onDelete`, as in the Auth.js docs' MySQL schema).
+    Restrict,
 }
 
 impl Keys {
@@ -392,6 +407,7 @@ impl Keys {
         exact: false,
         foreign_key: true,
         primary_constraint: true,
+        on_delete: OnDelete::Cascade,
     };
 }
 

@@ -76,7 +76,7 @@ pub mod __private_0_1 {
         role_types, same_role, share_column, text_of,
     };
     pub use crate::descriptor::{
-        Column, ColumnType, DeclaredKey, DefaultValue, IdStrategy, KeyNaming, Keys, Role,
+        Column, ColumnType, DeclaredKey, DefaultValue, IdStrategy, KeyNaming, Keys, OnDelete, Role,
         RoleField, Stamp, Table,
     };
     pub use crate::error::Error;
@@ -94,3 +94,9 @@ pub mod __private_0_1 {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+// The derive's reference (`docs/derive.md`, the documentation of `AuthModel`) runs as
+// doctests too: rustdoc does not test the documentation of a re-export.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/derive.md")]
+pub struct DeriveDoctests;

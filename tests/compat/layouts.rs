@@ -30,205 +30,75 @@ pub struct Layout {
 /// `2024-01-02T03:04:05.678Z`, in milliseconds since the epoch.
 pub const INSTANT_MS: i64 = 1_704_164_645_678;
 
+/// The docs' Prisma schemas as `prisma migrate` creates them: the migration SQL of
+/// `tests/interop/layouts/prisma/<dialect>.sql`, the same files the real-client interop test
+/// (`tests/interop.rs`) creates its tables from. `updatedAt` has no database default (Prisma's
+/// client sets it), so a row inserted from a console names it; `createdAt` is left to its
+/// `CURRENT_TIMESTAMP` default.
 pub const PRISMA_POSTGRES: Layout = Layout {
     label: "prisma_postgres",
-    ddl: r#"
-CREATE TABLE "User" (
-    "id" TEXT NOT NULL,
-    "name" TEXT,
-    "email" TEXT NOT NULL,
-    "emailVerified" TIMESTAMP(3),
-    "image" TEXT,
-    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
-);
-CREATE TABLE "Account" (
-    "userId" TEXT NOT NULL,
-    "type" TEXT NOT NULL,
-    "provider" TEXT NOT NULL,
-    "providerAccountId" TEXT NOT NULL,
-    "refresh_token" TEXT,
-    "access_token" TEXT,
-    "expires_at" INTEGER,
-    "token_type" TEXT,
-    "scope" TEXT,
-    "id_token" TEXT,
-    "session_state" TEXT,
-    CONSTRAINT "Account_pkey" PRIMARY KEY ("provider","providerAccountId")
-);
-CREATE TABLE "Session" (
-    "sessionToken" TEXT NOT NULL,
-    "userId" TEXT NOT NULL,
-    "expires" TIMESTAMP(3) NOT NULL
-);
-CREATE TABLE "VerificationToken" (
-    "identifier" TEXT NOT NULL,
-    "token" TEXT NOT NULL,
-    "expires" TIMESTAMP(3) NOT NULL,
-    CONSTRAINT "VerificationToken_pkey" PRIMARY KEY ("identifier","token")
-);
-CREATE TABLE "Authenticator" (
-    "credentialID" TEXT NOT NULL,
-    "userId" TEXT NOT NULL,
-    "providerAccountId" TEXT NOT NULL,
-    "credentialPublicKey" TEXT NOT NULL,
-    "counter" INTEGER NOT NULL,
-    "credentialDeviceType" TEXT NOT NULL,
-    "credentialBackedUp" BOOLEAN NOT NULL,
-    "transports" TEXT,
-    CONSTRAINT "Authenticator_pkey" PRIMARY KEY ("userId","credentialID")
-);
-CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
-CREATE UNIQUE INDEX "Session_sessionToken_key" ON "Session"("sessionToken");
-CREATE UNIQUE INDEX "VerificationToken_token_key" ON "VerificationToken"("token");
-CREATE UNIQUE INDEX "Authenticator_credentialID_key" ON "Authenticator"("credentialID");
-ALTER TABLE "Account" ADD CONSTRAINT "Account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-ALTER TABLE "Session" ADD CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-ALTER TABLE "Authenticator" ADD CONSTRAINT "Authenticator_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-"#,
-    foreign_user: r#"INSERT INTO "User" ("id", "email", "emailVerified") VALUES ('foreign-user', 'foreign@example.com', '2024-01-02 03:04:05.678')"#,
+    ddl: include_str!("../interop/layouts/prisma/postgres.sql"),
+    foreign_user: r#"INSERT INTO "User" ("id", "email", "emailVerified", "updatedAt") VALUES ('foreign-user', 'foreign@example.com', '2024-01-02 03:04:05.678', '2024-01-02 03:04:05.678')"#,
     stored: r#"SELECT "emailVerified"::text FROM "User" WHERE "email" = 'stored@example.com'"#,
     expected: "2024-01-02 03:04:05.678",
     webauthn: true,
     skip: &[],
 };
 
+/// The docs' MySQL schema: one account per user (a unique `Account.userId`), and foreign keys
+/// on `Account` and `Session` that restrict deleting their user.
 pub const PRISMA_MYSQL: Layout = Layout {
     label: "prisma_mysql",
-    ddl: r#"
-CREATE TABLE `User` (
-    `id` VARCHAR(191) NOT NULL,
-    `name` VARCHAR(191) NULL,
-    `email` VARCHAR(191) NOT NULL,
-    `emailVerified` DATETIME(3) NULL,
-    `image` VARCHAR(191) NULL,
-    UNIQUE INDEX `User_email_key`(`email`),
-    PRIMARY KEY (`id`)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE TABLE `Account` (
-    `userId` VARCHAR(191) NOT NULL,
-    `type` VARCHAR(191) NOT NULL,
-    `provider` VARCHAR(191) NOT NULL,
-    `providerAccountId` VARCHAR(191) NOT NULL,
-    `refresh_token` VARCHAR(191) NULL,
-    `access_token` VARCHAR(191) NULL,
-    `expires_at` INTEGER NULL,
-    `token_type` VARCHAR(191) NULL,
-    `scope` VARCHAR(191) NULL,
-    `id_token` VARCHAR(191) NULL,
-    `session_state` VARCHAR(191) NULL,
-    PRIMARY KEY (`provider`, `providerAccountId`)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE TABLE `Session` (
-    `sessionToken` VARCHAR(191) NOT NULL,
-    `userId` VARCHAR(191) NOT NULL,
-    `expires` DATETIME(3) NOT NULL,
-    UNIQUE INDEX `Session_sessionToken_key`(`sessionToken`)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE TABLE `VerificationToken` (
-    `identifier` VARCHAR(191) NOT NULL,
-    `token` VARCHAR(191) NOT NULL,
-    `expires` DATETIME(3) NOT NULL,
-    UNIQUE INDEX `VerificationToken_token_key`(`token`),
-    PRIMARY KEY (`identifier`, `token`)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE TABLE `Authenticator` (
-    `credentialID` VARCHAR(191) NOT NULL,
-    `userId` VARCHAR(191) NOT NULL,
-    `providerAccountId` VARCHAR(191) NOT NULL,
-    `credentialPublicKey` VARCHAR(191) NOT NULL,
-    `counter` INTEGER NOT NULL,
-    `credentialDeviceType` VARCHAR(191) NOT NULL,
-    `credentialBackedUp` BOOLEAN NOT NULL,
-    `transports` VARCHAR(191) NULL,
-    UNIQUE INDEX `Authenticator_credentialID_key`(`credentialID`),
-    PRIMARY KEY (`userId`, `credentialID`)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-ALTER TABLE `Account` ADD CONSTRAINT `Account_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
-ALTER TABLE `Session` ADD CONSTRAINT `Session_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
-ALTER TABLE `Authenticator` ADD CONSTRAINT `Authenticator_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
-"#,
-    foreign_user: "INSERT INTO `User` (`id`, `email`, `emailVerified`) VALUES ('foreign-user', 'foreign@example.com', '2024-01-02 03:04:05.678')",
+    ddl: include_str!("../interop/layouts/prisma/mysql.sql"),
+    foreign_user: "INSERT INTO `User` (`id`, `email`, `emailVerified`, `updatedAt`) VALUES ('foreign-user', 'foreign@example.com', '2024-01-02 03:04:05.678', '2024-01-02 03:04:05.678')",
     stored: "SELECT CAST(`emailVerified` AS CHAR) FROM `User` WHERE `email` = 'stored@example.com'",
     expected: "2024-01-02 03:04:05.678",
     webauthn: true,
-    skip: &[],
+    skip: PRISMA_MYSQL_SKIPS,
 };
 
-/// Shared by Prisma's two SQLite encodings: the column type is `DATETIME` either way.
-const PRISMA_SQLITE_DDL: &str = r#"
-CREATE TABLE "User" (
-    "id" TEXT NOT NULL PRIMARY KEY,
-    "name" TEXT,
-    "email" TEXT NOT NULL,
-    "emailVerified" DATETIME,
-    "image" TEXT
-);
-CREATE TABLE "Account" (
-    "userId" TEXT NOT NULL,
-    "type" TEXT NOT NULL,
-    "provider" TEXT NOT NULL,
-    "providerAccountId" TEXT NOT NULL,
-    "refresh_token" TEXT,
-    "access_token" TEXT,
-    "expires_at" INTEGER,
-    "token_type" TEXT,
-    "scope" TEXT,
-    "id_token" TEXT,
-    "session_state" TEXT,
-
-    PRIMARY KEY ("provider", "providerAccountId"),
-    CONSTRAINT "Account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
-);
-CREATE TABLE "Session" (
-    "sessionToken" TEXT NOT NULL,
-    "userId" TEXT NOT NULL,
-    "expires" DATETIME NOT NULL,
-    CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
-);
-CREATE TABLE "VerificationToken" (
-    "identifier" TEXT NOT NULL,
-    "token" TEXT NOT NULL,
-    "expires" DATETIME NOT NULL,
-
-    PRIMARY KEY ("identifier", "token")
-);
-CREATE TABLE "Authenticator" (
-    "credentialID" TEXT NOT NULL,
-    "userId" TEXT NOT NULL,
-    "providerAccountId" TEXT NOT NULL,
-    "credentialPublicKey" TEXT NOT NULL,
-    "counter" INTEGER NOT NULL,
-    "credentialDeviceType" TEXT NOT NULL,
-    "credentialBackedUp" BOOLEAN NOT NULL,
-    "transports" TEXT,
-
-    PRIMARY KEY ("userId", "credentialID"),
-    CONSTRAINT "Authenticator_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
-);
-CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
-CREATE UNIQUE INDEX "Session_sessionToken_key" ON "Session"("sessionToken");
-CREATE UNIQUE INDEX "VerificationToken_token_key" ON "VerificationToken"("token");
-CREATE UNIQUE INDEX "Authenticator_credentialID_key" ON "Authenticator"("credentialID");
-"#;
+/// What the docs' MySQL schema refuses, by its own keys.
+pub const PRISMA_MYSQL_SKIPS: &[(&str, &str)] = &[
+    (
+        "deleteUser",
+        "the foreign keys of Account and Session restrict deletes: a user with a session and an \
+         account cannot be deleted (Prisma's deleteUser fails the same way)",
+    ),
+    (
+        "listAuthenticatorsByUserId",
+        "`Account.userId` is unique: the case links a second account to its user",
+    ),
+    (
+        "linkAccount of a linked account conflicts",
+        "it conflicts, but on `Account_userId_key`, the unique key MySQL checks first, since \
+         the same user links it again",
+    ),
+    (
+        "deleteUser removes sessions, accounts and authenticators",
+        "the foreign keys of Account and Session restrict deletes",
+    ),
+];
 
 const PRISMA_SQLITE_STORED: &str = r#"SELECT typeof("emailVerified") || ':' || "emailVerified" FROM "User" WHERE "email" = 'stored@example.com'"#;
 
-/// Prisma 7's SQLite adapters: ISO 8601 text.
+/// The docs' SQLite schema as Prisma 7's SQLite adapters write it: ISO 8601 text with an
+/// explicit offset (`+00:00`).
 pub const PRISMA_SQLITE: Layout = Layout {
     label: "prisma_sqlite",
-    ddl: PRISMA_SQLITE_DDL,
-    foreign_user: r#"INSERT INTO "User" ("id", "email", "emailVerified") VALUES ('foreign-user', 'foreign@example.com', '2024-01-02T03:04:05.678Z')"#,
+    ddl: include_str!("../interop/layouts/prisma/sqlite.sql"),
+    foreign_user: r#"INSERT INTO "User" ("id", "email", "emailVerified", "updatedAt") VALUES ('foreign-user', 'foreign@example.com', '2024-01-02T03:04:05.678+00:00', '2024-01-02T03:04:05.678+00:00')"#,
     stored: PRISMA_SQLITE_STORED,
     expected: "text:2024-01-02T03:04:05.678Z",
     webauthn: true,
     skip: &[],
 };
 
-/// Prisma 6 and older on SQLite: integer milliseconds.
+/// The same schema as Prisma 6 and older write it: integer milliseconds (the column type is
+/// `DATETIME` either way).
 pub const PRISMA_SQLITE_EPOCH_MS: Layout = Layout {
     label: "prisma_sqlite_epoch_ms",
-    ddl: PRISMA_SQLITE_DDL,
-    foreign_user: r#"INSERT INTO "User" ("id", "email", "emailVerified") VALUES ('foreign-user', 'foreign@example.com', 1704164645678)"#,
+    ddl: include_str!("../interop/layouts/prisma/sqlite.sql"),
+    foreign_user: r#"INSERT INTO "User" ("id", "email", "emailVerified", "updatedAt") VALUES ('foreign-user', 'foreign@example.com', 1704164645678, 1704164645678)"#,
     stored: PRISMA_SQLITE_STORED,
     expected: "integer:1704164645678",
     webauthn: true,

@@ -217,13 +217,15 @@ pub enum Drift {
         /// The name in the database.
         found: String,
     },
-    /// The foreign key to the user table is missing or does not cascade on delete.
+    /// The foreign key to the user table is missing, or its `ON DELETE` is not the model's
+    /// ([`Keys::on_delete`](crate::descriptor::Keys::on_delete)).
     ForeignKey {
         /// The table.
         table: String,
         /// The referencing column.
         column: String,
-        /// What is wrong: `missing` or `does not cascade on delete`.
+        /// What is wrong: `is missing`, `does not cascade on delete`, or `cascades on delete,
+        /// where the model restricts deletes`.
         problem: &'static str,
     },
     /// A key the table's role recommends, which neither the model (declared with

@@ -6,7 +6,9 @@
 //! under any name (a unique key needs a unique index on the same columns; a plain index is
 //! served by any full index that starts with its columns).
 
-use crate::descriptor::{Column, DefaultValue, IdStrategy, Key, RecommendationKind, Role, Table};
+use crate::descriptor::{
+    Column, DefaultValue, IdStrategy, Key, OnDelete, RecommendationKind, Role, Table,
+};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::Result;
 use crate::statements::ddl::{self, CreateOptions, Reference, TablePlan};
@@ -231,8 +233,13 @@ impl Planner<'_> {
                 .find(|k| same_name(dialect, &k.column, reference.column.name, false));
             let problem = match live {
                 None => Some("is missing"),
-                Some(key) if !key.cascade => Some("does not cascade on delete"),
-                Some(_) => None,
+                Some(key) => match (table.keys.on_delete, key.cascade) {
+                    (OnDelete::Cascade, false) => Some("does not cascade on delete"),
+                    (OnDelete::Restrict, true) => {
+                        Some("cascades on delete, where the model restricts deletes")
+                    }
+                    _ => None,
+                },
             };
             if let Some(problem) = problem {
                 self.drift.push(Drift::ForeignKey {

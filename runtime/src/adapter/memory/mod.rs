@@ -262,6 +262,9 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
                 return Ok(None);
             };
             let user = S::User::from_values(tables.get(users).rows[index].clone())?;
+            // As the database: an `ON DELETE RESTRICT` foreign key refuses the delete while
+            // rows still reference the user.
+            tables.check_restricted::<S>(users, index)?;
             tables.delete_user::<S>(users, index);
             Ok(Some(user))
         })

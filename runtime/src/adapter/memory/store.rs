@@ -6,7 +6,7 @@
 
 use uuid::Uuid;
 
-use crate::descriptor::{Column, ColumnType, IdStrategy, Role, RoleField, Table};
+use crate::descriptor::{Column, ColumnType, IdStrategy, OnDelete, Role, RoleField, Table};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Schema};
 use crate::value::{Value, stamp_insert, stamp_now, to_millis};
@@ -117,6 +117,38 @@ impl Tables {
             }
         }
         row
+    }
+
+    /// `Err` when a table whose foreign key restricts deletes (`on_delete = "restrict"`) still
+    /// has a row referencing the user at `index`, as the database refuses that delete.
+    pub(super) fn check_restricted<S: Schema>(
+        &self,
+        table: &'static Table,
+        index: usize,
+    ) -> Result<()> {
+        let Some(id) = self
+            .get(table)
+            .rows
+            .get(index)
+            .and_then(|row| primary_value(table, row))
+        else {
+            return Ok(());
+        };
+        for child in S::tables() {
+            if child.keys.on_delete != OnDelete::Restrict || child.foreign_key().is_none() {
+                continue;
+            }
+            let referenced = reference_position(child)
+                .is_some_and(|p| self.get(child).rows.iter().any(|r| same_key(&r[p], id)));
+            if referenced {
+                return Err(Error::InvalidInput(format!(
+                    "the user in `{}` is still referenced by rows of `{}`, whose foreign key \
+                     restricts deletes: delete those first",
+                    table.name, child.name
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The constraints a database checks on a written row: `NOT NULL`, lengths, the foreign

@@ -442,3 +442,61 @@ mod int_ids {
         assert!(memory.get_user("1").await.unwrap().is_some());
     }
 }
+
+/// `on_delete = "restrict"` (the docs' Prisma schema for MySQL): as the database, the delete
+/// of a user whom an account or a session still references is refused and leaves every row;
+/// once they are gone, the user goes, and the authenticators (which cascade) with it.
+#[tokio::test]
+async fn delete_user_is_refused_while_restricting_rows_reference_it() {
+    use crate::compat::prisma::mysql::{self, PrismaMySqlAuth};
+
+    let memory = MemoryAdapter::<PrismaMySqlAuth>::new();
+    let epoch = DateTime::UNIX_EPOCH;
+    let ada = memory
+        .create_user(mysql::User {
+            id: String::new(),
+            name: None,
+            username: None,
+            email: Some("ada@example.com".into()),
+            email_verified: None,
+            image: None,
+            created_at: epoch,
+            updated_at: epoch,
+        })
+        .await
+        .unwrap();
+    memory
+        .create_session(mysql::Session {
+            id: String::new(),
+            session_token: "ada".into(),
+            user_id: ada.id.clone(),
+            expires: precise(),
+            created_at: epoch,
+            updated_at: epoch,
+        })
+        .await
+        .unwrap();
+    memory
+        .create_authenticator(mysql::Authenticator {
+            credential_id: "c".into(),
+            user_id: ada.id.clone(),
+            provider_account_id: "c".into(),
+            credential_public_key: "pk".into(),
+            counter: 0,
+            credential_device_type: "singleDevice".into(),
+            credential_backed_up: false,
+            transports: None,
+        })
+        .await
+        .unwrap();
+
+    let error = memory.delete_user(&ada.id).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+    assert!(memory.get_user(&ada.id).await.unwrap().is_some());
+    assert!(memory.get_session_and_user("ada").await.unwrap().is_some());
+    assert!(memory.get_authenticator("c").await.unwrap().is_some());
+
+    memory.delete_session("ada").await.unwrap();
+    assert!(memory.delete_user(&ada.id).await.unwrap().is_some());
+    assert!(memory.get_authenticator("c").await.unwrap().is_none());
+}

@@ -202,19 +202,27 @@ fn expected_kind(ty: ColumnType) -> &'static str {
 /// with the `arguments`, `map_error` and `decode_row` of the module it expands in.
 macro_rules! pool_statements {
     () => {
-        /// Runs `call`; returns its first row.
+        /// Runs `call`; returns its first row. A write's answer is read to its end: MariaDB
+        /// sends the row of a `DELETE ... RETURNING` before the error that undoes the
+        /// statement (a foreign key that restricts deletes), which a read stopping at the
+        /// first row would never see.
         async fn fetch_optional(
             &self,
-            _access: Access,
+            access: Access,
             call: Call<'_>,
         ) -> Result<Option<Vec<Value>>> {
             let arguments = self.arguments(&call)?;
             self.counter.add(1);
-            let row = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
-                .persistent(call.cached)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(|e| map_call_error(e, &call))?;
+            let query =
+                sqlx::query_with(AssertSqlSafe(call.sql), arguments).persistent(call.cached);
+            let row = match access {
+                Access::Read => query.fetch_optional(&self.pool).await,
+                Access::Write => query
+                    .fetch_all(&self.pool)
+                    .await
+                    .map(|rows| rows.into_iter().next()),
+            }
+            .map_err(|e| map_call_error(e, &call))?;
             row.map(|row| decode_row(&row, call.tables)).transpose()
         }
 

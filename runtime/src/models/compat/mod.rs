@@ -9,8 +9,10 @@
 //!
 //! | module | schema type | Auth.js adapter | dialects | ids | instants stored as |
 //! |---|---|---|---|---|---|
-//! | [`prisma`] | [`PrismaAuth`](prisma::PrismaAuth) | `@auth/prisma-adapter` | PostgreSQL, MySQL, SQLite | text (`cuid()`; UUIDs written here) | `timestamp(3)`, `datetime(3)`, ISO 8601 text (Prisma 7) |
-//! | [`prisma::epoch_ms`] | [`PrismaEpochMsAuth`](prisma::epoch_ms::PrismaEpochMsAuth) | the same, Prisma ≤ 6 on SQLite | SQLite | text | integer milliseconds |
+//! | [`prisma`] | [`PrismaAuth`](prisma::PrismaAuth) | `@auth/prisma-adapter`, the docs' PostgreSQL schema | PostgreSQL (MySQL, SQLite: tables created here) | text (`cuid()`; UUIDs written here) | `timestamp(3)` |
+//! | [`prisma::sqlite`] | [`PrismaSqliteAuth`](prisma::sqlite::PrismaSqliteAuth) | the same, the docs' SQLite schema, Prisma 7 | SQLite | text | ISO 8601 text |
+//! | [`prisma::epoch_ms`] | [`PrismaEpochMsAuth`](prisma::epoch_ms::PrismaEpochMsAuth) | the same, the docs' SQLite schema, Prisma ≤ 6 | SQLite | text | integer milliseconds |
+//! | [`prisma::mysql`] | [`PrismaMySqlAuth`](prisma::mysql::PrismaMySqlAuth) | the same, the docs' MySQL schema | MySQL, MariaDB | text | `datetime(3)` |
 //! | [`drizzle::pg`] | [`DrizzlePgAuth`](drizzle::pg::DrizzlePgAuth) | `@auth/drizzle-adapter` | PostgreSQL | text UUIDs | `timestamp` |
 //! | [`drizzle::mysql`] | [`DrizzleMySqlAuth`](drizzle::mysql::DrizzleMySqlAuth) | `@auth/drizzle-adapter` | MySQL, MariaDB | text UUIDs | `timestamp(3)` / `timestamp` |
 //! | [`drizzle::sqlite`] | [`DrizzleSqliteAuth`](drizzle::sqlite::DrizzleSqliteAuth) | `@auth/drizzle-adapter` | SQLite | text UUIDs | integer milliseconds |
@@ -73,7 +75,9 @@ mod tests {
             }};
         }
         check!(prisma: User, Account, Session, VerificationToken, Authenticator);
-        check!(prisma::epoch_ms: User, Session, VerificationToken);
+        check!(prisma::sqlite: User, Account, Session, VerificationToken, Authenticator);
+        check!(prisma::epoch_ms: User, Account, Session, VerificationToken, Authenticator);
+        check!(prisma::mysql: User, Account, Session, VerificationToken, Authenticator);
         check!(drizzle::pg: User, Account, Session, VerificationToken, Authenticator);
         check!(drizzle::mysql: User, Account, Session, VerificationToken, Authenticator);
         check!(drizzle::sqlite: User, Account, Session, VerificationToken, Authenticator);
@@ -168,8 +172,31 @@ mod tests {
             account.foreign_key_name(column, user, &user.columns[0]),
             "Account_userId_fkey"
         );
+        // The docs' PostgreSQL schema has no unique key on the token alone; SQLite's and
+        // MySQL's key the pair with a unique key, not a primary key.
         let tokens = <prisma::VerificationToken as Model>::TABLE;
+        assert!(tokens.unique_keys().is_empty());
+        assert_eq!(tokens.primary_key_name(), "VerificationToken_pkey");
+        let tokens = <prisma::mysql::VerificationToken as Model>::TABLE;
         let names: Vec<String> = tokens.unique_keys().into_iter().map(|k| k.name).collect();
-        assert_eq!(names, ["VerificationToken_token_key"]);
+        assert_eq!(names, ["VerificationToken_identifier_token_key"]);
+        let account = <prisma::mysql::Account as Model>::TABLE;
+        let names: Vec<String> = account.unique_keys().into_iter().map(|k| k.name).collect();
+        assert_eq!(
+            names,
+            [
+                "Account_userId_key",
+                "Account_provider_providerAccountId_key"
+            ]
+        );
+        let names: Vec<String> = account.indexes().into_iter().map(|k| k.name).collect();
+        assert_eq!(names, ["Account_userId_idx"]);
+        // Prisma's default for a required relation without `onDelete`: RESTRICT.
+        use crate::descriptor::OnDelete;
+        assert_eq!(account.keys.on_delete, OnDelete::Restrict);
+        let sessions = <prisma::mysql::Session as Model>::TABLE;
+        assert_eq!(sessions.keys.on_delete, OnDelete::Restrict);
+        let passkeys = <prisma::mysql::Authenticator as Model>::TABLE;
+        assert_eq!(passkeys.keys.on_delete, OnDelete::Cascade);
     }
 }

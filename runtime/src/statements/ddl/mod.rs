@@ -39,7 +39,7 @@ use sea_query::{
     TableCreateStatement,
 };
 
-use crate::descriptor::{Column, Key, KeyNaming, Role, Table};
+use crate::descriptor::{Column, Key, KeyNaming, OnDelete, Role, Table};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::Result;
 use crate::traits::Schema;
@@ -271,7 +271,10 @@ pub(crate) fn foreign_key(
         .from_col(Alias::new(reference.column.name))
         .to_tbl(Alias::new(reference.table.name))
         .to_col(Alias::new(reference.target.name))
-        .on_delete(ForeignKeyAction::Cascade)
+        .on_delete(match table.keys.on_delete {
+            OnDelete::Cascade => ForeignKeyAction::Cascade,
+            OnDelete::Restrict => ForeignKeyAction::Restrict,
+        })
         .to_owned()
 }
 

@@ -61,7 +61,8 @@ pub struct TablePlan {
     pub(crate) reference: Option<Reference>,
 }
 
-/// A foreign key from a column to the user table's primary key, `ON DELETE CASCADE`.
+/// A foreign key from a column to the user table's primary key, `ON DELETE CASCADE` (or as
+/// the table's [`Keys::on_delete`](crate::descriptor::Keys::on_delete) says).
 #[derive(Debug, Clone)]
 pub struct Reference {
     /// The referencing column.

@@ -215,7 +215,11 @@ pub(crate) fn map_error(error: sqlx::Error, tables: &[&'static Table]) -> Error 
     let message = mysql.message();
     match mysql.number() {
         1062 => conflict(message, tables),
-        1451 | 1452 => Error::InvalidInput(format!(
+        1451 => Error::InvalidInput(format!(
+            "{message}: rows still reference the user, through a foreign key that restricts \
+             deletes"
+        )),
+        1452 => Error::InvalidInput(format!(
             "{message}: a referenced row (the user) does not exist"
         )),
         1048 | 1364 | 1406 | 1264 | 1265 | 1292 | 1366 | 3140 | 4025 | 3819 => {
