@@ -129,7 +129,9 @@ pub(crate) trait Executor: Send + Sync {
 pub(crate) struct Step<'a> {
     /// The write.
     pub call: Call<'a>,
-    /// Where the write has no `RETURNING` (MySQL 8): the read that gets its row.
+    /// Where the write has no `RETURNING` (MySQL 8): the read that gets its row. Only the
+    /// MySQL driver reads it, so a build without `mysql` would warn.
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub reread: Option<Reread<'a>>,
     /// Whether the write gives its row back (`RETURNING` or `reread`); `false` for a plain
     /// INSERT, whose row is its parameters.

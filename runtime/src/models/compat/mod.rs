@@ -35,9 +35,19 @@
 //! # }
 //! ```
 //!
+//! Each model set is its layout exactly, as the adapter's own tooling creates it for that
+//! dialect (`tests/interop/layouts/`: drizzle-kit's output, Kysely's schema builder, the
+//! adapters' own files): names, types, nullability, the defaults the adapter relies on,
+//! primary keys, unique keys, indexes and foreign keys (`exact_keys`, `no_primary_key`,
+//! `no_foreign_key`, `on_delete`). `authmodel check --schema ...` is clean on those tables; what
+//! a layout lacks that authmodel would recommend (a `userId` index, a unique email) is a note,
+//! and `migrate --recommended-indexes` adds only the plain indexes.
+//!
 //! Every model set passes the conformance suite ([`crate::testing`]) on tables created with
-//! its adapter's own DDL (`tests/compat.rs`), but for the cases its layout cannot hold, which
-//! each module names. What all of them share:
+//! its adapter's own DDL (`tests/compat.rs`), but for the cases its layout cannot hold (a
+//! duplicate it has no unique key to refuse, a delete its foreign keys restrict), and runs
+//! against the real adapter from npm in both directions (`tests/interop.rs`). What all of them
+//! share:
 //! - `expires_at` is whole seconds, `emailVerified` keeps milliseconds where the column does;
 //! - verification tokens are stored as given (Auth.js hashes them before the adapter sees
 //!   them);
@@ -51,9 +61,10 @@
 //!   names the constraint in the database (on MySQL, a unique key created without a name is
 //!   reported by the name the model gives it).
 //!
-//! The DDL [`crate::statements::ddl`] writes for these schemas creates equivalent tables in this crate's
-//! own types (`timestamptz`, `datetime(3)`): use it for a new database, and the layout's own
-//! tool for one the Next.js app manages.
+//! The DDL [`crate::statements::ddl`] writes for these schemas (`authmodel generate --schema
+//! ...`) creates the layout's tables, with the same keys, in this crate's own types where they
+//! hold the same values (`timestamptz`, `datetime(3)`): the real adapter signs users in on
+//! them, as `tests/interop.rs` proves for each layout and dialect.
 
 pub mod drizzle;
 pub mod kysely;
