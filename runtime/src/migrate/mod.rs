@@ -243,7 +243,9 @@ pub enum Drift {
         /// Why the role wants it.
         reason: &'static str,
     },
-    /// A column holds less than the model's type allows, in the layout another tool created:
+    /// A column holds less than the model's type allows, in the layout another tool created
+    /// (a model declared with `exact_keys`; in authmodel's own tables it is
+    /// [`Drift::ColumnType`]):
     /// a `varchar(n)` where the model declares unbounded text (the server refuses longer
     /// values), or a `timestamp` of whole seconds where the model keeps milliseconds (the
     /// server drops them). A note: the layout's own adapter lives with the same limit.

@@ -175,13 +175,18 @@ impl Planner<'_> {
                     added.push(column);
                 }
                 Some(live) => {
-                    if let Some(effect) = narrower(
+                    // A narrower type is the layout's own choice in tables another tool
+                    // created (a model declared with `exact_keys`): a note. In authmodel's own
+                    // tables it is drift like any other type.
+                    let narrower = narrower(
                         dialect,
                         column.ty,
                         column.max_len,
                         &expected,
                         &live.sql_type,
-                    ) {
+                    )
+                    .filter(|_| table.keys.exact);
+                    if let Some(effect) = narrower {
                         self.drift.push(Drift::Narrower {
                             table: table.name.to_owned(),
                             column: column.name.to_owned(),
