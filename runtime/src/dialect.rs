@@ -107,6 +107,16 @@ impl Dialect {
         }
     }
 
+    /// Whether a bounded delete is `DELETE ... LIMIT n` (MySQL, which refuses `LIMIT` in an
+    /// `IN (SELECT ...)` subquery) rather than `DELETE ... WHERE key IN (SELECT key ... LIMIT
+    /// n)` (PostgreSQL has no `DELETE ... LIMIT`, SQLite only when compiled with it).
+    pub(crate) fn delete_takes_limit(self) -> bool {
+        match self {
+            Dialect::MySql => true,
+            Dialect::Sqlite | Dialect::Postgres => false,
+        }
+    }
+
     /// Whether indexes are declared inside `CREATE TABLE` rather than as separate `CREATE
     /// INDEX` statements: MySQL has no `CREATE INDEX IF NOT EXISTS`, so a re-runnable script
     /// declares its keys with the table.
