@@ -74,7 +74,13 @@ where
             self.raw.account(key.key()).await.during("db.account")?,
         )?;
         same_row(table, what, &expected, &db, &[])?;
-        same_row(table, "the account updateAccount returned", &db, &returned, &[])?;
+        same_row(
+            table,
+            "the account updateAccount returned",
+            &db,
+            &returned,
+            &[],
+        )?;
         let unknown = AccountKey {
             provider: "github",
             provider_account_id: &uuid(),

@@ -386,7 +386,9 @@ impl Adapter<S> for Faulty {
         batch: u32,
     ) -> BoxFuture<'_, Result<u64>> {
         if self.bug == Bug::ExpiryNotStrict {
-            return self.inner.delete_expired(now + Duration::milliseconds(1), batch);
+            return self
+                .inner
+                .delete_expired(now + Duration::milliseconds(1), batch);
         }
         self.inner.delete_expired(now, batch)
     }

@@ -173,3 +173,54 @@ fn inserts_generate_ids_and_truncate_timestamps() {
     );
     assert!(statements.insert_user.params(vec![Value::Null]).is_err());
 }
+
+#[test]
+fn expired_rows_are_deleted_in_bounded_batches_per_dialect() {
+    let sqlite = statements(Dialect::Sqlite, Returning::ALL);
+    assert_eq!(
+        &*sqlite.delete_expired_sessions.sql,
+        r#"DELETE FROM "sessions" WHERE "sessions"."session_token" IN (SELECT "sessions"."session_token" FROM "sessions" WHERE "sessions"."expires" < ? LIMIT ?)"#
+    );
+    let postgres = statements(Dialect::Postgres, Returning::ALL);
+    assert_eq!(
+        &*postgres.delete_expired_verification_tokens.sql,
+        r#"DELETE FROM "verification_tokens" WHERE ("verification_tokens"."identifier", "verification_tokens"."token") IN (SELECT "verification_tokens"."identifier", "verification_tokens"."token" FROM "verification_tokens" WHERE "verification_tokens"."expires" < $1 LIMIT $2)"#
+    );
+    let mysql = statements(Dialect::MySql, Returning::NONE);
+    assert_eq!(
+        &*mysql.delete_expired_sessions.sql,
+        "DELETE FROM `sessions` WHERE `sessions`.`expires` < ? LIMIT ?"
+    );
+    for stmt in [
+        &sqlite.delete_expired_sessions,
+        &postgres.delete_expired_verification_tokens,
+        &mysql.delete_expired_sessions,
+    ] {
+        let names: Vec<&str> = stmt.columns.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["expires", "limit"]);
+    }
+}
+
+#[test]
+fn accounts_are_updated_by_their_provider_key() {
+    let postgres = statements(Dialect::Postgres, Returning::ALL);
+    let accounts = <crate::models::Account as Model>::TABLE;
+    let at = accounts
+        .position(RoleField::AccountAccessToken)
+        .expect("an access token column");
+    let mut assignments = [(at, Value::Text("t".into()))];
+    let write = postgres.update_account.get(&mut assignments).unwrap();
+    assert!(
+        write
+            .stmt
+            .sql
+            .starts_with(r#"UPDATE "accounts" SET "access_token" = $1 WHERE "provider" = $2 AND "provider_account_id" = $3 AND ("#),
+        "{}",
+        write.stmt.sql
+    );
+    // MySQL 8 reads the row back by the same key, from the parameters after the value.
+    let mysql = statements(Dialect::MySql, Returning::NONE);
+    let write = mysql.update_account.get(&mut assignments).unwrap();
+    let reread = write.reread.as_ref().expect("a read back");
+    assert_eq!(&*reread.sources, [Source::Param(1), Source::Param(2)]);
+}
