@@ -117,6 +117,16 @@ impl Dialect {
         }
     }
 
+    /// Whether a `WITH` may hold `INSERT ... RETURNING` expressions whose rows later ones
+    /// read (PostgreSQL's data-modifying CTEs): a sign-up is then one statement, one round
+    /// trip. SQLite allows only `SELECT` there; MySQL and MariaDB have no writes in `WITH`.
+    pub(crate) fn data_modifying_ctes(self) -> bool {
+        match self {
+            Dialect::Postgres => true,
+            Dialect::Sqlite | Dialect::MySql => false,
+        }
+    }
+
     /// Whether indexes are declared inside `CREATE TABLE` rather than as separate `CREATE
     /// INDEX` statements: MySQL has no `CREATE INDEX IF NOT EXISTS`, so a re-runnable script
     /// declares its keys with the table.

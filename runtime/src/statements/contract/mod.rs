@@ -17,6 +17,7 @@
 //! a `SELECT ... FOR UPDATE`, which locks the row so that of concurrent deletes exactly one
 //! returns it.
 
+mod sign_up;
 mod write;
 
 use sea_query::{Expr, ExprTrait, LockType, Query, QueryStatementBuilder};
@@ -25,6 +26,7 @@ use crate::descriptor::{Column, ColumnType, RoleField, Stamp, Table};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
+pub(crate) use self::sign_up::SignUpStatement;
 pub(crate) use self::write::{Insert, Updates};
 
 /// One statement's SQL and the columns of its parameters.
@@ -147,6 +149,11 @@ pub(crate) struct Statements {
     pub delete_expired_sessions: Stmt,
     /// The same for verification tokens; params: the instant, the batch size.
     pub delete_expired_verification_tokens: Stmt,
+    /// A sign-up with an account in one statement, where the dialect has data-modifying
+    /// CTEs; params: [`SignUpStatement::params`].
+    pub sign_up_with_account: Option<SignUpStatement>,
+    /// The same without an account (an email sign-up).
+    pub sign_up_without_account: Option<SignUpStatement>,
 }
 
 /// The column a batch size (`LIMIT ?`) is bound as: a 64-bit integer that is no column of
@@ -300,6 +307,16 @@ impl Statements {
                 &token_pair,
                 token_expires,
             ),
+            sign_up_with_account: dialect
+                .data_modifying_ctes()
+                .then(|| {
+                    SignUpStatement::new(dialect, users, keys.user_id, Some(accounts), sessions)
+                })
+                .transpose()?,
+            sign_up_without_account: dialect
+                .data_modifying_ctes()
+                .then(|| SignUpStatement::new(dialect, users, keys.user_id, None, sessions))
+                .transpose()?,
             keys,
         })
     }

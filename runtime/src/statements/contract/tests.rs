@@ -224,3 +224,39 @@ fn accounts_are_updated_by_their_provider_key() {
     let reread = write.reread.as_ref().expect("a read back");
     assert_eq!(&*reread.sources, [Source::Param(1), Source::Param(2)]);
 }
+
+#[test]
+fn sign_up_is_one_statement_where_ctes_may_write() {
+    let postgres = statements(Dialect::Postgres, Returning::ALL);
+    let one = postgres
+        .sign_up_with_account
+        .as_ref()
+        .expect("PostgreSQL has it");
+    assert!(one.stmt.sql.starts_with(
+        r#"WITH "signed_up_user" AS (INSERT INTO "users" ("id", "name", "email", "email_verified", "image") VALUES ($1, $2, $3, $4, $5) RETURNING "id", "name", "email", "email_verified", "image"), "signed_up_account" AS (INSERT INTO "accounts" ("id", "user_id", "type", "#
+    ), "{}", one.stmt.sql);
+    assert!(
+        one.stmt
+            .sql
+            .contains(r#"SELECT $6, "signed_up_user"."id", $7, "#),
+        "{}",
+        one.stmt.sql
+    );
+    assert!(
+        one.stmt
+            .sql
+            .ends_with(r#"FROM "signed_up_user", "signed_up_account", "signed_up_session""#)
+    );
+    // 5 user columns, 11 of the account's 12 and 3 of the session's 4: the user columns
+    // come from the user's row.
+    assert_eq!(one.stmt.columns.len(), 5 + 11 + 3);
+    let without = postgres
+        .sign_up_without_account
+        .as_ref()
+        .expect("PostgreSQL has it");
+    assert!(!without.stmt.sql.contains("accounts"));
+    for dialect in [Dialect::Sqlite, Dialect::MySql] {
+        let other = statements(dialect, Returning::ALL);
+        assert!(other.sign_up_with_account.is_none() && other.sign_up_without_account.is_none());
+    }
+}
