@@ -176,7 +176,10 @@ async fn revoking(kind: Kind, hash: bool) {
     let listed = sessions.list_sessions(&user).await.expect("list");
     let mut stored: Vec<String> = listed.into_iter().map(|s| s.session_token).collect();
     stored.sort();
-    let mut expected: Vec<String> = tokens.iter().map(|t| sessions.stored_token(t)).collect();
+    let mut expected: Vec<String> = tokens
+        .iter()
+        .map(|t| sessions.stored_token(t).into_owned())
+        .collect();
     expected.sort();
     assert_eq!(stored, expected, "{kind:?}");
 

@@ -50,6 +50,7 @@
 //!
 #![doc = include_str!("../../docs/session.md")]
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -87,6 +88,8 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct Sessions<S: Schema, A: ?Sized> {
     adapter: Arc<A>,
     policy: Policy,
+    /// `policy.session_cookie_name()`, made once: `validate` writes it on every call.
+    cookie_name: String,
     secrets: Secrets,
     clock: Clock,
     email_token_max_age: chrono::Duration,
@@ -149,9 +152,11 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
     /// [`Sessions::new`] over a shared adapter, or one chosen at run time
     /// (`Arc<dyn Adapter<S>>`).
     pub fn from_arc(adapter: Arc<A>, secrets: Secrets) -> Self {
+        let policy = Policy::default();
         Sessions {
             adapter,
-            policy: Policy::default(),
+            cookie_name: policy.session_cookie_name(),
+            policy,
             secrets,
             clock: Arc::new(Utc::now),
             email_token_max_age: chrono::Duration::seconds(86_400),
@@ -162,6 +167,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
 
     /// Sets the policy.
     pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.cookie_name = policy.session_cookie_name();
         self.policy = policy;
         self
     }
@@ -225,8 +231,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
 
     /// The session cookie for `token`, expiring at `expires`.
     pub fn session_cookie(&self, token: &str, expires: DateTime<Utc>) -> SetCookie {
-        SetCookie::new(self.policy.session_cookie_name(), token, self.policy.secure)
-            .expires(expires)
+        SetCookie::new(self.cookie_name.as_str(), token, self.policy.secure).expires(expires)
     }
 
     /// The cookie that clears the session cookie.
@@ -355,11 +360,11 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
 
     /// The token as the session table holds it: `token`, or its SHA-256 in hex when the
     /// policy [hashes tokens](Policy::hash_session_tokens).
-    pub fn stored_token(&self, token: &str) -> String {
+    pub fn stored_token<'t>(&self, token: &'t str) -> Cow<'t, str> {
         if self.policy.hash_session_tokens {
-            sha256_hex(token)
+            Cow::Owned(sha256_hex(token))
         } else {
-            token.to_owned()
+            Cow::Borrowed(token)
         }
     }
 
@@ -378,7 +383,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         let session = fields::build::<S::Session>(&[
             (
                 RoleField::SessionToken,
-                Value::Text(self.stored_token(&token)),
+                Value::Text(self.stored_token(&token).into_owned()),
             ),
             (RoleField::SessionUserId, user),
             (
@@ -400,7 +405,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         let session = fields::build::<S::Session>(&[
             (
                 RoleField::SessionToken,
-                Value::Text(self.stored_token(&token)),
+                Value::Text(self.stored_token(&token).into_owned()),
             ),
             (RoleField::SessionUserId, user),
             (
