@@ -284,3 +284,11 @@ pub trait Adapter<S: Schema>: Send + Sync {
         Box::pin(sign_up::sign_up_in_turn(self, user, account, session))
     }
 }
+
+/// The error of `revoke_other_sessions` for a kept token that cannot be one of the
+/// column's values: it would keep nothing, which is not what the caller asked for.
+pub(crate) fn unkeepable(keep: &str) -> crate::Error {
+    crate::Error::InvalidInput(format!(
+        "`{keep}` cannot be a session token, so no session would be kept"
+    ))
+}

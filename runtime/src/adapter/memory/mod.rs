@@ -469,7 +469,7 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
                 return Ok(0);
             };
             let kept = conditions(sessions, &[(RoleField::SessionToken, keep)])?
-                .ok_or_else(|| unkeepable(keep))?;
+                .ok_or_else(|| super::unkeepable(keep))?;
             let mut tables = self.lock();
             let rows = &mut tables.get_mut(sessions).rows;
             let before = rows.len();
@@ -547,14 +547,6 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
             }
         })
     }
-}
-
-/// The error of `revoke_other_sessions` for a kept token that cannot be one of the
-/// column's values: it would keep nothing, which is not what the caller asked for.
-pub(crate) fn unkeepable(keep: &str) -> Error {
-    Error::InvalidInput(format!(
-        "`{keep}` cannot be a session token, so no session would be kept"
-    ))
 }
 
 /// The descriptor of the table playing `role` in schema `S`.

@@ -7,9 +7,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::adapter::memory::unkeepable;
 use crate::adapter::{
-    AccountKey, AccountPatch, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch,
+    AccountKey, AccountPatch, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch, unkeepable,
 };
 use crate::descriptor::{Column, Role, Table};
 use crate::error::{Error, Result};
