@@ -107,6 +107,26 @@ impl Dialect {
         }
     }
 
+    /// Whether a bounded delete is `DELETE ... LIMIT n` (MySQL, which refuses `LIMIT` in an
+    /// `IN (SELECT ...)` subquery) rather than `DELETE ... WHERE key IN (SELECT key ... LIMIT
+    /// n)` (PostgreSQL has no `DELETE ... LIMIT`, SQLite only when compiled with it).
+    pub(crate) fn delete_takes_limit(self) -> bool {
+        match self {
+            Dialect::MySql => true,
+            Dialect::Sqlite | Dialect::Postgres => false,
+        }
+    }
+
+    /// Whether a `WITH` may hold `INSERT ... RETURNING` expressions whose rows later ones
+    /// read (PostgreSQL's data-modifying CTEs): a sign-up is then one statement, one round
+    /// trip. SQLite allows only `SELECT` there; MySQL and MariaDB have no writes in `WITH`.
+    pub(crate) fn data_modifying_ctes(self) -> bool {
+        match self {
+            Dialect::Postgres => true,
+            Dialect::Sqlite | Dialect::MySql => false,
+        }
+    }
+
     /// Whether indexes are declared inside `CREATE TABLE` rather than as separate `CREATE
     /// INDEX` statements: MySQL has no `CREATE INDEX IF NOT EXISTS`, so a re-runnable script
     /// declares its keys with the table.

@@ -2,9 +2,12 @@
 //!
 //! Entry points: [`Model`] (every model), [`Patch`] (the partial-update type the derive
 //! generates), the role traits ([`UserModel`] and its siblings) that say which contract role a
-//! model plays, and [`Schema`], which binds one model per role.
+//! model plays and read its role fields for generic code ([`UserModel::id`],
+//! [`SessionModel::user_id`]...), and [`Schema`], which binds one model per role.
 
-use crate::descriptor::Table;
+use chrono::{DateTime, Utc};
+
+use crate::descriptor::{RoleField, Table};
 use crate::error::Error;
 use crate::value::{Value, ValueError};
 
@@ -36,36 +39,126 @@ pub trait Patch: Default + Send + Sync + 'static {
     fn set(&mut self, position: usize, value: Value) -> Result<(), ValueError>;
 }
 
+/// The value of `model`'s column playing `field`; `None` when it has none or the model
+/// cannot be turned into a row (a typed JSON field that does not serialise).
+fn role_value<M: Model>(model: &M, field: RoleField) -> Option<Value> {
+    let at = M::TABLE.position(field)?;
+    model.to_values().ok()?.into_iter().nth(at)
+}
+
+/// The contract's string form (what [`Adapter`](crate::Adapter) methods take) of `model`'s
+/// column playing `field`: a UUID hyphenated, an integer in decimal, text as it is; `None`
+/// when the column is absent or `NULL`.
+fn role_string<M: Model>(model: &M, field: RoleField) -> Option<String> {
+    role_value(model, field)?.to_id_string()
+}
+
+/// The instant in `model`'s column playing `field`.
+fn role_instant<M: Model>(model: &M, field: RoleField) -> Option<DateTime<Utc>> {
+    match role_value(model, field)? {
+        Value::Timestamp(t) => Some(t),
+        _ => None,
+    }
+}
+
 /// A model playing the user role (`#[auth(role = "user")]`).
+///
+/// Its methods read the role fields of any user model, whatever their Rust names and types,
+/// as the strings the [`Adapter`](crate::Adapter) takes: generic code
+/// (`fn greet<U: UserModel>(user: &U)`) needs no accessor of its own.
+///
+/// ```
+/// use authmodel::models::User;
+/// use authmodel::model::UserModel;
+///
+/// fn who<U: UserModel>(user: &U) -> String {
+///     format!("{} <{}>", user.id().unwrap_or_default(), user.email().unwrap_or_default())
+/// }
+/// let user = User::new("ada@example.com");
+/// assert_eq!(who(&user), "00000000-0000-0000-0000-000000000000 <ada@example.com>");
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a user model",
     note = "derive `AuthModel` with `#[auth(role = \"user\")]`"
 )]
-pub trait UserModel: Model {}
+pub trait UserModel: Model {
+    /// The user's id, as the contract spells it (`get_user(&id)`).
+    fn id(&self) -> Option<String> {
+        role_string(self, RoleField::UserId)
+    }
+    /// The user's email; `None` when the model allows none and has none.
+    fn email(&self) -> Option<String> {
+        role_string(self, RoleField::UserEmail)
+    }
+}
 /// A model playing the account role (`#[auth(role = "account")]`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an account model",
     note = "derive `AuthModel` with `#[auth(role = \"account\")]`"
 )]
-pub trait AccountModel: Model {}
+pub trait AccountModel: Model {
+    /// The id of the user the account is linked to.
+    fn user_id(&self) -> Option<String> {
+        role_string(self, RoleField::AccountUserId)
+    }
+    /// The provider (`github`), for an [`AccountKey`](crate::AccountKey).
+    fn provider(&self) -> Option<String> {
+        role_string(self, RoleField::AccountProvider)
+    }
+    /// The account's id at the provider, for an [`AccountKey`](crate::AccountKey).
+    fn provider_account_id(&self) -> Option<String> {
+        role_string(self, RoleField::AccountProviderAccountId)
+    }
+}
 /// A model playing the session role (`#[auth(role = "session")]`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a session model",
     note = "derive `AuthModel` with `#[auth(role = \"session\")]`"
 )]
-pub trait SessionModel: Model {}
+pub trait SessionModel: Model {
+    /// The id of the user signed in.
+    fn user_id(&self) -> Option<String> {
+        role_string(self, RoleField::SessionUserId)
+    }
+    /// The session token as stored (its hash when the session layer hashes tokens).
+    fn session_token(&self) -> Option<String> {
+        role_string(self, RoleField::SessionToken)
+    }
+    /// When the session ends.
+    fn expires(&self) -> Option<DateTime<Utc>> {
+        role_instant(self, RoleField::SessionExpires)
+    }
+}
 /// A model playing the verification token role (`#[auth(role = "verification_token")]`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a verification token model",
     note = "derive `AuthModel` with `#[auth(role = \"verification_token\")]`"
 )]
-pub trait VerificationTokenModel: Model {}
+pub trait VerificationTokenModel: Model {
+    /// Who the token was sent to.
+    fn identifier(&self) -> Option<String> {
+        role_string(self, RoleField::VerificationIdentifier)
+    }
+    /// When the token stops being accepted.
+    fn expires(&self) -> Option<DateTime<Utc>> {
+        role_instant(self, RoleField::VerificationExpires)
+    }
+}
 /// A model playing the authenticator role (`#[auth(role = "authenticator")]`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an authenticator model",
     note = "derive `AuthModel` with `#[auth(role = \"authenticator\")]`"
 )]
-pub trait AuthenticatorModel: Model {}
+pub trait AuthenticatorModel: Model {
+    /// The id of the user the credential belongs to.
+    fn user_id(&self) -> Option<String> {
+        role_string(self, RoleField::AuthenticatorUserId)
+    }
+    /// The credential's id.
+    fn credential_id(&self) -> Option<String> {
+        role_string(self, RoleField::AuthenticatorCredentialId)
+    }
+}
 
 /// One model per contract role: what an adapter stores. Implemented by `#[derive(AuthSchema)]`.
 pub trait Schema: Send + Sync + 'static {

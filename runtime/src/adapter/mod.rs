@@ -11,6 +11,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use chrono::{DateTime, Utc};
+
 use crate::error::Result;
 use crate::traits::{Model, Schema};
 
@@ -92,6 +94,8 @@ pub type UserPatch<S> = <<S as Schema>::User as Model>::Patch;
 pub type SessionAndUser<S> = (<S as Schema>::Session, <S as Schema>::User);
 /// The patch type of schema `S`'s session model.
 pub type SessionPatch<S> = <<S as Schema>::Session as Model>::Patch;
+/// The patch type of schema `S`'s account model.
+pub type AccountPatch<S> = <<S as Schema>::Account as Model>::Patch;
 
 /// Every operation of the Auth.js adapter contract, for the models of schema `S`.
 ///
@@ -214,6 +218,54 @@ pub trait Adapter<S: Schema>: Send + Sync {
         counter: i64,
     ) -> BoxFuture<'a, Result<S::Authenticator>>;
 
+    /// Applies a partial update to the account with this key and returns it; `None` when
+    /// there is none. For refreshed OAuth tokens (`access_token`, `refresh_token`,
+    /// `expires_at`...); `#[auth(updated_at)]` columns take the current instant, as on the
+    /// other updates, and an empty patch just reads the account.
+    ///
+    /// Not an Auth.js operation: Auth.js has no way to store refreshed tokens.
+    fn update_account<'a>(
+        &'a self,
+        account: AccountKey<'a>,
+        patch: AccountPatch<S>,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>>;
+
+    /// Every session of the user with this id (empty for an unknown user), expired ones
+    /// included; in no particular order.
+    ///
+    /// Not an Auth.js operation.
+    fn list_sessions<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Vec<S::Session>>>;
+
+    /// Deletes the session with this token if it belongs to the user with this id, and
+    /// returns it; `None` when there is no such session or it is another user's. What a
+    /// "sign out this device" button calls with the signed-in user's id.
+    ///
+    /// Not an Auth.js operation.
+    fn revoke_session<'a>(
+        &'a self,
+        user_id: &'a str,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Session>>>;
+
+    /// Deletes every session of the user with this id except the one with token `keep` (the
+    /// current one), in one statement; returns how many were deleted. "Sign out everywhere
+    /// else".
+    ///
+    /// Not an Auth.js operation.
+    fn revoke_other_sessions<'a>(
+        &'a self,
+        user_id: &'a str,
+        keep: &'a str,
+    ) -> BoxFuture<'a, Result<u64>>;
+
+    /// Deletes the sessions and verification tokens whose `expires` is before `now`
+    /// (strictly, as Auth.js core tests expiry), at most `batch` rows per statement, until
+    /// none is left; returns how many were deleted. For a periodic job: each statement holds
+    /// its locks for one batch only. A `batch` of 0 deletes nothing.
+    ///
+    /// Not an Auth.js operation: Auth.js leaves expired rows until their token is presented.
+    fn delete_expired(&self, now: DateTime<Utc>, batch: u32) -> BoxFuture<'_, Result<u64>>;
+
     /// Signs a new user up: stores `user`, links `account` to it (an OAuth sign-in; `None`
     /// for an email sign-in) and stores `session` for it, all or nothing. The account's and
     /// the session's user columns are set to the stored user's id, whatever they held.
@@ -231,4 +283,12 @@ pub trait Adapter<S: Schema>: Send + Sync {
     ) -> BoxFuture<'_, Result<SignUp<S>>> {
         Box::pin(sign_up::sign_up_in_turn(self, user, account, session))
     }
+}
+
+/// The error of `revoke_other_sessions` for a kept token that cannot be one of the
+/// column's values: it would keep nothing, which is not what the caller asked for.
+pub(crate) fn unkeepable(keep: &str) -> crate::Error {
+    crate::Error::InvalidInput(format!(
+        "`{keep}` cannot be a session token, so no session would be kept"
+    ))
 }

@@ -154,13 +154,14 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
             Some(user) => {
                 let id = fields::id(&user, RoleField::UserId)?;
                 if let Some(current) = current_session {
-                    let owner = self.adapter.get_session_and_user(current).await?;
+                    let current = self.stored_token(current);
+                    let owner = self.adapter.get_session_and_user(&current).await?;
                     let same = match &owner {
                         Some((_, owner)) => fields::id(owner, RoleField::UserId)? == id,
                         None => false,
                     };
                     if !same {
-                        self.adapter.delete_session(current).await?;
+                        self.adapter.delete_session(&current).await?;
                     }
                 }
                 let mut patch = <<S::User as Model>::Patch as Default>::default();
@@ -178,9 +179,9 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
                     (RoleField::UserEmailVerified, Value::Timestamp(now)),
                 ])?;
                 // The session's user id is set by `sign_up`.
-                let session = self.new_session_for_sign_up(now)?;
+                let (token, session) = self.new_session_for_sign_up(now)?;
                 let signed_up = self.adapter.sign_up(user, None, session).await?;
-                self.signed_in(signed_up.user, signed_up.session, true)
+                self.signed_in(signed_up.user, signed_up.session, &token, true)
             }
         }
     }

@@ -50,6 +50,7 @@
 //!
 #![doc = include_str!("../../docs/session.md")]
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -87,6 +88,8 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct Sessions<S: Schema, A: ?Sized> {
     adapter: Arc<A>,
     policy: Policy,
+    /// `policy.session_cookie_name()`, made once: `validate` writes it on every call.
+    cookie_name: String,
     secrets: Secrets,
     clock: Clock,
     email_token_max_age: chrono::Duration,
@@ -126,7 +129,9 @@ pub struct SignedIn<S: Schema> {
     /// The signed-in user.
     pub user: S::User,
     /// The new session; `None` when the request's current session is kept (an account
-    /// linked to the user already signed in, or that user signing in again).
+    /// linked to the user already signed in, or that user signing in again). With
+    /// [`Policy::hash_session_tokens`], its token is the stored hash; the cookie carries the
+    /// token itself.
     pub session: Option<S::Session>,
     /// The session cookie to set (`Expires` = the session's expiry), with `session`.
     pub cookie: Option<SetCookie>,
@@ -147,9 +152,11 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
     /// [`Sessions::new`] over a shared adapter, or one chosen at run time
     /// (`Arc<dyn Adapter<S>>`).
     pub fn from_arc(adapter: Arc<A>, secrets: Secrets) -> Self {
+        let policy = Policy::default();
         Sessions {
             adapter,
-            policy: Policy::default(),
+            cookie_name: policy.session_cookie_name(),
+            policy,
             secrets,
             clock: Arc::new(Utc::now),
             email_token_max_age: chrono::Duration::seconds(86_400),
@@ -160,6 +167,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
 
     /// Sets the policy.
     pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.cookie_name = policy.session_cookie_name();
         self.policy = policy;
         self
     }
@@ -223,8 +231,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
 
     /// The session cookie for `token`, expiring at `expires`.
     pub fn session_cookie(&self, token: &str, expires: DateTime<Utc>) -> SetCookie {
-        SetCookie::new(self.policy.session_cookie_name(), token, self.policy.secure)
-            .expires(expires)
+        SetCookie::new(self.cookie_name.as_str(), token, self.policy.secure).expires(expires)
     }
 
     /// The cookie that clears the session cookie.
@@ -252,12 +259,13 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
             cookie: self.clear_session_cookie(),
             refreshed: false,
         };
-        let Some((session, user)) = self.adapter.get_session_and_user(token).await? else {
+        let stored = self.stored_token(token);
+        let Some((session, user)) = self.adapter.get_session_and_user(&stored).await? else {
             return Ok(absent());
         };
         let expires = session_expires::<S>(&session)?;
         if expires < now {
-            self.adapter.delete_session(token).await?;
+            self.adapter.delete_session(&stored).await?;
             return Ok(absent());
         }
         let new_expires = now + self.policy.max_age;
@@ -271,7 +279,7 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
             patch
                 .set(at, Value::Timestamp(new_expires))
                 .map_err(|e| crate::Error::InvalidInput(format!("session expires: {e}")))?;
-            if let Some(updated) = self.adapter.update_session(token, patch).await? {
+            if let Some(updated) = self.adapter.update_session(&stored, patch).await? {
                 session = updated;
                 refreshed = true;
             }
@@ -290,12 +298,79 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
     ///
     /// The adapter's errors.
     pub async fn sign_out(&self, token: &str) -> Result<SetCookie> {
-        self.adapter.delete_session(token).await?;
+        self.adapter
+            .delete_session(&self.stored_token(token))
+            .await?;
         Ok(self.clear_session_cookie())
     }
 
-    /// A new session row for `user_id`, expiring at `now + max_age`, with a fresh token.
-    fn new_session(&self, user_id: &str, now: DateTime<Utc>) -> Result<S::Session> {
+    /// The sessions of the user with this id ([`Adapter::list_sessions`]), for an
+    /// "active sessions" page. With [`Policy::hash_session_tokens`], their tokens are the
+    /// hashes, which sign no one in; pass them to [`Sessions::revoke_session`] as they are.
+    ///
+    /// # Errors
+    ///
+    /// The adapter's errors.
+    pub async fn list_sessions(&self, user_id: &str) -> Result<Vec<S::Session>> {
+        Ok(self.adapter.list_sessions(user_id).await?)
+    }
+
+    /// Deletes one session of the user with this id ([`Adapter::revoke_session`]): "sign
+    /// out that device". `stored_token` is the token as [`Sessions::list_sessions`] shows
+    /// it (the hash, with [`Policy::hash_session_tokens`]); `None` when the user has no such
+    /// session. Sign the current session out with [`Sessions::sign_out`].
+    ///
+    /// # Errors
+    ///
+    /// The adapter's errors.
+    pub async fn revoke_session(
+        &self,
+        user_id: &str,
+        stored_token: &str,
+    ) -> Result<Option<S::Session>> {
+        Ok(self.adapter.revoke_session(user_id, stored_token).await?)
+    }
+
+    /// "Sign out everywhere else": deletes every other session of the user whose session
+    /// token (from the cookie) is `token`, in one statement after the lookup; returns how
+    /// many were deleted, 0 when `token` finds no session.
+    ///
+    /// # Errors
+    ///
+    /// The adapter's errors.
+    pub async fn sign_out_other_sessions(&self, token: &str) -> Result<u64> {
+        let stored = self.stored_token(token);
+        let Some((_, user)) = self.adapter.get_session_and_user(&stored).await? else {
+            return Ok(0);
+        };
+        let id = fields::id(&user, RoleField::UserId)?;
+        Ok(self.adapter.revoke_other_sessions(&id, &stored).await?)
+    }
+
+    /// Deletes the sessions and verification tokens that expired before now, `batch` rows
+    /// per statement ([`Adapter::delete_expired`]): the periodic clean-up Auth.js leaves
+    /// to the database. Returns how many were deleted.
+    ///
+    /// # Errors
+    ///
+    /// The adapter's errors.
+    pub async fn delete_expired(&self, batch: u32) -> Result<u64> {
+        Ok(self.adapter.delete_expired(self.now(), batch).await?)
+    }
+
+    /// The token as the session table holds it: `token`, or its SHA-256 in hex when the
+    /// policy [hashes tokens](Policy::hash_session_tokens).
+    pub fn stored_token<'t>(&self, token: &'t str) -> Cow<'t, str> {
+        if self.policy.hash_session_tokens {
+            Cow::Owned(sha256_hex(token))
+        } else {
+            Cow::Borrowed(token)
+        }
+    }
+
+    /// A new session row for `user_id`, expiring at `now + max_age`, with a fresh token;
+    /// returns the token the cookie carries with it.
+    fn new_session(&self, user_id: &str, now: DateTime<Utc>) -> Result<(String, S::Session)> {
         let table = <S::Session as Model>::TABLE;
         let user_column = table
             .position(RoleField::SessionUserId)
@@ -304,31 +379,41 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         let user = Value::parse_id(user_column.ty, user_id).ok_or_else(|| {
             crate::Error::InvalidInput(format!("user id `{user_id}` does not fit the session"))
         })?;
-        fields::build::<S::Session>(&[
-            (RoleField::SessionToken, Value::Text(session_token()?)),
+        let token = session_token()?;
+        let session = fields::build::<S::Session>(&[
+            (
+                RoleField::SessionToken,
+                Value::Text(self.stored_token(&token).into_owned()),
+            ),
             (RoleField::SessionUserId, user),
             (
                 RoleField::SessionExpires,
                 Value::Timestamp(now + self.policy.max_age),
             ),
-        ])
+        ])?;
+        Ok((token, session))
     }
 
-    /// A new session row whose user [`Adapter::sign_up`] sets.
-    fn new_session_for_sign_up(&self, now: DateTime<Utc>) -> Result<S::Session> {
+    /// A new session row whose user [`Adapter::sign_up`] sets, and its cookie's token.
+    fn new_session_for_sign_up(&self, now: DateTime<Utc>) -> Result<(String, S::Session)> {
         let table = <S::Session as Model>::TABLE;
         let user = table
             .position(RoleField::SessionUserId)
             .map(|at| fields::placeholder(table.columns[at].ty))
             .ok_or_else(|| crate::Error::Schema("the session model has no user id".into()))?;
-        fields::build::<S::Session>(&[
-            (RoleField::SessionToken, Value::Text(session_token()?)),
+        let token = session_token()?;
+        let session = fields::build::<S::Session>(&[
+            (
+                RoleField::SessionToken,
+                Value::Text(self.stored_token(&token).into_owned()),
+            ),
             (RoleField::SessionUserId, user),
             (
                 RoleField::SessionExpires,
                 Value::Timestamp(now + self.policy.max_age),
             ),
-        ])
+        ])?;
+        Ok((token, session))
     }
 
     /// A session for `user`, stored, and its cookie.
@@ -339,25 +424,23 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         is_new_user: bool,
     ) -> Result<SignedIn<S>> {
         let id = fields::id(&user, RoleField::UserId)?;
-        let session = self
-            .adapter
-            .create_session(self.new_session(&id, now)?)
-            .await?;
-        self.signed_in(user, session, is_new_user)
+        let (token, session) = self.new_session(&id, now)?;
+        let session = self.adapter.create_session(session).await?;
+        self.signed_in(user, session, &token, is_new_user)
     }
 
+    /// The sign-in's result; `token` is the cookie's (the session row holds its hash when
+    /// the policy hashes tokens).
     fn signed_in(
         &self,
         user: S::User,
         session: S::Session,
+        token: &str,
         is_new_user: bool,
     ) -> Result<SignedIn<S>> {
-        let token = fields::get(&session, RoleField::SessionToken)?
-            .to_id_string()
-            .unwrap_or_default();
         let expires = session_expires::<S>(&session)?;
         Ok(SignedIn {
-            cookie: Some(self.session_cookie(&token, expires)),
+            cookie: Some(self.session_cookie(token, expires)),
             user,
             session: Some(session),
             is_new_user,

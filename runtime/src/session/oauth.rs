@@ -55,7 +55,11 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         let now = self.now();
         // Core looks the current user up without checking expiry.
         let current = match current_session {
-            Some(token) => self.adapter.get_session_and_user(token).await?,
+            Some(token) => {
+                self.adapter
+                    .get_session_and_user(&self.stored_token(token))
+                    .await?
+            }
             None => None,
         };
         let current_id = current
@@ -115,9 +119,9 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
             (RoleField::UserImage, optional(&profile.image)),
             (RoleField::UserEmailVerified, Value::Null),
         ])?;
-        let session = self.new_session_for_sign_up(now)?;
+        let (token, session) = self.new_session_for_sign_up(now)?;
         let signed_up = self.adapter.sign_up(user, Some(account), session).await?;
-        self.signed_in(signed_up.user, signed_up.session, true)
+        self.signed_in(signed_up.user, signed_up.session, &token, true)
     }
 }
 

@@ -50,6 +50,15 @@ pub struct Policy {
     pub generation: Generation,
     /// Whether cookies are `Secure` and prefixed (`__Secure-`, `__Host-` for CSRF).
     pub secure: bool,
+    /// Whether the session table holds `sha256_hex(token)` instead of the token itself
+    /// (off by default). On, the cookie still carries the token, and every lookup hashes it
+    /// first, so a copy of the table yields no cookie that signs anyone in.
+    ///
+    /// **Incompatible with a Next.js app reading the same table**: Auth.js looks sessions up
+    /// by the cookie's token as it is, so it finds none of the hashed rows (its users are
+    /// signed out), and the sessions it writes are not found here. Switching it on (or off)
+    /// signs every existing session out.
+    pub hash_session_tokens: bool,
 }
 
 impl Default for Policy {
@@ -59,6 +68,7 @@ impl Default for Policy {
             update_age: Duration::seconds(86_400),
             generation: Generation::V5,
             secure: false,
+            hash_session_tokens: false,
         }
     }
 }
@@ -85,6 +95,20 @@ impl Policy {
     /// Sets [`Policy::secure`]: Auth.js's `useSecureCookies`, true on an `https:` site.
     pub fn secure(mut self, secure: bool) -> Self {
         self.secure = secure;
+        self
+    }
+
+    /// Sets [`Policy::hash_session_tokens`].
+    ///
+    /// ```
+    /// use authmodel::session::Policy;
+    ///
+    /// let policy = Policy::default().hash_session_tokens(true);
+    /// assert!(policy.hash_session_tokens);
+    /// assert!(!Policy::default().hash_session_tokens);
+    /// ```
+    pub fn hash_session_tokens(mut self, hash: bool) -> Self {
+        self.hash_session_tokens = hash;
         self
     }
 

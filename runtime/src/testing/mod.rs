@@ -10,7 +10,9 @@
 //! keeps its milliseconds), `expires_at` is the integer 2592000, sessions and accounts may
 //! carry a surrogate id, verification tokens never. Cases 23 onwards check what that suite
 //! leaves out: unique-key conflicts, foreign-format ids, a partial update of every user field,
-//! the cascade on user deletion, unknown keys, concurrent token use and timestamp precision.
+//! the cascade on user deletion, unknown keys, concurrent token use and timestamp precision;
+//! case 31 checks `sign_up`, 32–34 the operations Auth.js lacks (`update_account`, listing and
+//! revoking sessions, `delete_expired`).
 //! Every value the suite writes is unique per run, so it can run twice against one database.
 //! The cases share state, as in Auth.js: the first failure stops the run.
 //!
@@ -56,6 +58,7 @@ mod authjs;
 mod check;
 mod extra;
 mod fixtures;
+mod ops;
 mod raw;
 mod sign_up;
 mod suite;
@@ -131,6 +134,13 @@ pub const CASES: &[Case] = &[
         "signUp stores user, account and session together or not at all",
         true,
     ),
+    case(32, "updateAccount stores refreshed tokens", true),
+    case(
+        33,
+        "listSessions, revokeSession and revokeOtherSessions",
+        true,
+    ),
+    case(34, "deleteExpired deletes expired rows in batches", true),
 ];
 
 /// The names of the WebAuthn cases, skipped by [`SuiteOptions::skip_webauthn`].

@@ -1,7 +1,7 @@
 //! The suite's driver: the state the cases share and the loop that runs them in order.
 //!
 //! Entry point: [`Suite`]. The case bodies live in [`super::authjs`] (1–17),
-//! [`super::webauthn`] (18–22), [`super::extra`] (23–30) and [`super::sign_up`] (31).
+//! [`super::webauthn`] (18–22), [`super::extra`] (23–30), [`super::sign_up`] (31) and [`super::ops`] (32–34).
 
 use std::marker::PhantomData;
 
@@ -152,6 +152,9 @@ where
             29 => self.concurrent_token_use().await,
             30 => self.millisecond_precision().await,
             31 => self.sign_up().await,
+            32 => self.update_account().await,
+            33 => self.revoke_sessions().await,
+            34 => self.delete_expired().await,
             other => Err(Check::new(format!("case {other} has no body"))),
         }
     }

@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use super::{Failure, SuiteOptions, run};
 use crate::adapter::memory::MemoryAdapter;
-use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, UserPatch};
+use crate::adapter::{AccountKey, AccountPatch, Adapter, BoxFuture, SessionPatch, UserPatch};
 use crate::descriptor::Role;
 use crate::error::{Error, Result};
 use crate::models::{Account, Authenticator, DefaultSchema, Session, User, VerificationToken};
@@ -35,6 +35,14 @@ enum Bug {
     /// `signUp` runs its three writes in turn and leaves the user when a later one fails
     /// (what Auth.js's own call sequence does).
     SignUpLeavesUser,
+    /// `updateAccount` returns the account as it was and stores nothing.
+    UpdateAccountIgnored,
+    /// `revokeSession` ignores the user id: anyone's session goes.
+    RevokesAnyonesSession,
+    /// `revokeOtherSessions` deletes the kept session too.
+    RevokesTheKeptSession,
+    /// `deleteExpired` deletes rows expiring at the instant itself (`<=`, not `<`).
+    ExpiryNotStrict,
 }
 
 struct Faulty {
@@ -66,7 +74,7 @@ fn cases_are_numbered_in_order_with_unique_names() {
             "{case:?}"
         );
     }
-    assert_eq!(super::CASES.len(), 31);
+    assert_eq!(super::CASES.len(), 34);
     for name in super::WEBAUTHN_CASES {
         assert!(super::CASES.iter().any(|c| c.name == *name && c.skippable));
     }
@@ -128,6 +136,34 @@ async fn catches_a_sign_up_that_leaves_its_user() {
     let failure = failure(Bug::SignUpLeavesUser).await;
     assert_eq!(failure.case, 31, "{failure}");
     assert!(failure.what.contains("the user"), "{failure}");
+}
+
+#[tokio::test]
+async fn catches_an_update_account_that_stores_nothing() {
+    let failure = failure(Bug::UpdateAccountIgnored).await;
+    assert_eq!(failure.case, 32, "{failure}");
+    assert!(failure.what.contains("after updateAccount"), "{failure}");
+}
+
+#[tokio::test]
+async fn catches_a_revoke_of_another_users_session() {
+    let failure = failure(Bug::RevokesAnyonesSession).await;
+    assert_eq!(failure.case, 33, "{failure}");
+    assert!(failure.what.contains("another user's id"), "{failure}");
+}
+
+#[tokio::test]
+async fn catches_a_revoke_of_the_kept_session() {
+    let failure = failure(Bug::RevokesTheKeptSession).await;
+    assert_eq!(failure.case, 33, "{failure}");
+    assert!(failure.what.contains("revokeOtherSessions"), "{failure}");
+}
+
+#[tokio::test]
+async fn catches_an_expiry_that_is_not_strict() {
+    let failure = failure(Bug::ExpiryNotStrict).await;
+    assert_eq!(failure.case, 34, "{failure}");
+    assert!(failure.what.contains("at the instant itself"), "{failure}");
 }
 
 impl Adapter<S> for Faulty {
@@ -305,6 +341,56 @@ impl Adapter<S> for Faulty {
         }
         self.inner
             .update_authenticator_counter(credential_id, counter)
+    }
+
+    fn update_account<'a>(
+        &'a self,
+        key: AccountKey<'a>,
+        patch: AccountPatch<S>,
+    ) -> BoxFuture<'a, Result<Option<Account>>> {
+        if self.bug == Bug::UpdateAccountIgnored {
+            return self.inner.get_account(key);
+        }
+        self.inner.update_account(key, patch)
+    }
+    fn list_sessions<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Vec<Session>>> {
+        self.inner.list_sessions(user_id)
+    }
+    fn revoke_session<'a>(
+        &'a self,
+        user_id: &'a str,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Session>>> {
+        if self.bug == Bug::RevokesAnyonesSession {
+            return self.inner.delete_session(session_token);
+        }
+        self.inner.revoke_session(user_id, session_token)
+    }
+    fn revoke_other_sessions<'a>(
+        &'a self,
+        user_id: &'a str,
+        keep: &'a str,
+    ) -> BoxFuture<'a, Result<u64>> {
+        if self.bug == Bug::RevokesTheKeptSession {
+            return Box::pin(async move {
+                let n = self.inner.revoke_other_sessions(user_id, keep).await?;
+                self.inner.delete_session(keep).await?;
+                Ok(n)
+            });
+        }
+        self.inner.revoke_other_sessions(user_id, keep)
+    }
+    fn delete_expired(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        batch: u32,
+    ) -> BoxFuture<'_, Result<u64>> {
+        if self.bug == Bug::ExpiryNotStrict {
+            return self
+                .inner
+                .delete_expired(now + Duration::milliseconds(1), batch);
+        }
+        self.inner.delete_expired(now, batch)
     }
 
     fn sign_up(

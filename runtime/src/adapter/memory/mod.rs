@@ -26,7 +26,11 @@ use std::marker::PhantomData;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::adapter::sign_up::{user_id_of, with_user_id};
-use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch};
+use chrono::{DateTime, Utc};
+
+use crate::adapter::{
+    AccountKey, AccountPatch, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch,
+};
 use crate::descriptor::{Role, RoleField, Table};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
@@ -416,6 +420,88 @@ impl<S: Schema> Adapter<S> for MemoryAdapter<S> {
             .ok_or(Error::NotFound {
                 what: "authenticator",
             })
+        })
+    }
+
+    fn update_account<'a>(
+        &'a self,
+        key: AccountKey<'a>,
+        patch: AccountPatch<S>,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
+        Box::pin(async move {
+            self.update_one(
+                &[
+                    (RoleField::AccountProvider, key.provider),
+                    (RoleField::AccountProviderAccountId, key.provider_account_id),
+                ],
+                patch.into_assignments()?,
+            )
+        })
+    }
+
+    fn list_sessions<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Vec<S::Session>>> {
+        Box::pin(async move {
+            self.find_rows(Role::Session, &[(RoleField::SessionUserId, user_id)])?
+                .into_iter()
+                .map(S::Session::from_values)
+                .collect()
+        })
+    }
+
+    fn revoke_session<'a>(
+        &'a self,
+        user_id: &'a str,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Session>>> {
+        Box::pin(async move {
+            self.remove_one(&[
+                (RoleField::SessionToken, session_token),
+                (RoleField::SessionUserId, user_id),
+            ])
+        })
+    }
+
+    fn revoke_other_sessions<'a>(
+        &'a self,
+        user_id: &'a str,
+        keep: &'a str,
+    ) -> BoxFuture<'a, Result<u64>> {
+        Box::pin(async move {
+            let sessions = <S::Session as Model>::TABLE;
+            let Some(owned) = conditions(sessions, &[(RoleField::SessionUserId, user_id)])? else {
+                return Ok(0);
+            };
+            let kept = conditions(sessions, &[(RoleField::SessionToken, keep)])?
+                .ok_or_else(|| super::unkeepable(keep))?;
+            let mut tables = self.lock();
+            let rows = &mut tables.get_mut(sessions).rows;
+            let before = rows.len();
+            rows.retain(|row| !matches(row, &owned) || matches(row, &kept));
+            Ok((before - rows.len()) as u64)
+        })
+    }
+
+    fn delete_expired(&self, now: DateTime<Utc>, batch: u32) -> BoxFuture<'_, Result<u64>> {
+        Box::pin(async move {
+            if batch == 0 {
+                return Ok(0);
+            }
+            let sessions = <S::Session as Model>::TABLE;
+            let tokens = <S::VerificationToken as Model>::TABLE;
+            let expiring = [
+                (sessions, required(sessions, RoleField::SessionExpires)?),
+                (tokens, required(tokens, RoleField::VerificationExpires)?),
+            ];
+            // Under the one lock, a batch is the whole table.
+            let mut tables = self.lock();
+            let mut deleted = 0;
+            for (table, at) in expiring {
+                let rows = &mut tables.get_mut(table).rows;
+                let before = rows.len();
+                rows.retain(|row| !matches!(row.get(at), Some(Value::Timestamp(t)) if *t < now));
+                deleted += (before - rows.len()) as u64;
+            }
+            Ok(deleted)
         })
     }
 

@@ -5,8 +5,12 @@
 //! key column's type first ([`Value::parse_id`]); one that cannot be of that type is treated as
 //! matching nothing, as the contract says.
 
-use crate::adapter::{AccountKey, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch};
-use crate::descriptor::{Column, Role};
+use chrono::{DateTime, Utc};
+
+use crate::adapter::{
+    AccountKey, AccountPatch, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch, unkeepable,
+};
+use crate::descriptor::{Column, Role, Table};
 use crate::error::{Error, Result};
 use crate::traits::{Model, Patch, Schema};
 use crate::value::{Value, stamp_now, stamp_update};
@@ -83,16 +87,40 @@ impl<S: Schema> SqlAdapter<S> {
         key: Value,
         patch: M::Patch,
     ) -> Result<Option<M>> {
+        self.update_by(updates, read, &[key], patch).await
+    }
+
+    /// [`SqlAdapter::update`] by a key of one or more columns, in the statement's order.
+    async fn update_by<M: Model>(
+        &self,
+        updates: &Updates,
+        read: &Stmt,
+        key: &[Value],
+        patch: M::Patch,
+    ) -> Result<Option<M>> {
         let mut assignments = patch.into_assignments()?;
         if assignments.is_empty() {
-            return self.one::<M>(read, &[key]).await;
+            return self.one::<M>(read, key).await;
         }
         stamp_update(M::TABLE, &mut assignments, stamp_now());
         let write = updates.get(&mut assignments)?;
-        let mut params: Vec<Value> = Vec::with_capacity(assignments.len() + 1);
+        let mut params: Vec<Value> = Vec::with_capacity(assignments.len() + key.len());
         params.extend(assignments.into_iter().map(|(_, value)| value));
-        params.push(key);
+        params.extend_from_slice(key);
         self.write::<M>(&write, &params).await
+    }
+
+    /// Runs a statement that returns no rows over `table`; returns how many rows it changed.
+    async fn execute(&self, table: &'static Table, stmt: &Stmt, params: &[Value]) -> Result<u64> {
+        let tables = [table];
+        let call = Call {
+            sql: &stmt.sql,
+            params,
+            columns: &stmt.columns,
+            tables: &tables,
+            cached: true,
+        };
+        self.inner.driver.execute(call).await
     }
 }
 
@@ -406,6 +434,124 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             self.write(&statements.update_authenticator_counter, &params)
                 .await?
                 .ok_or_else(not_found)
+        })
+    }
+
+    fn update_account<'a>(
+        &'a self,
+        key: AccountKey<'a>,
+        patch: AccountPatch<S>,
+    ) -> BoxFuture<'a, Result<Option<S::Account>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(account) = account_key(&statements.keys, key) else {
+                return Ok(None);
+            };
+            self.update_by::<S::Account>(
+                &statements.update_account,
+                &statements.account,
+                &account,
+                patch,
+            )
+            .await
+        })
+    }
+
+    fn list_sessions<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Vec<S::Session>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let Some(user_id) = key(statements.keys.session_user_id, user_id) else {
+                return Ok(Vec::new());
+            };
+            let tables = [<S::Session as Model>::TABLE];
+            let call = Call {
+                sql: &statements.sessions_by_user.sql,
+                params: &[user_id],
+                columns: &statements.sessions_by_user.columns,
+                tables: &tables,
+                cached: true,
+            };
+            self.inner
+                .driver
+                .fetch_all(Access::Read, call)
+                .await?
+                .into_iter()
+                .map(S::Session::from_values)
+                .collect()
+        })
+    }
+
+    fn revoke_session<'a>(
+        &'a self,
+        user_id: &'a str,
+        session_token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Session>>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let keys = &statements.keys;
+            let (Some(token), Some(user_id)) = (
+                key(keys.session_token, session_token),
+                key(keys.session_user_id, user_id),
+            ) else {
+                return Ok(None);
+            };
+            self.write(&statements.revoke_session, &[token, user_id])
+                .await
+        })
+    }
+
+    fn revoke_other_sessions<'a>(
+        &'a self,
+        user_id: &'a str,
+        keep: &'a str,
+    ) -> BoxFuture<'a, Result<u64>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let keys = &statements.keys;
+            let Some(user_id) = key(keys.session_user_id, user_id) else {
+                return Ok(0);
+            };
+            let keep = key(keys.session_token, keep).ok_or_else(|| unkeepable(keep))?;
+            self.execute(
+                <S::Session as Model>::TABLE,
+                &statements.revoke_other_sessions,
+                &[user_id, keep],
+            )
+            .await
+        })
+    }
+
+    fn delete_expired(&self, now: DateTime<Utc>, batch: u32) -> BoxFuture<'_, Result<u64>> {
+        Box::pin(async move {
+            let statements = self.statements();
+            let mut deleted = 0;
+            if batch == 0 {
+                return Ok(deleted);
+            }
+            let now = Value::Timestamp(now);
+            let size = Value::Int(i64::from(batch));
+            for (table, stmt) in [
+                (
+                    <S::Session as Model>::TABLE,
+                    &statements.delete_expired_sessions,
+                ),
+                (
+                    <S::VerificationToken as Model>::TABLE,
+                    &statements.delete_expired_verification_tokens,
+                ),
+            ] {
+                // One statement per batch; a short batch means none is left.
+                loop {
+                    let n = self
+                        .execute(table, stmt, &[now.clone(), size.clone()])
+                        .await?;
+                    deleted += n;
+                    if n < u64::from(batch) {
+                        break;
+                    }
+                }
+            }
+            Ok(deleted)
         })
     }
 

@@ -9,12 +9,12 @@
 use crate::adapter::SignUp;
 use crate::descriptor::{IdStrategy, RoleField, Table};
 use crate::error::{Error, Result};
-use crate::statements::contract::Insert;
+use crate::statements::contract::{Insert, SignUpStatement};
 use crate::traits::{Model, Schema};
 use crate::value::Value;
 
 use super::SqlAdapter;
-use super::executor::{Call, Reread, Step};
+use super::executor::{Access, Call, Reread, Step};
 
 /// One INSERT of the transaction, with its parameters.
 struct Prepared<'a> {
@@ -127,6 +127,15 @@ impl<S: Schema> SqlAdapter<S> {
         session: S::Session,
     ) -> Result<SignUp<S>> {
         let statements = &self.inner.statements;
+        let one = match &account {
+            Some(_) => statements.sign_up_with_account.as_ref(),
+            None => statements.sign_up_without_account.as_ref(),
+        };
+        if let Some(one) = one {
+            return self
+                .sign_up_in_one_statement(one, user, account, session)
+                .await;
+        }
         let users = <S::User as Model>::TABLE;
         let user = Prepared::new(&statements.insert_user, users, user.to_values()?, None)?;
         let user_column = users
@@ -179,6 +188,70 @@ impl<S: Schema> SqlAdapter<S> {
             if let Some(id) = user_row.get(user_column).and_then(Value::to_id_string) {
                 let _ = crate::adapter::Adapter::delete_user(self, &id).await;
             }
+        }
+        decoded
+    }
+}
+
+impl<S: Schema> SqlAdapter<S> {
+    /// The sign-up as one statement (PostgreSQL: data-modifying CTEs): one round trip, and
+    /// its own transaction.
+    async fn sign_up_in_one_statement(
+        &self,
+        one: &SignUpStatement,
+        user: S::User,
+        account: Option<S::Account>,
+        session: S::Session,
+    ) -> Result<SignUp<S>> {
+        let statements = &self.inner.statements;
+        let users = <S::User as Model>::TABLE;
+        let accounts = <S::Account as Model>::TABLE;
+        let sessions = <S::Session as Model>::TABLE;
+        let user_params = statements.insert_user.params(user.to_values()?)?;
+        let mut referencing = Vec::with_capacity(2);
+        let mut tables = vec![users];
+        if let Some(account) = &account {
+            referencing.push(statements.insert_account.params(account.to_values()?)?);
+            tables.push(accounts);
+        }
+        referencing.push(statements.insert_session.params(session.to_values()?)?);
+        tables.push(sessions);
+        let params = one.params(user_params, referencing)?;
+        let call = Call {
+            sql: &one.stmt.sql,
+            params: &params,
+            columns: &one.stmt.columns,
+            tables: &tables,
+            cached: true,
+        };
+        let mut row = self
+            .inner
+            .driver
+            .fetch_optional(Access::Write, call)
+            .await?
+            .ok_or_else(|| Error::Database("the sign-up statement returned no row".into()))?;
+        let session_row = row.split_off(row.len().saturating_sub(sessions.columns.len()));
+        let account_row = account
+            .is_some()
+            .then(|| row.split_off(row.len().saturating_sub(accounts.columns.len())));
+        let user_row = row;
+        let user_column = users.position(RoleField::UserId);
+        let user_id = user_column
+            .and_then(|at| user_row.get(at))
+            .and_then(Value::to_id_string);
+        let decoded = (|| {
+            Ok(SignUp {
+                user: S::User::from_values(user_row)?,
+                account: account_row.map(S::Account::from_values).transpose()?,
+                session: S::Session::from_values(session_row)?,
+            })
+        })();
+        if decoded.is_err()
+            && let Some(id) = user_id
+        {
+            // Committed rows the models cannot read back: an `Err` must mean nothing was
+            // written, so they go again, with the user.
+            let _ = crate::adapter::Adapter::delete_user(self, &id).await;
         }
         decoded
     }

@@ -17,14 +17,16 @@
 //! a `SELECT ... FOR UPDATE`, which locks the row so that of concurrent deletes exactly one
 //! returns it.
 
+mod sign_up;
 mod write;
 
 use sea_query::{Expr, ExprTrait, LockType, Query, QueryStatementBuilder};
 
-use crate::descriptor::{Column, RoleField, Stamp, Table};
+use crate::descriptor::{Column, ColumnType, RoleField, Stamp, Table};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
+pub(crate) use self::sign_up::SignUpStatement;
 pub(crate) use self::write::{Insert, Updates};
 
 /// One statement's SQL and the columns of its parameters.
@@ -79,6 +81,8 @@ pub(crate) struct Keys {
     pub authenticator_user_id: &'static Column,
     /// `authenticators.counter`.
     pub authenticator_counter: &'static Column,
+    /// `sessions.user_id`.
+    pub session_user_id: &'static Column,
 }
 
 /// Every statement of the contract for one schema on one dialect.
@@ -132,7 +136,42 @@ pub(crate) struct Statements {
     /// Set an authenticator's counter, returning it; params: counter, the current instant
     /// for each `#[auth(updated_at)]` column in column order, credential id.
     pub update_authenticator_counter: Write,
+    /// Partial account updates; params: assigned values, then provider, provider account id.
+    pub update_account: Updates,
+    /// A user's sessions; params: user id.
+    pub sessions_by_user: Stmt,
+    /// Delete one session of one user, returning it; params: token, user id.
+    pub revoke_session: Write,
+    /// Delete every session of a user but one; params: user id, the token kept.
+    pub revoke_other_sessions: Stmt,
+    /// Delete at most a batch of sessions that expired before an instant; params: the
+    /// instant, the batch size ([`BATCH`]).
+    pub delete_expired_sessions: Stmt,
+    /// The same for verification tokens; params: the instant, the batch size.
+    pub delete_expired_verification_tokens: Stmt,
+    /// A sign-up with an account in one statement, where the dialect has data-modifying
+    /// CTEs; params: [`SignUpStatement::params`].
+    pub sign_up_with_account: Option<SignUpStatement>,
+    /// The same without an account (an email sign-up).
+    pub sign_up_without_account: Option<SignUpStatement>,
 }
+
+/// The column a batch size (`LIMIT ?`) is bound as: a 64-bit integer that is no column of
+/// any table.
+pub(crate) static BATCH: Column = Column {
+    name: "limit",
+    field: "limit",
+    ty: ColumnType::Int64,
+    nullable: false,
+    role: None,
+    primary_key: false,
+    id: None,
+    unique: false,
+    indexed: false,
+    max_len: None,
+    default: None,
+    stamp: None,
+};
 
 /// What every builder needs: the dialect, and which writes have `RETURNING` on the database.
 #[derive(Debug, Clone, Copy)]
@@ -168,9 +207,12 @@ impl Statements {
             )?,
             authenticator_user_id: required(authenticators, RoleField::AuthenticatorUserId)?,
             authenticator_counter: required(authenticators, RoleField::AuthenticatorCounter)?,
+            session_user_id: required(sessions, RoleField::SessionUserId)?,
         };
         let account_user = required(accounts, RoleField::AccountUserId)?;
-        let session_user = required(sessions, RoleField::SessionUserId)?;
+        let session_user = keys.session_user_id;
+        let session_expires = required(sessions, RoleField::SessionExpires)?;
+        let token_expires = required(tokens, RoleField::VerificationExpires)?;
         let pair = [keys.account_provider, keys.account_provider_account_id];
         let token_pair = [keys.verification_identifier, keys.verification_token];
         let credential = [keys.authenticator_credential_id];
@@ -240,6 +282,41 @@ impl Statements {
                 keys.authenticator_credential_id,
                 Source::Param(counter_assigned.len()),
             ),
+            update_account: Updates::by(target, accounts, &pair),
+            sessions_by_user: select(dialect, sessions, &[session_user], false),
+            revoke_session: delete(target, sessions, &[keys.session_token, session_user]),
+            revoke_other_sessions: render(
+                dialect,
+                Query::delete()
+                    .from_table(sessions.name)
+                    .and_where(Expr::col((sessions.name, session_user.name)).eq(placeholder()))
+                    .and_where(
+                        Expr::col((sessions.name, keys.session_token.name)).ne(placeholder()),
+                    ),
+                vec![session_user, keys.session_token],
+            ),
+            delete_expired_sessions: delete_expired(
+                dialect,
+                sessions,
+                &[keys.session_token],
+                session_expires,
+            ),
+            delete_expired_verification_tokens: delete_expired(
+                dialect,
+                tokens,
+                &token_pair,
+                token_expires,
+            ),
+            sign_up_with_account: dialect
+                .data_modifying_ctes()
+                .then(|| {
+                    SignUpStatement::new(dialect, users, keys.user_id, Some(accounts), sessions)
+                })
+                .transpose()?,
+            sign_up_without_account: dialect
+                .data_modifying_ctes()
+                .then(|| SignUpStatement::new(dialect, users, keys.user_id, None, sessions))
+                .transpose()?,
             keys,
         })
     }
@@ -353,6 +430,48 @@ fn delete(target: Target, table: &'static Table, key: &[&'static Column]) -> Wri
             before: true,
         }),
     }
+}
+
+/// `DELETE` of at most a batch of `table`'s rows whose `expires` is before the first
+/// parameter; the second is the batch size. MySQL: `DELETE ... WHERE expires < ? LIMIT ?`;
+/// elsewhere `DELETE ... WHERE <identity> IN (SELECT <identity> ... WHERE expires < ? LIMIT
+/// ?)`, `identity` being the columns the contract finds a row by (a unique key even where a
+/// layout declares no primary key).
+fn delete_expired(
+    dialect: Dialect,
+    table: &'static Table,
+    identity: &[&'static Column],
+    expires: &'static Column,
+) -> Stmt {
+    let expired = || Expr::col((table.name, expires.name)).lt(placeholder());
+    let params = vec![expires, &BATCH];
+    if dialect.delete_takes_limit() {
+        return render(
+            dialect,
+            Query::delete()
+                .from_table(table.name)
+                .and_where(expired())
+                .limit(0),
+            params,
+        );
+    }
+    let batch = Query::select()
+        .columns(identity.iter().map(|c| (table.name, c.name)))
+        .from(table.name)
+        .and_where(expired())
+        .limit(0)
+        .to_owned();
+    let key = match identity {
+        [one] => Expr::col((table.name, one.name)),
+        many => Expr::tuple(many.iter().map(|c| Expr::col((table.name, c.name)))),
+    };
+    render(
+        dialect,
+        Query::delete()
+            .from_table(table.name)
+            .and_where(key.in_subquery(batch)),
+        params,
+    )
 }
 
 /// On MySQL (MariaDB), appends the ` RETURNING <every column>` sea-query's MySQL builder

@@ -173,3 +173,90 @@ fn inserts_generate_ids_and_truncate_timestamps() {
     );
     assert!(statements.insert_user.params(vec![Value::Null]).is_err());
 }
+
+#[test]
+fn expired_rows_are_deleted_in_bounded_batches_per_dialect() {
+    let sqlite = statements(Dialect::Sqlite, Returning::ALL);
+    assert_eq!(
+        &*sqlite.delete_expired_sessions.sql,
+        r#"DELETE FROM "sessions" WHERE "sessions"."session_token" IN (SELECT "sessions"."session_token" FROM "sessions" WHERE "sessions"."expires" < ? LIMIT ?)"#
+    );
+    let postgres = statements(Dialect::Postgres, Returning::ALL);
+    assert_eq!(
+        &*postgres.delete_expired_verification_tokens.sql,
+        r#"DELETE FROM "verification_tokens" WHERE ("verification_tokens"."identifier", "verification_tokens"."token") IN (SELECT "verification_tokens"."identifier", "verification_tokens"."token" FROM "verification_tokens" WHERE "verification_tokens"."expires" < $1 LIMIT $2)"#
+    );
+    let mysql = statements(Dialect::MySql, Returning::NONE);
+    assert_eq!(
+        &*mysql.delete_expired_sessions.sql,
+        "DELETE FROM `sessions` WHERE `sessions`.`expires` < ? LIMIT ?"
+    );
+    for stmt in [
+        &sqlite.delete_expired_sessions,
+        &postgres.delete_expired_verification_tokens,
+        &mysql.delete_expired_sessions,
+    ] {
+        let names: Vec<&str> = stmt.columns.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["expires", "limit"]);
+    }
+}
+
+#[test]
+fn accounts_are_updated_by_their_provider_key() {
+    let postgres = statements(Dialect::Postgres, Returning::ALL);
+    let accounts = <crate::models::Account as Model>::TABLE;
+    let at = accounts
+        .position(RoleField::AccountAccessToken)
+        .expect("an access token column");
+    let mut assignments = [(at, Value::Text("t".into()))];
+    let write = postgres.update_account.get(&mut assignments).unwrap();
+    assert!(
+        write
+            .stmt
+            .sql
+            .starts_with(r#"UPDATE "accounts" SET "access_token" = $1 WHERE "provider" = $2 AND "provider_account_id" = $3 AND ("#),
+        "{}",
+        write.stmt.sql
+    );
+    // MySQL 8 reads the row back by the same key, from the parameters after the value.
+    let mysql = statements(Dialect::MySql, Returning::NONE);
+    let write = mysql.update_account.get(&mut assignments).unwrap();
+    let reread = write.reread.as_ref().expect("a read back");
+    assert_eq!(&*reread.sources, [Source::Param(1), Source::Param(2)]);
+}
+
+#[test]
+fn sign_up_is_one_statement_where_ctes_may_write() {
+    let postgres = statements(Dialect::Postgres, Returning::ALL);
+    let one = postgres
+        .sign_up_with_account
+        .as_ref()
+        .expect("PostgreSQL has it");
+    assert!(one.stmt.sql.starts_with(
+        r#"WITH "signed_up_user" AS (INSERT INTO "users" ("id", "name", "email", "email_verified", "image") VALUES ($1, $2, $3, $4, $5) RETURNING "id", "name", "email", "email_verified", "image"), "signed_up_account" AS (INSERT INTO "accounts" ("id", "user_id", "type", "#
+    ), "{}", one.stmt.sql);
+    assert!(
+        one.stmt
+            .sql
+            .contains(r#"SELECT $6, "signed_up_user"."id", $7, "#),
+        "{}",
+        one.stmt.sql
+    );
+    assert!(
+        one.stmt
+            .sql
+            .ends_with(r#"FROM "signed_up_user", "signed_up_account", "signed_up_session""#)
+    );
+    // 5 user columns, 11 of the account's 12 and 3 of the session's 4: the user columns
+    // come from the user's row.
+    assert_eq!(one.stmt.columns.len(), 5 + 11 + 3);
+    let without = postgres
+        .sign_up_without_account
+        .as_ref()
+        .expect("PostgreSQL has it");
+    assert!(!without.stmt.sql.contains("accounts"));
+    for dialect in [Dialect::Sqlite, Dialect::MySql] {
+        let other = statements(dialect, Returning::ALL);
+        assert!(other.sign_up_with_account.is_none() && other.sign_up_without_account.is_none());
+    }
+}

@@ -138,23 +138,31 @@ impl Insert {
 pub(crate) struct Updates {
     target: Target,
     table: &'static Table,
-    key: &'static Column,
+    /// The key columns, bound after the assigned values, in this order.
+    keys: Box<[&'static Column]>,
     /// Statements by bitmask of assigned column positions.
     cache: RwLock<HashMap<u128, Arc<Write>>>,
 }
 
 impl Updates {
     pub(super) fn new(target: Target, table: &'static Table, key: &'static Column) -> Updates {
+        Updates::by(target, table, &[key])
+    }
+
+    /// Partial updates of the row whose key columns (`keys`, a composite key such as an
+    /// account's provider and provider account id) equal the parameters after the values.
+    pub(super) fn by(target: Target, table: &'static Table, keys: &[&'static Column]) -> Updates {
         Updates {
             target,
             table,
-            key,
+            keys: keys.into(),
             cache: RwLock::new(HashMap::new()),
         }
     }
 
     /// Puts a patch's assignments in column order (truncating timestamps) and returns the
-    /// `UPDATE ... SET <assigned> WHERE <key> = ?` that binds their values, then the key.
+    /// `UPDATE ... SET <assigned> WHERE <key> = ?` that binds their values, then the key
+    /// columns.
     /// `assignments` must not be empty.
     pub fn get(&self, assignments: &mut [(usize, Value)]) -> Result<Arc<Write>> {
         if !assignments.is_sorted_by_key(|(position, _)| *position) {
@@ -203,11 +211,16 @@ impl Updates {
             .filter_map(|(p, _)| self.table.columns.get(*p))
             .collect();
         // A patch that changes the key itself is read back by its new value.
-        let source = match assigned.iter().position(|c| *c == self.key) {
-            Some(index) => Source::Param(index),
-            None => Source::Param(assigned.len()),
-        };
-        update(self.target, self.table, &assigned, self.key, source)
+        let sources: Vec<Source> = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| match assigned.iter().position(|c| c == key) {
+                Some(index) => Source::Param(index),
+                None => Source::Param(assigned.len() + i),
+            })
+            .collect();
+        update_keyed(self.target, self.table, &assigned, &self.keys, &sources)
     }
 }
 
@@ -221,14 +234,31 @@ pub(super) fn update(
     key: &'static Column,
     source: Source,
 ) -> Write {
+    update_keyed(target, table, assigned, &[key], &[source])
+}
+
+/// [`update`] by a key of one or more columns (`WHERE <k1> = ? AND <k2> = ?`), each read
+/// back, where the database has no `RETURNING`, from the write's parameter its `sources`
+/// entry names.
+pub(super) fn update_keyed(
+    target: Target,
+    table: &'static Table,
+    assigned: &[&'static Column],
+    keys: &[&'static Column],
+    sources: &[Source],
+) -> Write {
     let mut columns = assigned.to_vec();
-    columns.push(key);
+    columns.extend_from_slice(keys);
+    let mut query = Query::update();
+    query
+        .table(table.name)
+        .values(assigned.iter().map(|c| (c.name, placeholder())));
+    for key in keys {
+        query.and_where(Expr::col(key.name).eq(placeholder()));
+    }
     let stmt = render(
         target.dialect,
-        Query::update()
-            .table(table.name)
-            .values(assigned.iter().map(|c| (c.name, placeholder())))
-            .and_where(Expr::col(key.name).eq(placeholder()))
+        query
             .and_where(readable(table))
             .returning(Query::returning().columns(names(table))),
         columns,
@@ -240,8 +270,8 @@ pub(super) fn update(
     Write {
         stmt,
         reread: Some(RereadStmt {
-            stmt: select(target.dialect, table, &[key], false),
-            sources: Box::new([source]),
+            stmt: select(target.dialect, table, keys, false),
+            sources: sources.into(),
             before: false,
         }),
     }
