@@ -80,7 +80,7 @@ impl SaltKeys {
 /// let header = format!("authjs.session-token={}", issued.token);
 /// let claims = jwt.read(&Cookies::parse(&header))?.expect("a session cookie");
 /// assert_eq!(claims.sub.as_deref(), Some("42"));
-/// # Ok::<(), authmodel::session::jwt::JwtError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct Jwt {
