@@ -12,7 +12,6 @@
 //! `cargo test --benches` runs every case once.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::cell::Cell;
