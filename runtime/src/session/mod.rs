@@ -66,6 +66,8 @@ mod csrf;
 mod email;
 mod error;
 mod fields;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 mod oauth;
 mod policy;
 #[cfg(test)]
