@@ -167,7 +167,7 @@ fn one_winner<T>(
 
 async fn tokens_are_used_once(adapters: &[SqlAdapter<DefaultSchema>], backend: &str) -> usize {
     let auth = &adapters[0];
-    let mut overlap = CALLS;
+    let mut overlap = 0;
     for round in 0..ROUNDS {
         let identifier = format!("race-{round}@example.com");
         let token = format!("token-{round}");
@@ -186,7 +186,7 @@ async fn tokens_are_used_once(adapters: &[SqlAdapter<DefaultSchema>], backend: &
             async move { auth.use_verification_token(&identifier, &token).await }
         })
         .await;
-        overlap = overlap.min(overlapped);
+        overlap = overlap.max(overlapped);
         let mut used = Vec::new();
         for (i, result) in results.into_iter().enumerate() {
             match result {
@@ -205,7 +205,7 @@ async fn tokens_are_used_once(adapters: &[SqlAdapter<DefaultSchema>], backend: &
 
 async fn accounts_are_linked_once(adapters: &[SqlAdapter<DefaultSchema>], backend: &str) -> usize {
     let auth = &adapters[0];
-    let mut overlap = CALLS;
+    let mut overlap = 0;
     for round in 0..ROUNDS {
         let owner = auth
             .create_user(user(&format!("owner-{round}@example.com")))
@@ -221,7 +221,7 @@ async fn accounts_are_linked_once(adapters: &[SqlAdapter<DefaultSchema>], backen
             }
         })
         .await;
-        overlap = overlap.min(overlapped);
+        overlap = overlap.max(overlapped);
         let what = format!("{backend} link_account round {round}");
         let winner = one_winner(
             &what,
@@ -248,7 +248,7 @@ async fn accounts_are_linked_once(adapters: &[SqlAdapter<DefaultSchema>], backen
 
 async fn users_are_created_once(adapters: &[SqlAdapter<DefaultSchema>], backend: &str) -> usize {
     let auth = &adapters[0];
-    let mut overlap = CALLS;
+    let mut overlap = 0;
     for round in 0..ROUNDS {
         let email = format!("same-{round}@example.com");
         let (results, overlapped) = race(|i| {
@@ -260,7 +260,7 @@ async fn users_are_created_once(adapters: &[SqlAdapter<DefaultSchema>], backend:
             }
         })
         .await;
-        overlap = overlap.min(overlapped);
+        overlap = overlap.max(overlapped);
         let what = format!("{backend} create_user round {round}");
         let winner = one_winner(&what, results, "users", "users_email_key");
         let stored = auth.get_user_by_email(&email).await.unwrap();
@@ -274,13 +274,14 @@ async fn users_are_created_once(adapters: &[SqlAdapter<DefaultSchema>], backend:
 }
 
 /// The three races, call `i` on `adapters[i % len]`. With `require_overlap`, fails unless the
-/// calls of each race overlapped.
+/// calls of each race overlapped in at least one round: that proves the race is real, and every
+/// round checks the outcome (on a loaded machine a single round may run nearly serially).
 async fn all_races(adapters: &[SqlAdapter<DefaultSchema>], backend: &str, require_overlap: bool) {
     let tokens = tokens_are_used_once(adapters, backend).await;
     let accounts = accounts_are_linked_once(adapters, backend).await;
     let users = users_are_created_once(adapters, backend).await;
     eprintln!(
-        "{backend}: {ROUNDS} rounds of {CALLS} calls; least overlap in a round: tokens {tokens}, \
+        "{backend}: {ROUNDS} rounds of {CALLS} calls; most calls in flight at once: tokens {tokens}, \
          accounts {accounts}, users {users}"
     );
     if require_overlap {
