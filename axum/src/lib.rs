@@ -45,6 +45,10 @@ mod forms;
 mod layer;
 
 pub use error::AuthError;
+#[cfg(feature = "jwt")]
+pub use extract::CurrentClaims;
 pub use extract::{CurrentSession, CurrentUser, MaybeUser};
 pub use forms::{CsrfToken, SetCookies, SignOutForm, sign_out};
+#[cfg(feature = "jwt")]
+pub use layer::JwtState;
 pub use layer::{AuthContext, AuthLayer, AuthService, AuthState};
