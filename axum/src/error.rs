@@ -9,7 +9,7 @@
 //! | [`AuthError::Forbidden`] (signed in, not allowed) | 403 | `AccessDenied` |
 //! | `OAuthAccountNotLinked` | 403 | `OAuthAccountNotLinked` ([`AuthError::redirect`] for a page) |
 //! | `Verification` (a bad email token) | 403 | `Verification` |
-//! | [`AuthError::MissingLayer`], [`AuthError::Unavailable`] | 500 | `Internal Server Error` |
+//! | [`AuthError::MissingLayer`], [`AuthError::Unavailable`], [`AuthError::Misconfigured`] | 500 | `Internal Server Error` (logged) |
 //! | the adapter's and every other error | 500 | `Internal Server Error` (logged with `tracing`, never sent) |
 //!
 //! The bodies are Auth.js's error codes, so a page can show Auth.js's messages for them.
@@ -37,6 +37,12 @@ pub enum AuthError {
     /// The adapter failed while the layer checked the session (logged there): 500.
     #[error("the session could not be checked")]
     Unavailable,
+    /// The extractor does not fit the route's [`AuthLayer`](crate::AuthLayer): a
+    /// [`CurrentSession`](crate::CurrentSession) under JWT sessions, a `CurrentClaims` under
+    /// database sessions, a user of another schema than the JWT layer's user store. A
+    /// programming error, named in the log: 500.
+    #[error("authentication is misconfigured: {0}")]
+    Misconfigured(&'static str),
     /// The session layer failed: Auth.js's refusals are 403, the adapter's errors 500.
     #[error(transparent)]
     Session(#[from] session::Error),
@@ -53,9 +59,10 @@ impl AuthError {
             AuthError::Forbidden => "AccessDenied",
             AuthError::Session(session::Error::OAuthAccountNotLinked) => "OAuthAccountNotLinked",
             AuthError::Session(session::Error::Verification) => "Verification",
-            AuthError::MissingLayer | AuthError::Unavailable | AuthError::Session(_) => {
-                "Configuration"
-            }
+            AuthError::MissingLayer
+            | AuthError::Unavailable
+            | AuthError::Misconfigured(_)
+            | AuthError::Session(_) => "Configuration",
         }
     }
 
@@ -68,9 +75,10 @@ impl AuthError {
             | AuthError::Session(
                 session::Error::OAuthAccountNotLinked | session::Error::Verification,
             ) => StatusCode::FORBIDDEN,
-            AuthError::MissingLayer | AuthError::Unavailable | AuthError::Session(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            AuthError::MissingLayer
+            | AuthError::Unavailable
+            | AuthError::Misconfigured(_)
+            | AuthError::Session(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
