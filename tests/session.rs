@@ -262,8 +262,10 @@ async fn oauth_rules(kind: Kind) {
     };
     let id = unique("gh");
     // A new user: user, account and session, the email lowercased.
-    let (statements, first) =
-        counted(&backend, || sessions.sign_in_oauth(github(&id), &profile, None)).await;
+    let (statements, first) = counted(&backend, || {
+        sessions.sign_in_oauth(github(&id), &profile, None)
+    })
+    .await;
     let first = first.expect("sign up");
     // On PostgreSQL the lookups and the three INSERTs are ONE statement
     // (`Adapter::sign_in_with_account`); elsewhere the two lookups, then the three INSERTs
@@ -296,8 +298,10 @@ async fn oauth_rules(kind: Kind) {
     assert_eq!(linked.user_id, first.user.id);
     assert_eq!(linked.token_type.as_deref(), Some("bearer"));
     // The same account again: the same user, a new session.
-    let (statements, again) =
-        counted(&backend, || sessions.sign_in_oauth(github(&id), &profile, None)).await;
+    let (statements, again) = counted(&backend, || {
+        sessions.sign_in_oauth(github(&id), &profile, None)
+    })
+    .await;
     let again = again.expect("sign in");
     // A returning user: ONE statement on PostgreSQL; the lookup by account and the session's
     // INSERT elsewhere.
@@ -359,8 +363,10 @@ async fn oauth_rules(kind: Kind) {
     );
     // An unlinked account with a known email: refused, unless dangerous linking is allowed.
     let third = unique("gh3");
-    let (statements, refused) =
-        counted(&backend, || sessions.sign_in_oauth(github(&third), &profile, None)).await;
+    let (statements, refused) = counted(&backend, || {
+        sessions.sign_in_oauth(github(&third), &profile, None)
+    })
+    .await;
     assert!(matches!(refused, Err(Error::OAuthAccountNotLinked)));
     // Refused after ONE statement on PostgreSQL, which wrote nothing.
     if let Kind::Postgres = kind {
@@ -640,8 +646,12 @@ async fn concurrent_first_sign_ins_on_postgres() {
         let barrier = Arc::new(tokio::sync::Barrier::new(6));
         let tasks: Vec<_> = (0..6)
             .map(|_| {
-                let (sessions, id, profile, barrier) =
-                    (sessions.clone(), id.clone(), profile.clone(), barrier.clone());
+                let (sessions, id, profile, barrier) = (
+                    sessions.clone(),
+                    id.clone(),
+                    profile.clone(),
+                    barrier.clone(),
+                );
                 tokio::spawn(async move {
                     barrier.wait().await;
                     sessions.sign_in_oauth(github(&id), &profile, None).await
