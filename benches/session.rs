@@ -8,8 +8,8 @@
 //! 1. `validate` on SQLite: `Sessions::validate(token)` against `get_session_and_user` plus
 //!    the expiry and sliding checks written by hand, on a seeded file (goal: at most 1.05×
 //!    the time).
-//! 2. A new user's OAuth sign-in on PostgreSQL: `Sessions::sign_in_oauth` and
-//!    `Adapter::sign_up` alone, against the Auth.js call sequence written with sqlx (five
+//! 2. A new user's OAuth sign-in on PostgreSQL: `Sessions::sign_in_oauth` (one statement,
+//!    `Adapter::sign_in_with_account`) and `Adapter::sign_up` alone, against the Auth.js call sequence written with sqlx (five
 //!    round trips: getUserByAccount, getUserByEmail, createUser, linkAccount,
 //!    createSession; goal: at least 3× the sign-ins per second).
 //!
@@ -216,7 +216,8 @@ impl SignIn {
         SignIn { sessions, pool }
     }
 
-    /// `Sessions::sign_in_oauth` of a new user: its lookups, then `sign_up`.
+    /// `Sessions::sign_in_oauth` of a new user: one `Adapter::sign_in_with_account`, the
+    /// lookups and the three INSERTs in one statement.
     async fn session_layer(&self, n: usize) {
         let (id, email) = fresh(n);
         let profile = Profile {

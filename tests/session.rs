@@ -262,10 +262,19 @@ async fn oauth_rules(kind: Kind) {
     };
     let id = unique("gh");
     // A new user: user, account and session, the email lowercased.
-    let first = sessions
-        .sign_in_oauth(github(&id), &profile, None)
-        .await
-        .expect("sign up");
+    let (statements, first) = counted(&backend, || {
+        sessions.sign_in_oauth(github(&id), &profile, None)
+    })
+    .await;
+    let first = first.expect("sign up");
+    // On PostgreSQL the lookups and the three INSERTs are ONE statement
+    // (`Adapter::sign_in_with_account`); elsewhere the two lookups, then the three INSERTs
+    // of `sign_up`'s transaction.
+    match kind {
+        Kind::Postgres => assert_eq!(statements, Some(1), "a new user's sign-in"),
+        Kind::Sqlite => assert_eq!(statements, Some(5), "a new user's sign-in"),
+        Kind::Memory | Kind::MariaDb => {}
+    }
     assert!(first.is_new_user);
     assert_eq!(first.user.email, email.to_lowercase());
     assert_eq!(first.user.email_verified, None);
@@ -289,10 +298,18 @@ async fn oauth_rules(kind: Kind) {
     assert_eq!(linked.user_id, first.user.id);
     assert_eq!(linked.token_type.as_deref(), Some("bearer"));
     // The same account again: the same user, a new session.
-    let again = sessions
-        .sign_in_oauth(github(&id), &profile, None)
-        .await
-        .expect("sign in");
+    let (statements, again) = counted(&backend, || {
+        sessions.sign_in_oauth(github(&id), &profile, None)
+    })
+    .await;
+    let again = again.expect("sign in");
+    // A returning user: ONE statement on PostgreSQL; the lookup by account and the session's
+    // INSERT elsewhere.
+    match kind {
+        Kind::Postgres => assert_eq!(statements, Some(1), "a returning user's sign-in"),
+        Kind::Sqlite => assert_eq!(statements, Some(2), "a returning user's sign-in"),
+        Kind::Memory | Kind::MariaDb => {}
+    }
     assert!(!again.is_new_user);
     assert_eq!(again.user.id, first.user.id);
     assert_ne!(again.cookie.expect("a cookie").value, token);
@@ -346,8 +363,15 @@ async fn oauth_rules(kind: Kind) {
     );
     // An unlinked account with a known email: refused, unless dangerous linking is allowed.
     let third = unique("gh3");
-    let refused = sessions.sign_in_oauth(github(&third), &profile, None).await;
+    let (statements, refused) = counted(&backend, || {
+        sessions.sign_in_oauth(github(&third), &profile, None)
+    })
+    .await;
     assert!(matches!(refused, Err(Error::OAuthAccountNotLinked)));
+    // Refused after ONE statement on PostgreSQL, which wrote nothing.
+    if let Kind::Postgres = kind {
+        assert_eq!(statements, Some(1), "a sign-in with a taken email");
+    }
     let key3 = AccountKey {
         provider: "github",
         provider_account_id: &third,
@@ -600,6 +624,55 @@ async fn email_rules(kind: Kind) {
         .verify_email("someone@example.com", &mine.token, None)
         .await;
     assert!(matches!(theirs, Err(Error::Verification)));
+}
+
+/// Concurrent first sign-ins of one new user (a double click, two tabs): every one signs
+/// in, one as the new user, the rest as that user. On PostgreSQL the one statement of a
+/// loser meets the winner's unique keys; it is not reported, the sign-in runs again in turn
+/// and finds the winner's rows.
+#[tokio::test]
+async fn concurrent_first_sign_ins_on_postgres() {
+    let Some(backend) = backend(Kind::Postgres, "race").await else {
+        return;
+    };
+    let clock = TestClock::at(start());
+    let sessions = Arc::new(sessions(&backend, &clock));
+    for round in 0..5 {
+        let id = unique(&format!("race{round}"));
+        let profile = Profile {
+            email: Some(format!("{}@example.com", unique("race"))),
+            ..Profile::default()
+        };
+        let barrier = Arc::new(tokio::sync::Barrier::new(6));
+        let tasks: Vec<_> = (0..6)
+            .map(|_| {
+                let (sessions, id, profile, barrier) = (
+                    sessions.clone(),
+                    id.clone(),
+                    profile.clone(),
+                    barrier.clone(),
+                );
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    sessions.sign_in_oauth(github(&id), &profile, None).await
+                })
+            })
+            .collect();
+        let mut users = Vec::new();
+        let mut new = 0;
+        for task in tasks {
+            let signed_in = task
+                .await
+                .expect("the task")
+                .unwrap_or_else(|e| panic!("round {round}: a concurrent sign-in failed: {e}"));
+            new += usize::from(signed_in.is_new_user);
+            assert!(signed_in.cookie.is_some());
+            users.push(signed_in.user.id);
+        }
+        assert_eq!(new, 1, "round {round}: one new user");
+        users.dedup();
+        assert_eq!(users.len(), 1, "round {round}: one user for all");
+    }
 }
 
 /// The `@auth/pg-adapter` layout: `SERIAL` ids, so the account's and the session's INSERTs

@@ -283,6 +283,154 @@ pub trait Adapter<S: Schema>: Send + Sync {
     ) -> BoxFuture<'_, Result<SignUp<S>>> {
         Box::pin(sign_up::sign_up_in_turn(self, user, account, session))
     }
+
+    /// Signs in with a provider account, or signs a new user up with it, by Auth.js core's
+    /// rules for someone not signed in:
+    ///
+    /// - the account (its provider and provider account id) is linked: `session` is stored
+    ///   for its user ([`AccountSignIn::SignedIn`]);
+    /// - else, when no user has `user`'s email (or it has none): `user` is stored, the
+    ///   account linked to it and `session` stored for it, all or nothing, as
+    ///   [`Adapter::sign_up`] does ([`AccountSignIn::SignedUp`]);
+    /// - else nothing is written, and the user with that email comes back
+    ///   ([`AccountSignIn::EmailTaken`]): core refuses it as `OAuthAccountNotLinked` unless
+    ///   dangerous email linking is allowed.
+    ///
+    /// The account's and the session's user columns are set here, whatever they held.
+    ///
+    /// Not an Auth.js operation: core calls `getUserByAccount`, `getUserByEmail`, then
+    /// `createUser`, `linkAccount` and `createSession`. The default does the same in turn
+    /// ([`sign_in_with_account_in_turn`]); the SQL adapter on PostgreSQL sends ONE statement.
+    fn sign_in_with_account(
+        &self,
+        user: S::User,
+        account: S::Account,
+        session: S::Session,
+    ) -> BoxFuture<'_, Result<AccountSignIn<S>>> {
+        Box::pin(sign_in_with_account_in_turn(self, user, account, session))
+    }
+}
+
+/// What [`Adapter::sign_in_with_account`] did.
+pub enum AccountSignIn<S: Schema> {
+    /// The account was linked: a session was stored for its user.
+    SignedIn {
+        /// The account's user.
+        user: S::User,
+        /// The new session.
+        session: S::Session,
+    },
+    /// Nobody had the account or the email: a new user, the account and a session were
+    /// stored.
+    SignedUp {
+        /// The new user.
+        user: S::User,
+        /// The new session.
+        session: S::Session,
+    },
+    /// The account is linked to nobody and a user has the email: nothing was written.
+    EmailTaken {
+        /// The user with the email.
+        user: S::User,
+    },
+}
+
+impl<S: Schema> AccountSignIn<S> {
+    /// The user: the account's, the new one, or the one with the email.
+    pub fn user(&self) -> &S::User {
+        match self {
+            AccountSignIn::SignedIn { user, .. }
+            | AccountSignIn::SignedUp { user, .. }
+            | AccountSignIn::EmailTaken { user } => user,
+        }
+    }
+}
+
+impl<S: Schema> std::fmt::Debug for AccountSignIn<S>
+where
+    S::User: std::fmt::Debug,
+    S::Session: std::fmt::Debug,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AccountSignIn::SignedIn { user, session } => f
+                .debug_struct("SignedIn")
+                .field("user", user)
+                .field("session", session)
+                .finish(),
+            AccountSignIn::SignedUp { user, session } => f
+                .debug_struct("SignedUp")
+                .field("user", user)
+                .field("session", session)
+                .finish(),
+            AccountSignIn::EmailTaken { user } => {
+                f.debug_struct("EmailTaken").field("user", user).finish()
+            }
+        }
+    }
+}
+
+/// The provider and provider account id of `account`, and the email of `user` (`None` when
+/// it has none), as [`Adapter::sign_in_with_account`] looks them up.
+pub(crate) fn sign_in_keys<S: Schema>(
+    user: &S::User,
+    account: &S::Account,
+) -> Result<(String, String, Option<String>)> {
+    use crate::descriptor::RoleField;
+    use crate::value::Value;
+    let text = |row: &[Value], table: &crate::descriptor::Table, field: RoleField| {
+        table
+            .position(field)
+            .and_then(|at| row.get(at))
+            .and_then(Value::to_id_string)
+    };
+    let accounts = <S::Account as Model>::TABLE;
+    let row = account.to_values()?;
+    let missing = |field: RoleField| {
+        crate::Error::InvalidInput(format!("the account has no {}", field.authjs_name()))
+    };
+    let provider = text(&row, accounts, RoleField::AccountProvider)
+        .ok_or_else(|| missing(RoleField::AccountProvider))?;
+    let provider_account_id = text(&row, accounts, RoleField::AccountProviderAccountId)
+        .ok_or_else(|| missing(RoleField::AccountProviderAccountId))?;
+    let email = text(
+        &user.to_values()?,
+        <S::User as Model>::TABLE,
+        RoleField::UserEmail,
+    );
+    Ok((provider, provider_account_id, email))
+}
+
+/// The default [`Adapter::sign_in_with_account`]: `get_user_by_account`, then
+/// `create_session` for that user; or `get_user_by_email`; or [`Adapter::sign_up`].
+pub async fn sign_in_with_account_in_turn<S: Schema, A: Adapter<S> + ?Sized>(
+    adapter: &A,
+    user: S::User,
+    account: S::Account,
+    session: S::Session,
+) -> Result<AccountSignIn<S>> {
+    use crate::descriptor::RoleField;
+    let (provider, provider_account_id, email) = sign_in_keys::<S>(&user, &account)?;
+    let key = AccountKey {
+        provider: &provider,
+        provider_account_id: &provider_account_id,
+    };
+    if let Some(user) = adapter.get_user_by_account(key).await? {
+        let id = sign_up::user_id_of::<S>(&user)?;
+        let session = sign_up::with_user_id(session, RoleField::SessionUserId, &id)?;
+        let session = adapter.create_session(session).await?;
+        return Ok(AccountSignIn::SignedIn { user, session });
+    }
+    if let Some(email) = &email
+        && let Some(user) = adapter.get_user_by_email(email).await?
+    {
+        return Ok(AccountSignIn::EmailTaken { user });
+    }
+    let signed_up = adapter.sign_up(user, Some(account), session).await?;
+    Ok(AccountSignIn::SignedUp {
+        user: signed_up.user,
+        session: signed_up.session,
+    })
 }
 
 /// The error of `revoke_other_sessions` for a kept token that cannot be one of the

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::adapter::{AccountKey, Adapter};
+use crate::adapter::{AccountKey, AccountSignIn, Adapter};
 use crate::descriptor::RoleField;
 use crate::error::Error as AdapterError;
 use crate::traits::{Model, Schema};
@@ -37,7 +37,10 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
     ///   unless [dangerous linking](Sessions::allow_dangerous_email_account_linking) is
     ///   allowed, which links the account to that user and signs it in;
     /// - otherwise a user is created from the profile (`emailVerified` null), the account
-    ///   linked and a session opened, all three or none ([`Adapter::sign_up`]).
+    ///   linked and a session opened, all three or none.
+    ///
+    /// Nobody signed in, the lookups and writes are one [`Adapter::sign_in_with_account`]:
+    /// on PostgreSQL one statement, for a new user as for a returning one.
     ///
     /// `account` is the account as it should be stored (for instance from
     /// [`accounts::from_json`](crate::accounts::from_json)); its user id is set here.
@@ -62,10 +65,10 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
             }
             None => None,
         };
-        let current_id = current
-            .as_ref()
-            .map(|(_, user)| fields::id(user, RoleField::UserId))
-            .transpose()?;
+        let Some((_, current_user)) = current else {
+            return self.sign_in_signed_out(account, profile, now).await;
+        };
+        let current_id = fields::id(&current_user, RoleField::UserId)?;
         let provider = text(&account, RoleField::AccountProvider)?;
         let provider_account_id = text(&account, RoleField::AccountProviderAccountId)?;
         let key = AccountKey {
@@ -74,28 +77,53 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         };
         if let Some(user) = self.adapter.get_user_by_account(key).await? {
             let id = fields::id(&user, RoleField::UserId)?;
-            return match (current, current_id) {
-                (Some(_), Some(current_id)) if current_id == id => Ok(kept(user)),
-                (Some(_), _) => Err(Error::OAuthAccountNotLinked),
-                (None, _) => self.open_session(user, now, false).await,
+            return if current_id == id {
+                Ok(kept(user))
+            } else {
+                Err(Error::OAuthAccountNotLinked)
             };
         }
-        if let (Some((_, user)), Some(id)) = (current, current_id) {
-            self.link(account, &id).await?;
-            return Ok(kept(user));
-        }
+        self.link(account, &current_id).await?;
+        Ok(kept(current_user))
+    }
+
+    /// Nobody signed in: the account's user signs in, or a new user signs up, or the email
+    /// is taken, in one [`Adapter::sign_in_with_account`] (one statement on PostgreSQL).
+    async fn sign_in_signed_out(
+        &self,
+        account: S::Account,
+        profile: &Profile,
+        now: DateTime<Utc>,
+    ) -> Result<SignedIn<S>> {
         let email = profile.email.as_deref().map(str::to_lowercase);
-        if let Some(email) = &email
-            && let Some(user) = self.adapter.get_user_by_email(email).await?
+        let user = new_user::<S>(profile, email)?;
+        // Dangerous linking needs the account again when the email is taken.
+        let kept_account = if self.allow_dangerous_email_account_linking {
+            Some(S::Account::from_values(account.to_values()?)?)
+        } else {
+            None
+        };
+        let (token, session) = self.new_session_for_sign_up(now)?;
+        match self
+            .adapter
+            .sign_in_with_account(user, account, session)
+            .await?
         {
-            if !self.allow_dangerous_email_account_linking {
-                return Err(Error::OAuthAccountNotLinked);
+            AccountSignIn::SignedIn { user, session } => {
+                self.signed_in(user, session, &token, false)
             }
-            let id = fields::id(&user, RoleField::UserId)?;
-            self.link(account, &id).await?;
-            return self.open_session(user, now, false).await;
+            AccountSignIn::SignedUp { user, session } => {
+                self.signed_in(user, session, &token, true)
+            }
+            AccountSignIn::EmailTaken { user } => match kept_account {
+                None => Err(Error::OAuthAccountNotLinked),
+                Some(account) => {
+                    let id = fields::id(&user, RoleField::UserId)?;
+                    self.link(account, &id).await?;
+                    self.open_session(user, now, false).await
+                }
+            },
         }
-        self.create(account, profile, email, now).await
     }
 
     async fn link(&self, account: S::Account, user_id: &str) -> Result<()> {
@@ -104,25 +132,17 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         self.adapter.link_account(account).await?;
         Ok(())
     }
+}
 
-    async fn create(
-        &self,
-        account: S::Account,
-        profile: &Profile,
-        email: Option<String>,
-        now: DateTime<Utc>,
-    ) -> Result<SignedIn<S>> {
-        let optional = |value: &Option<String>| value.clone().map_or(Value::Null, Value::Text);
-        let user = fields::build::<S::User>(&[
-            (RoleField::UserEmail, optional(&email)),
-            (RoleField::UserName, optional(&profile.name)),
-            (RoleField::UserImage, optional(&profile.image)),
-            (RoleField::UserEmailVerified, Value::Null),
-        ])?;
-        let (token, session) = self.new_session_for_sign_up(now)?;
-        let signed_up = self.adapter.sign_up(user, Some(account), session).await?;
-        self.signed_in(signed_up.user, signed_up.session, &token, true)
-    }
+/// A new user from the profile (`emailVerified` null), with the lowercased `email`.
+fn new_user<S: Schema>(profile: &Profile, email: Option<String>) -> Result<S::User> {
+    let optional = |value: &Option<String>| value.clone().map_or(Value::Null, Value::Text);
+    fields::build::<S::User>(&[
+        (RoleField::UserEmail, email.map_or(Value::Null, Value::Text)),
+        (RoleField::UserName, optional(&profile.name)),
+        (RoleField::UserImage, optional(&profile.image)),
+        (RoleField::UserEmailVerified, Value::Null),
+    ])
 }
 
 /// A sign-in that keeps the request's session.

@@ -12,7 +12,7 @@
 //! leaves out: unique-key conflicts, foreign-format ids, a partial update of every user field,
 //! the cascade on user deletion, unknown keys, concurrent token use and timestamp precision;
 //! case 31 checks `sign_up`, 32–34 the operations Auth.js lacks (`update_account`, listing and
-//! revoking sessions, `delete_expired`).
+//! revoking sessions, `delete_expired`), 35 `sign_in_with_account` (its three outcomes).
 //! Every value the suite writes is unique per run, so it can run twice against one database.
 //! The cases share state, as in Auth.js: the first failure stops the run.
 //!
@@ -60,6 +60,7 @@ mod extra;
 mod fixtures;
 mod ops;
 mod raw;
+mod sign_in;
 mod sign_up;
 mod suite;
 #[cfg(test)]
@@ -141,6 +142,11 @@ pub const CASES: &[Case] = &[
         true,
     ),
     case(34, "deleteExpired deletes expired rows in batches", true),
+    case(
+        35,
+        "signInWithAccount signs in, signs up, or leaves a taken email alone",
+        true,
+    ),
 ];
 
 /// The names of the WebAuthn cases, skipped by [`SuiteOptions::skip_webauthn`].

@@ -15,11 +15,11 @@ use crate::traits::Schema;
 use crate::value::Value;
 
 /// One sign-up's rows, before the adapter sees them.
-struct Fixture {
-    email: String,
-    user: Vec<Value>,
-    account: Vec<Value>,
-    session: Vec<Value>,
+pub(super) struct Fixture {
+    pub(super) email: String,
+    pub(super) user: Vec<Value>,
+    pub(super) account: Vec<Value>,
+    pub(super) session: Vec<Value>,
 }
 
 impl<S, A, R> Suite<'_, S, A, R>
@@ -198,7 +198,7 @@ where
 
     /// A new user, account and session; the account's and session's user columns point at
     /// `placeholder` (an existing user), which `sign_up` must replace.
-    fn sign_up_fixture(&self, placeholder: &str) -> Result<Fixture, Check> {
+    pub(super) fn sign_up_fixture(&self, placeholder: &str) -> Result<Fixture, Check> {
         let email = format!("sign-up-{}@example.com", uuid());
         let user = fixtures::row::<S::User>(
             &self.options,
@@ -214,7 +214,7 @@ where
         })
     }
 
-    fn sign_up_session(&self, user_id: &str) -> Result<Vec<Value>, Check> {
+    pub(super) fn sign_up_session(&self, user_id: &str) -> Result<Vec<Value>, Check> {
         let table = sessions::<S>();
         fixtures::row::<S::Session>(
             &self.options,

@@ -1,7 +1,7 @@
 //! The suite's driver: the state the cases share and the loop that runs them in order.
 //!
 //! Entry point: [`Suite`]. The case bodies live in [`super::authjs`] (1–17),
-//! [`super::webauthn`] (18–22), [`super::extra`] (23–30), [`super::sign_up`] (31) and [`super::ops`] (32–34).
+//! [`super::webauthn`] (18–22), [`super::extra`] (23–30), [`super::sign_up`] (31), [`super::ops`] (32–34) and [`super::sign_in`] (35).
 
 use std::marker::PhantomData;
 
@@ -155,6 +155,7 @@ where
             32 => self.update_account().await,
             33 => self.revoke_sessions().await,
             34 => self.delete_expired().await,
+            35 => self.sign_in_with_account().await,
             other => Err(Check::new(format!("case {other} has no body"))),
         }
     }

@@ -41,6 +41,9 @@ enum Bug {
     RevokesAnyonesSession,
     /// `revokeOtherSessions` deletes the kept session too.
     RevokesTheKeptSession,
+    /// `signInWithAccount` links the account to the user with the email (dangerous email
+    /// linking, unasked) instead of writing nothing.
+    LinksByEmail,
     /// `deleteExpired` deletes rows expiring at the instant itself (`<=`, not `<`).
     ExpiryNotStrict,
 }
@@ -74,7 +77,7 @@ fn cases_are_numbered_in_order_with_unique_names() {
             "{case:?}"
         );
     }
-    assert_eq!(super::CASES.len(), 34);
+    assert_eq!(super::CASES.len(), 35);
     for name in super::WEBAUTHN_CASES {
         assert!(super::CASES.iter().any(|c| c.name == *name && c.skippable));
     }
@@ -164,6 +167,13 @@ async fn catches_an_expiry_that_is_not_strict() {
     let failure = failure(Bug::ExpiryNotStrict).await;
     assert_eq!(failure.case, 34, "{failure}");
     assert!(failure.what.contains("at the instant itself"), "{failure}");
+}
+
+#[tokio::test]
+async fn catches_a_sign_in_that_links_by_email() {
+    let failure = failure(Bug::LinksByEmail).await;
+    assert_eq!(failure.case, 35, "{failure}");
+    assert!(failure.what.contains("a taken email"), "{failure}");
 }
 
 impl Adapter<S> for Faulty {
@@ -425,6 +435,55 @@ impl Adapter<S> for Faulty {
             Ok(crate::adapter::SignUp {
                 user,
                 account,
+                session,
+            })
+        })
+    }
+
+    fn sign_in_with_account(
+        &self,
+        user: User,
+        account: Account,
+        session: Session,
+    ) -> BoxFuture<'_, Result<crate::adapter::AccountSignIn<S>>> {
+        if self.bug != Bug::LinksByEmail {
+            return Box::pin(crate::adapter::sign_in_with_account_in_turn(
+                self, user, account, session,
+            ));
+        }
+        Box::pin(async move {
+            let key = AccountKey {
+                provider: &account.provider,
+                provider_account_id: &account.provider_account_id,
+            };
+            let owner = match self.inner.get_user_by_account(key).await? {
+                Some(owner) => Some(owner),
+                None => self.inner.get_user_by_email(&user.email).await?,
+            };
+            let Some(owner) = owner else {
+                let signed_up = self.inner.sign_up(user, Some(account), session).await?;
+                return Ok(crate::adapter::AccountSignIn::SignedUp {
+                    user: signed_up.user,
+                    session: signed_up.session,
+                });
+            };
+            if self.inner.get_account(key).await?.is_none() {
+                self.inner
+                    .link_account(Account {
+                        user_id: owner.id,
+                        ..account.clone()
+                    })
+                    .await?;
+            }
+            let session = self
+                .inner
+                .create_session(Session {
+                    user_id: owner.id,
+                    ..session
+                })
+                .await?;
+            Ok(crate::adapter::AccountSignIn::SignedIn {
+                user: owner,
                 session,
             })
         })

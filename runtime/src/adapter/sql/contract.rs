@@ -8,7 +8,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::adapter::{
-    AccountKey, AccountPatch, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch, unkeepable,
+    AccountKey, AccountPatch, AccountSignIn, Adapter, BoxFuture, SessionPatch, SignUp, UserPatch,
+    unkeepable,
 };
 use crate::descriptor::{Column, Role, Table};
 use crate::error::{Error, Result};
@@ -563,5 +564,15 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
     ) -> BoxFuture<'_, Result<SignUp<S>>> {
         // The three INSERTs in one transaction (see `sign_up.rs`).
         Box::pin(self.sign_up_in_one_transaction(user, account, session))
+    }
+
+    fn sign_in_with_account(
+        &self,
+        user: S::User,
+        account: S::Account,
+        session: S::Session,
+    ) -> BoxFuture<'_, Result<AccountSignIn<S>>> {
+        // One statement on PostgreSQL (see `sign_in.rs`).
+        Box::pin(self.sign_in_with_account_at_once(user, account, session))
     }
 }

@@ -86,6 +86,7 @@ mod options;
 mod postgres;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
+mod sign_in;
 mod sign_up;
 #[cfg(feature = "sqlite")]
 mod sqlite;

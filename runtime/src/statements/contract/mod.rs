@@ -17,6 +17,7 @@
 //! a `SELECT ... FOR UPDATE`, which locks the row so that of concurrent deletes exactly one
 //! returns it.
 
+mod sign_in;
 mod sign_up;
 mod write;
 
@@ -26,6 +27,10 @@ use crate::descriptor::{Column, ColumnType, RoleField, Stamp, Table};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 
+pub(crate) use self::sign_in::{
+    STATUS as SIGN_IN_STATUS, STATUS_LINKED, STATUS_NEW, STATUS_TAKEN, SignInLookups,
+    SignInStatement,
+};
 pub(crate) use self::sign_up::SignUpStatement;
 pub(crate) use self::write::{Insert, Updates};
 
@@ -154,6 +159,10 @@ pub(crate) struct Statements {
     pub sign_up_with_account: Option<SignUpStatement>,
     /// The same without an account (an email sign-up).
     pub sign_up_without_account: Option<SignUpStatement>,
+    /// A sign-in with a provider account (its user's, a new user's, or none when the email
+    /// is taken) in one statement, where the dialect has data-modifying CTEs; params:
+    /// [`SignInStatement::params`].
+    pub sign_in_with_account: Option<SignInStatement>,
 }
 
 /// The column a batch size (`LIMIT ?`) is bound as: a 64-bit integer that is no column of
@@ -316,6 +325,23 @@ impl Statements {
             sign_up_without_account: dialect
                 .data_modifying_ctes()
                 .then(|| SignUpStatement::new(dialect, users, keys.user_id, None, sessions))
+                .transpose()?,
+            sign_in_with_account: dialect
+                .data_modifying_ctes()
+                .then(|| {
+                    SignInStatement::new(
+                        dialect,
+                        users,
+                        accounts,
+                        sessions,
+                        &SignInLookups {
+                            user_id: keys.user_id,
+                            user_email: keys.user_email,
+                            provider: keys.account_provider,
+                            provider_account_id: keys.account_provider_account_id,
+                        },
+                    )
+                })
                 .transpose()?,
             keys,
         })

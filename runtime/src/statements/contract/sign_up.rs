@@ -39,14 +39,14 @@ pub(crate) struct SignUpStatement {
 }
 
 /// One table's part: its inserted columns and which of them references the user.
-struct Part {
-    table: &'static Table,
-    inserted: Vec<&'static Column>,
-    user_column: Option<usize>,
+pub(super) struct Part {
+    pub table: &'static Table,
+    pub inserted: Vec<&'static Column>,
+    pub user_column: Option<usize>,
 }
 
 impl Part {
-    fn new(table: &'static Table, references_user: bool) -> Result<Part> {
+    pub(super) fn new(table: &'static Table, references_user: bool) -> Result<Part> {
         let inserted: Vec<&'static Column> = table
             .columns
             .iter()

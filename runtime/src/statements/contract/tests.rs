@@ -260,3 +260,49 @@ fn sign_up_is_one_statement_where_ctes_may_write() {
         assert!(other.sign_up_with_account.is_none() && other.sign_up_without_account.is_none());
     }
 }
+
+#[test]
+fn sign_in_with_account_is_one_statement_where_ctes_may_write() {
+    let postgres = statements(Dialect::Postgres, Returning::ALL);
+    let one = postgres
+        .sign_in_with_account
+        .as_ref()
+        .expect("PostgreSQL has it");
+    let sql = &*one.stmt.sql;
+    assert!(
+        sql.starts_with(
+            r#"WITH "sign_in_linked" AS (SELECT "users"."id", "users"."name", "users"."email", "users"."email_verified", "users"."image" FROM "users" INNER JOIN "accounts" ON "accounts"."user_id" = "users"."id" WHERE "accounts"."provider" = $1 AND "accounts"."provider_account_id" = $2 LIMIT 1), "sign_in_taken" AS (SELECT "#
+        ),
+        "{sql}"
+    );
+    // The user is inserted only when nothing is linked and nobody has the email.
+    assert!(
+        sql.contains(r#"SELECT $4, $5, $6, $7, $8 WHERE NOT EXISTS (SELECT 1 FROM "sign_in_linked") AND NOT EXISTS (SELECT 1 FROM "sign_in_taken")"#),
+        "{sql}"
+    );
+    // The session goes to the linked user or the new one.
+    assert!(
+        sql.contains(r#"FROM (SELECT "id" FROM "sign_in_linked" UNION ALL SELECT "id" FROM "sign_in_user") AS "sign_in_owner""#),
+        "{sql}"
+    );
+    // The key and the email, then 5 user columns, 11 of the account's 12 and 3 of the
+    // session's 4.
+    assert_eq!(one.stmt.columns.len(), 3 + 5 + 11 + 3);
+    let params = one
+        .params(
+            [Value::Text("github".into()), Value::Text("1".into())],
+            Value::Null,
+            vec![Value::Null; 5],
+            vec![Value::Null; 12],
+            vec![Value::Null; 4],
+        )
+        .expect("the parameters");
+    assert_eq!(params.len(), one.stmt.columns.len());
+    for dialect in [Dialect::Sqlite, Dialect::MySql] {
+        assert!(
+            statements(dialect, Returning::ALL)
+                .sign_in_with_account
+                .is_none()
+        );
+    }
+}
