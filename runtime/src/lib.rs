@@ -39,7 +39,7 @@ pub use statements::ddl;
 #[doc(hidden)]
 pub use traits as model;
 
-pub use adapter::{AccountKey, Adapter, BoxFuture};
+pub use adapter::{AccountKey, AccountSignIn, Adapter, BoxFuture};
 pub use authmodel_macros::AuthEnum;
 #[doc = include_str!("../docs/derive.md")]
 pub use authmodel_macros::AuthModel;
