@@ -41,6 +41,22 @@ fn options() -> Options {
         .max_connections(1)
 }
 
+/// Whether every thread of process `pid` is stopped (state `T` in `/proc/<pid>/task/*/stat`);
+/// a process that is gone counts as stopped.
+fn all_threads_stopped(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return true;
+    };
+    tasks.flatten().all(|task| {
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        // `pid (comm) S ...`: the state follows the last `)`, as comm may hold any byte.
+        match stat.rsplit_once(')') {
+            Some((_, rest)) => matches!(rest.trim_start().chars().next(), Some('T' | 't')),
+            None => true,
+        }
+    })
+}
+
 /// Runs `future`, failing the test if it is still pending after [`HANG`]; returns its output
 /// and how long it took.
 async fn timed<T>(what: &str, future: impl std::future::Future<Output = T>) -> (T, Duration) {
@@ -144,11 +160,21 @@ impl Dedicated {
     /// Sends `signal` to every process of the server (the parent first, so it forks no
     /// backend that would miss it).
     fn signal(&self, signal: &str) {
-        for pid in self.processes() {
+        let pids = self.processes();
+        for pid in &pids {
             let _ = Command::new("kill")
                 .args([signal, &pid.to_string()])
                 .stderr(Stdio::null())
                 .status();
+        }
+        // A thread inside a system call stops only when it leaves it: wait until every
+        // thread of every process is stopped, so the calls below meet a frozen server.
+        if signal == "-STOP" {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !pids.iter().all(|pid| all_threads_stopped(*pid)) {
+                assert!(Instant::now() < deadline, "{} did not stop", self.kind);
+                std::thread::sleep(Duration::from_millis(10));
+            }
         }
     }
 
