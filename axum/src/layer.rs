@@ -456,8 +456,9 @@ impl<S: Schema> Clone for UserLookup<S> {
     }
 }
 
-/// The request's cookies: every `Cookie` header (HTTP/2 may send several), joined.
-pub(crate) fn request_cookies(headers: &HeaderMap) -> Cookies {
+/// The request's cookies: every `Cookie` header (HTTP/2 may send several), joined, parsed as
+/// Auth.js parses them. For cookies of the application's own, such as an OAuth `state`.
+pub fn request_cookies(headers: &HeaderMap) -> Cookies {
     let joined = headers
         .get_all(COOKIE)
         .iter()

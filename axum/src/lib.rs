@@ -97,4 +97,4 @@ pub use extract::{CurrentSession, CurrentUser, MaybeUser};
 pub use forms::{CsrfToken, SetCookies, SignOutForm, sign_out};
 #[cfg(feature = "jwt")]
 pub use layer::JwtState;
-pub use layer::{AuthContext, AuthLayer, AuthService, AuthState};
+pub use layer::{AuthContext, AuthLayer, AuthService, AuthState, request_cookies};

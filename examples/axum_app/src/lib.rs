@@ -17,10 +17,11 @@ pub mod github;
 use std::sync::Arc;
 
 use authmodel::models::User;
-use authmodel::session::{Cookies, Policy, Secrets, Sessions, SetCookie};
+use authmodel::session::{Policy, Secrets, Sessions, SetCookie};
 use authmodel::{AuthModel, AuthSchema, Options, SqlAdapter};
 use authmodel_axum::{
-    AuthError, AuthLayer, CsrfToken, CurrentUser, MaybeUser, SetCookies, SignOutForm, sign_out,
+    AuthError, AuthLayer, CsrfToken, CurrentUser, MaybeUser, SetCookies, SignOutForm,
+    request_cookies, sign_out,
 };
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -228,14 +229,7 @@ async fn callback(
         clear_check_cookie(&app, STATE_COOKIE),
         clear_check_cookie(&app, PKCE_COOKIE),
     ];
-    let cookies = Cookies::parse(
-        &headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
+    let cookies = request_cookies(&headers);
     let secure_name = |name: &str| check_cookie(&app, name, String::new()).name;
     let expected_state = cookies
         .get(&secure_name(STATE_COOKIE))

@@ -291,6 +291,28 @@ impl<DB: sqlx::Database> Exclusive<DB> {
     }
 }
 
+/// Ends a transaction begun on an [`Exclusive`] connection: commits when `outcome` is `Ok`
+/// (a failed commit is reported through `commit_failed`), rolls back when it is `Err`, whose
+/// error is the one reported (a failed rollback adds nothing). The `bool` says whether the
+/// transaction ended cleanly, so that the caller may [`finish`](Exclusive::finish) and pool
+/// the connection; otherwise its drop closes it.
+pub(crate) async fn settle<DB: sqlx::Database, T, E>(
+    transaction: sqlx::Transaction<'_, DB>,
+    outcome: Result<T, E>,
+    commit_failed: impl FnOnce(sqlx::Error) -> E,
+) -> (Result<T, E>, bool) {
+    match outcome {
+        Ok(value) => match transaction.commit().await {
+            Ok(()) => (Ok(value), true),
+            Err(error) => (Err(commit_failed(error)), false),
+        },
+        Err(error) => {
+            let clean = transaction.rollback().await.is_ok();
+            (Err(error), clean)
+        }
+    }
+}
+
 impl<DB: sqlx::Database> Drop for Exclusive<DB> {
     fn drop(&mut self) {
         if !self.finished {

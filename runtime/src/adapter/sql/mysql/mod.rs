@@ -22,7 +22,7 @@ use super::executor::{
     Access, BatchFailed, Call, Counter, Executor, Reread, Returning, Step, step_params,
 };
 use super::options::Options;
-use super::server::{Exclusive, check_packet, connecting, pool_options, probe, url_error};
+use super::server::{Exclusive, check_packet, connecting, pool_options, probe, settle, url_error};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
 use crate::statements::contract::Source;
@@ -270,17 +270,15 @@ impl Executor for MySqlExecutor {
                 }
             }
         }
-        if let Some(error) = failure {
-            // The step's error is the one to report. Unless the rollback went through, the
-            // connection is closed, not pooled (see `Exclusive`).
-            if transaction.rollback().await.is_ok() {
-                exclusive.finish();
-            }
-            return Err(error);
+        let outcome = match failure {
+            Some(error) => Err(error),
+            None => Ok(rows),
+        };
+        let (result, clean) = settle(transaction, outcome, around).await;
+        if clean {
+            exclusive.finish();
         }
-        transaction.commit().await.map_err(around)?;
-        exclusive.finish();
-        Ok(rows)
+        result
     }
 
     /// Runs the write `call` and the read `reread` (before the write, locking the row, or
@@ -302,21 +300,11 @@ impl Executor for MySqlExecutor {
             .in_transaction(&mut transaction, call, write_arguments, reread)
             .await
             .and_then(|row| row.map(decode).transpose());
-        match result {
-            Ok(row) => {
-                transaction.commit().await.map_err(map)?;
-                exclusive.finish();
-                Ok(row)
-            }
-            Err(error) => {
-                // The statement's error is the one to report. Unless the rollback went
-                // through, the connection is closed, not pooled (see `Exclusive`).
-                if transaction.rollback().await.is_ok() {
-                    exclusive.finish();
-                }
-                Err(error)
-            }
+        let (result, clean) = settle(transaction, result, map).await;
+        if clean {
+            exclusive.finish();
         }
+        result
     }
 }
 

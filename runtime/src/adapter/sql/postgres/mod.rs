@@ -18,7 +18,7 @@ use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
 use self::codec::{arguments, decode_row, map_call_error, map_error};
 use super::executor::{Access, BatchFailed, Call, Counter, Executor, Step, step_params};
 use super::options::Options;
-use super::server::{Exclusive, connecting, pool_options, probe, url_error};
+use super::server::{Exclusive, connecting, pool_options, probe, settle, url_error};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -146,17 +146,15 @@ impl Executor for PgExecutor {
                 }
             }
         }
-        if let Some(error) = failure {
-            // The step's error is the one to report. Unless the rollback went through, the
-            // connection is closed, not pooled (see `Exclusive`).
-            if transaction.rollback().await.is_ok() {
-                exclusive.finish();
-            }
-            return Err(error);
+        let outcome = match failure {
+            Some(error) => Err(error),
+            None => Ok(rows),
+        };
+        let (result, clean) = settle(transaction, outcome, around).await;
+        if clean {
+            exclusive.finish();
         }
-        transaction.commit().await.map_err(around)?;
-        exclusive.finish();
-        Ok(rows)
+        result
     }
 
     /// Runs DDL (`synchronize`, a migration) in one transaction on one pooled connection
@@ -173,23 +171,21 @@ impl Executor for PgExecutor {
             .execute(&mut *transaction)
             .await
             .map_err(around)?;
+        let mut outcome = Ok(());
         for (i, sql) in statements.into_iter().enumerate() {
             // The simple protocol: DDL gains nothing from being prepared.
             let done = sqlx::raw_sql(AssertSqlSafe(sql))
                 .execute(&mut *transaction)
                 .await;
             if let Err(e) = done {
-                // The statement's error is the one to report; a failed rollback adds
-                // nothing (sqlx rolls back before the connection's next use).
-                // Unless it rolled back, the connection is closed (see `Exclusive`).
-                if transaction.rollback().await.is_ok() {
-                    exclusive.finish();
-                }
-                return Err(BatchFailed::at(i, map_error(e, &[])));
+                outcome = Err(BatchFailed::at(i, map_error(e, &[])));
+                break;
             }
         }
-        transaction.commit().await.map_err(around)?;
-        exclusive.finish();
-        Ok(())
+        let (result, clean) = settle(transaction, outcome, around).await;
+        if clean {
+            exclusive.finish();
+        }
+        result
     }
 }
