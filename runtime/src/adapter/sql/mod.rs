@@ -97,6 +97,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 pub use self::options::{Options, Synchronous};
+pub use self::options::{DEFAULT_CACHE_SIZE, DEFAULT_MMAP_SIZE};
 // `authmodel::sql::connect` was this function's first home; the facade owns it now, because it
 // names the default models, which sit above this layer.
 #[doc(no_inline)]
@@ -179,6 +180,10 @@ impl<S: Schema> SqlAdapter<S> {
             )?),
             false => None,
         };
+        let namespace = match &options.postgres_schema {
+            Some(name) => Some(schema_name(name)?),
+            None => None,
+        };
         // A driver's connect error may quote the URL it was given.
         let driver = open(target, &options)
             .await
@@ -200,6 +205,9 @@ impl<S: Schema> SqlAdapter<S> {
                 )?;
             }
             refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
+            if let Some(create) = namespace.and_then(|name| ddl::create_schema(dialect, name)) {
+                ddl.insert(0, create);
+            }
             driver.execute_batch(ddl).await.map_err(|f| f.error)?;
             add_missing_keys(&driver, dialect, &S::stored_tables()).await?;
         }
@@ -419,6 +427,17 @@ async fn user_key_collation(
         })
         .and_then(|row| cell(row, 6))
         .map(str::to_owned))
+}
+
+/// `name`, checked as a schema name for [`Options::postgres_schema`]: 1 to 63 bytes (longer
+/// would be cut by PostgreSQL, so the tables would land in another schema), no NUL.
+fn schema_name(name: &str) -> Result<&str> {
+    if name.is_empty() || name.len() > 63 || name.contains('\0') {
+        return Err(Error::InvalidInput(format!(
+            "the PostgreSQL schema name {name:?} must be 1 to 63 bytes long, without NUL"
+        )));
+    }
+    Ok(name)
 }
 
 fn target_is_read_only(target: &Target) -> bool {
