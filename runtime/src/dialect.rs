@@ -214,7 +214,7 @@ impl Dialect {
     /// Whether a database holds schemas (namespaces) of tables that a connection chooses
     /// among with a setting (PostgreSQL's `search_path`): [`crate::Options::postgres_schema`]
     /// applies. SQLite's attached databases and MySQL's databases are not chosen that way.
-    pub(crate) fn has_schemas(self) -> bool {
+    pub fn has_schemas(self) -> bool {
         match self {
             Dialect::Postgres => true,
             Dialect::Sqlite | Dialect::MySql => false,

@@ -130,6 +130,9 @@ struct Inner {
     driver: Driver,
     statements: Statements,
     flavour: Option<MySqlFlavour>,
+    /// `CREATE SCHEMA IF NOT EXISTS` for [`Options::postgres_schema`], run before a
+    /// migration's statements.
+    create_schema: Option<String>,
 }
 
 impl<S: Schema> Clone for SqlAdapter<S> {
@@ -180,8 +183,8 @@ impl<S: Schema> SqlAdapter<S> {
             )?),
             false => None,
         };
-        let namespace = match &options.postgres_schema {
-            Some(name) => Some(schema_name(name)?),
+        let create_schema = match &options.postgres_schema {
+            Some(name) => ddl::create_schema(dialect, schema_name(name)?),
             None => None,
         };
         // A driver's connect error may quote the URL it was given.
@@ -205,8 +208,8 @@ impl<S: Schema> SqlAdapter<S> {
                 )?;
             }
             refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
-            if let Some(create) = namespace.and_then(|name| ddl::create_schema(dialect, name)) {
-                ddl.insert(0, create);
+            if let Some(create) = &create_schema {
+                ddl.insert(0, create.clone());
             }
             driver.execute_batch(ddl).await.map_err(|f| f.error)?;
             add_missing_keys(&driver, dialect, &S::stored_tables()).await?;
@@ -216,6 +219,7 @@ impl<S: Schema> SqlAdapter<S> {
                 driver,
                 statements,
                 flavour,
+                create_schema,
             }),
             schema: PhantomData,
         })
@@ -291,12 +295,26 @@ impl<S: Schema> SqlAdapter<S> {
 
     /// Runs a migration's statements as one batch: on one connection nothing else uses
     /// meanwhile, under the lock `synchronize` takes too, in one transaction where DDL is
-    /// transactional (SQLite, PostgreSQL). Dropping the future rolls back on those.
+    /// transactional (SQLite, PostgreSQL). Dropping the future rolls back on those. With
+    /// [`Options::postgres_schema`], the schema is created first when missing.
     pub(crate) async fn execute_migration(
         &self,
         statements: Vec<String>,
     ) -> std::result::Result<(), BatchFailed> {
-        self.inner.driver.execute_batch(statements).await
+        let Some(create) = &self.inner.create_schema else {
+            return self.inner.driver.execute_batch(statements).await;
+        };
+        let batch = std::iter::once(create.clone()).chain(statements).collect();
+        // The schema is statement 0 of the batch: a failure's index counts the migration's
+        // own statements, and one of the schema is a failure around them.
+        self.inner
+            .driver
+            .execute_batch(batch)
+            .await
+            .map_err(|failed| match failed.index {
+                Some(0) | None => BatchFailed::around(failed.error),
+                Some(i) => BatchFailed::at(i - 1, failed.error),
+            })
     }
 
     /// Runs a catalog query of `statements::catalog` (what `migrate` asks a live database).
