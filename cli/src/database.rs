@@ -64,10 +64,10 @@ pub(crate) async fn connect<S: Schema>(
         _ => given.to_owned(),
     };
     let mut options = Options::default().read_connections(1).max_connections(2);
-    if let Some(schema) = &args.schema {
+    if let Some(schema) = &args.postgres_schema {
         if !dialect.has_schemas() {
             return Err(format!(
-                "--schema names a PostgreSQL schema; `{}` is a {dialect} database",
+                "--postgres-schema names a PostgreSQL schema; `{}` is a {dialect} database",
                 redact(given)
             ));
         }
