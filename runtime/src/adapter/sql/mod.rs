@@ -326,8 +326,11 @@ impl<S: Schema> SqlAdapter<S> {
         self.inner.driver.catalog(query, params).await
     }
 
-    /// Runs one hand-written statement that returns no rows (an `INSERT`, an `UPDATE`, DDL) on
-    /// the writer connection and returns the number of rows it changed.
+    /// Runs one hand-written statement (an `INSERT`, an `UPDATE`, DDL, a `PRAGMA`) on the
+    /// writer connection and returns the number of rows it changed. Rows it returns (`PRAGMA
+    /// wal_checkpoint(TRUNCATE)`, a `RETURNING` clause) are read to the end and discarded;
+    /// read them with [`SqlAdapter::raw_select`], or with a connection of your own (rusqlite,
+    /// sqlx) on the same database, which WAL and the servers let run beside the adapter.
     ///
     /// For tests and tools, like [`SqlAdapter::raw_select`]: it bypasses the contract's
     /// statements and their checks.

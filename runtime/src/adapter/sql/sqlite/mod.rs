@@ -578,12 +578,22 @@ fn all_rows(connection: &Connection, call: &Call<'_>) -> Result<Vec<Vec<Value>>,
     })
 }
 
+/// Runs a statement; returns the rows it changed. One that returns rows (`PRAGMA
+/// wal_checkpoint`, a write with `RETURNING`) is stepped to its end, its rows discarded.
 fn execute(connection: &Connection, call: &Call<'_>) -> Result<u64, Failure> {
     with_statement(connection, call, |statement| {
-        statement
-            .raw_execute()
-            .map(|changed| changed as u64)
-            .map_err(|e| map_error(e, call.tables))
+        let failed = |e| map_error(e, call.tables);
+        if statement.column_count() == 0 {
+            return statement
+                .raw_execute()
+                .map(|changed| changed as u64)
+                .map_err(failed);
+        }
+        // `changes()` keeps the last write's count through a statement that writes none.
+        let before = connection.total_changes();
+        let mut rows = statement.raw_query();
+        while rows.next().map_err(failed)?.is_some() {}
+        Ok(connection.total_changes().saturating_sub(before))
     })
 }
 
