@@ -631,8 +631,10 @@ fn scale(rt: &Runtime, sizes: &[usize], warmup: usize, batches: usize) {
     if let Some(bytes) = number("SQLITE_BENCH_CACHE") {
         options = options.cache_size(bytes);
     }
-    println!("
-Scale: get_session_and_user, one session per user, {options:?}");
+    println!(
+        "
+Scale: get_session_and_user, one session per user, {options:?}"
+    );
     println!(
         "{:>10} {:>10} {:>12} {:>12} {:>8} {:>10} {:>10}",
         "sessions", "seed s", "median", "mean", "ratio", "file MB", "RSS MB"

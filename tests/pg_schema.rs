@@ -81,10 +81,19 @@ async fn tables_live_in_the_schema_named_and_nowhere_else() {
     let email = "same@example.com";
     let in_auth = auth.create_user(user(email)).await.expect("a user in auth");
     assert_eq!(public.get_user_by_email(email).await.unwrap(), None);
-    let in_public = public.create_user(user(email)).await.expect("a user in public");
+    let in_public = public
+        .create_user(user(email))
+        .await
+        .expect("a user in public");
     assert_ne!(in_auth.id, in_public.id);
-    assert_eq!(auth.get_user_by_email(email).await.unwrap(), Some(in_auth.clone()));
-    assert_eq!(public.get_user_by_email(email).await.unwrap(), Some(in_public));
+    assert_eq!(
+        auth.get_user_by_email(email).await.unwrap(),
+        Some(in_auth.clone())
+    );
+    assert_eq!(
+        public.get_user_by_email(email).await.unwrap(),
+        Some(in_public)
+    );
 
     // A URL's search_path reaches the same tables.
     let separator = if url.contains('?') { '&' } else { '?' };
@@ -94,7 +103,10 @@ async fn tables_live_in_the_schema_named_and_nowhere_else() {
     )
     .await
     .expect("connect with a search_path");
-    assert_eq!(by_url.get_user_by_email(email).await.unwrap(), Some(in_auth));
+    assert_eq!(
+        by_url.get_user_by_email(email).await.unwrap(),
+        Some(in_auth)
+    );
 
     // The catalog reads look at `auth`: in sync there, and a new column lands there only.
     assert!(migrate::diff(&auth).await.unwrap().is_in_sync());
@@ -132,6 +144,9 @@ async fn migrate_creates_the_schema_and_bad_names_are_refused() {
         )
         .await
         .expect_err("an empty or too long name");
-        assert!(matches!(refused, authmodel::Error::InvalidInput(_)), "{refused}");
+        assert!(
+            matches!(refused, authmodel::Error::InvalidInput(_)),
+            "{refused}"
+        );
     }
 }

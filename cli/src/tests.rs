@@ -254,7 +254,12 @@ fn postgres_schema_flag_reaches_check_and_migrate() {
         all.extend_from_slice(args);
         crate::run::<DefaultSchema, _, _>(all)
     };
-    let flags = ["--database-url", admin.as_str(), "--postgres-schema", &schema];
+    let flags = [
+        "--database-url",
+        admin.as_str(),
+        "--postgres-schema",
+        &schema,
+    ];
     assert_eq!(run(&[&["check"], &flags[..]].concat()), ExitCode::from(1));
     assert_eq!(run(&[&["migrate"], &flags[..]].concat()), ExitCode::SUCCESS);
     assert_eq!(run(&[&["check"], &flags[..]].concat()), ExitCode::SUCCESS);
@@ -286,7 +291,13 @@ fn postgres_schema_flag_reaches_check_and_migrate() {
         });
     assert!(tables >= 4, "{tables} tables in {schema}");
     assert_eq!(
-        run(&["check", "--database-url", "sqlite::memory:", "--postgres-schema", "auth"]),
+        run(&[
+            "check",
+            "--database-url",
+            "sqlite::memory:",
+            "--postgres-schema",
+            "auth"
+        ]),
         ExitCode::from(2)
     );
 }

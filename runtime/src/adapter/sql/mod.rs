@@ -96,8 +96,8 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-pub use self::options::{Options, Synchronous};
 pub use self::options::{DEFAULT_CACHE_SIZE, DEFAULT_MMAP_SIZE};
+pub use self::options::{Options, Synchronous};
 // `authmodel::sql::connect` was this function's first home; the facade owns it now, because it
 // names the default models, which sit above this layer.
 #[doc(no_inline)]

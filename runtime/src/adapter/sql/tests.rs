@@ -574,8 +574,5 @@ async fn raw_execute_runs_statements_that_return_rows() {
             .unwrap(),
         1
     );
-    assert_eq!(
-        auth.raw_execute("SELECT 1", vec![]).await.unwrap(),
-        0
-    );
+    assert_eq!(auth.raw_execute("SELECT 1", vec![]).await.unwrap(), 0);
 }

@@ -720,16 +720,14 @@ mod tests {
     }
 
     async fn open_file(dir: &Path, options: &Options) -> SqliteExecutor {
-        let target = match super::super::url::parse(&format!(
-            "sqlite://{}",
-            dir.join("auth.db").display()
-        ))
-        .unwrap()
-        {
-            super::super::url::Target::Sqlite(target) => target,
-            #[allow(unreachable_patterns)]
-            _ => unreachable!("a sqlite URL"),
-        };
+        let target =
+            match super::super::url::parse(&format!("sqlite://{}", dir.join("auth.db").display()))
+                .unwrap()
+            {
+                super::super::url::Target::Sqlite(target) => target,
+                #[allow(unreachable_patterns)]
+                _ => unreachable!("a sqlite URL"),
+            };
         SqliteExecutor::open(target, options).await.unwrap()
     }
 
