@@ -16,8 +16,7 @@
 //! adapter's `get_session_and_user` at 1,000, 100,000 and 1,000,000 seeded sessions (one file
 //! each, seeded in one transaction with prepared inserts), printing median and mean per call
 //! and the process's RSS after each size. `SQLITE_BENCH_SCALE=1000,50000` picks the sizes;
-//! `SQLITE_BENCH_MMAP` and `SQLITE_BENCH_CACHE` (bytes) override `Options::mmap_size` and
-//! `Options::cache_size`. `cargo test --benches` runs it at two small sizes.
+//! `SQLITE_BENCH_MMAP` (bytes) overrides `Options::mmap_size`. `cargo test --benches` runs it at two small sizes.
 //!
 //! Like for like: both sides work on the same file in a tempdir (WAL, `synchronous = NORMAL`,
 //! foreign keys on, the adapter's defaults), seeded with 10,000 users and sessions; both are
@@ -27,8 +26,9 @@
 //! hyphenated text, timestamps as `YYYY-MM-DDTHH:MM:SS.sssZ` text, formatted and parsed without
 //! allocating, as the adapter's codec does) into the same structs, keeps its statements in
 //! rusqlite's cache (`prepare_cached`), and steps every write to its end: a write reset early
-//! skips SQLite's automatic WAL checkpoint and looks faster than any correct code. Every
-//! connection keeps the default `cache_size`: the bundled SQLite is built with
+//! skips SQLite's automatic WAL checkpoint and looks faster than any correct code. Both map
+//! the file as the adapter's default does (`mmap_size`). Every connection keeps the default
+//! `cache_size`: the bundled SQLite is built with
 //! `SQLITE_ENABLE_MEMORY_MANAGEMENT`, so all connections of the process share one page-cache
 //! LRU as large as the sum of theirs, and a bigger cache here would also feed the adapter's.
 
@@ -122,7 +122,10 @@ impl Fixture {
         let hand = HandWritten::open(&path).expect("the hand-written side opens the file");
         let setup = open(
             &path,
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            &format!(
+                "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = {};",
+                authmodel::sql::DEFAULT_MMAP_SIZE
+            ),
         )
         .expect("the setup connection opens");
         let (users, tokens) = seed(&setup, seeded).expect("seeding");
@@ -282,11 +285,20 @@ impl HandWritten {
     fn open(path: &Path) -> rusqlite::Result<HandWritten> {
         let writer = open(
             path,
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            &format!(
+                "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = {};",
+                authmodel::sql::DEFAULT_MMAP_SIZE
+            ),
         )?;
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         assert_eq!(mode, "wal", "the file runs in WAL mode");
-        let reader = open(path, "PRAGMA foreign_keys = ON; PRAGMA query_only = ON;")?;
+        let reader = open(
+            path,
+            &format!(
+                "PRAGMA foreign_keys = ON; PRAGMA query_only = ON; PRAGMA mmap_size = {};",
+                authmodel::sql::DEFAULT_MMAP_SIZE
+            ),
+        )?;
         Ok(HandWritten {
             writer: tokio::sync::Mutex::new(writer),
             reader: Mutex::new(reader),
@@ -628,9 +640,6 @@ fn scale(rt: &Runtime, sizes: &[usize], warmup: usize, batches: usize) {
     if let Some(bytes) = number("SQLITE_BENCH_MMAP") {
         options = options.mmap_size(bytes);
     }
-    if let Some(bytes) = number("SQLITE_BENCH_CACHE") {
-        options = options.cache_size(bytes);
-    }
     println!(
         "
 Scale: get_session_and_user, one session per user, {options:?}"
@@ -648,9 +657,13 @@ Scale: get_session_and_user, one session per user, {options:?}"
             .block_on(SqlAdapter::<DefaultSchema>::connect(&url, options.clone()))
             .expect("the adapter connects and creates its tables");
         let started = Instant::now();
-        let setup = open(&path, "PRAGMA cache_size = -262144;").expect("the setup connection");
-        seed_scale(&setup, size).expect("seeding");
-        drop(setup);
+        // In a child process (this binary again), so that the seeding connection's big page
+        // cache is not counted in this process's RSS.
+        let status = std::process::Command::new(std::env::current_exe().expect("this binary"))
+            .env(SEED_VARIABLE, format!("{size},{}", path.display()))
+            .status()
+            .expect("the seeding process runs");
+        assert!(status.success(), "seeding failed: {status}");
         let seeded = started.elapsed();
         // Random tokens, as sessions are read in production; drawn outside the timed part.
         let mut state = 0x5eed_u64;
@@ -698,6 +711,22 @@ Scale: get_session_and_user, one session per user, {options:?}"
             );
         }
     }
+}
+
+/// Set for the child process that seeds a scale run's file: `<count>,<path>`.
+const SEED_VARIABLE: &str = "SQLITE_BENCH_SEED_CHILD";
+
+/// The seeding child's work (see [`SEED_VARIABLE`]); `false` when this is not that child.
+fn seed_child() -> bool {
+    let Ok(job) = std::env::var(SEED_VARIABLE) else {
+        return false;
+    };
+    let (count, path) = job.split_once(',').expect("<count>,<path>");
+    let count = count.parse().expect("a count");
+    let setup =
+        open(Path::new(path), "PRAGMA cache_size = -262144;").expect("the setup connection");
+    seed_scale(&setup, count).expect("seeding");
+    true
 }
 
 /// A field of `/proc/self/status`, in KiB (0 where there is none).
@@ -779,6 +808,9 @@ fn median(values: &mut [f64]) -> f64 {
 }
 
 fn main() {
+    if seed_child() {
+        return;
+    }
     // Criterion runs every case once unless `cargo bench` passed `--bench`; keep that quick.
     let args: Vec<String> = std::env::args().collect();
     let has = |flag: &str| args.iter().any(|a| a == flag);

@@ -96,7 +96,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-pub use self::options::{DEFAULT_CACHE_SIZE, DEFAULT_MMAP_SIZE};
+pub use self::options::DEFAULT_MMAP_SIZE;
 pub use self::options::{Options, Synchronous};
 // `authmodel::sql::connect` was this function's first home; the facade owns it now, because it
 // names the default models, which sit above this layer.

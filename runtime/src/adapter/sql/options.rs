@@ -68,7 +68,6 @@ pub struct Options {
     pub(crate) call_timeout: Duration,
     pub(crate) without_returning: bool,
     pub(crate) mmap_size: u64,
-    pub(crate) cache_size: u64,
     pub(crate) postgres_schema: Option<String>,
 }
 
@@ -81,12 +80,9 @@ pub const DEFAULT_MMAP_SIZE: u64 = 1 << 30;
 #[cfg(not(target_pointer_width = "64"))]
 pub const DEFAULT_MMAP_SIZE: u64 = 0;
 
-/// The default of [`Options::cache_size`]: 8 MiB of page cache per SQLite connection.
-pub const DEFAULT_CACHE_SIZE: u64 = 8 << 20;
-
 impl Default for Options {
     /// No synchronize, 4 read connections, a 5 s busy timeout, `synchronous = NORMAL`,
-    /// [`DEFAULT_MMAP_SIZE`] and [`DEFAULT_CACHE_SIZE`] for SQLite, pools
+    /// [`DEFAULT_MMAP_SIZE`] for SQLite, pools
     /// of up to 10 connections waited for up to 30 s, a 10 s connect timeout and a 30 s call
     /// timeout.
     fn default() -> Options {
@@ -101,7 +97,6 @@ impl Default for Options {
             call_timeout: Duration::from_secs(30),
             without_returning: false,
             mmap_size: DEFAULT_MMAP_SIZE,
-            cache_size: DEFAULT_CACHE_SIZE,
             postgres_schema: None,
         }
     }
@@ -154,31 +149,19 @@ impl Options {
     /// SQLite only.
     ///
     /// A mapped page is read in place, without a system call or a copy: this is what keeps a
-    /// session lookup's cost nearly flat as the tables grow (about 5 µs at 1,000 sessions and
-    /// at 1,000,000, against 27 µs at 1,000,000 with plain reads). The map is address space,
+    /// session lookup's cost close to flat as the tables grow (`benches/sqlite.rs`, median on
+    /// a shared 2-core machine: 4 µs at 1,000 sessions, 9-12 µs at 1,000,000, against 16 µs
+    /// at 1,000,000 with plain reads, whatever the page cache's size). The map is address space,
     /// not memory: its pages live in the operating system's file cache, shared by every
     /// connection and process on the file, counted in the process's RSS only while resident,
     /// and dropped by the kernel under memory pressure like any cached file page. A file
     /// larger than the map is read through it up to the size, then with plain reads. `0`
     /// turns mapping off: choose it on hosts where an I/O error must be an error, not a
     /// `SIGBUS` (a database on a network filesystem or removable disk). SQLite caps the value
-    /// at its compile-time maximum (2 GiB in the bundled build).
+    /// at its compile-time maximum (just under 2 GiB in the bundled build).
     #[must_use]
     pub fn mmap_size(mut self, bytes: u64) -> Options {
         self.mmap_size = bytes;
-        self
-    }
-
-    /// How many bytes of page cache each SQLite connection keeps (`PRAGMA cache_size`; default
-    /// [`DEFAULT_CACHE_SIZE`], 8 MiB, against SQLite's own 2 MB). SQLite only.
-    ///
-    /// The cache holds the B-tree pages a lookup walks through; with a memory map (see
-    /// [`Options::mmap_size`]) a page read costs little either way, and the cache mainly keeps
-    /// the interior pages of the indexes close at hand. This is heap memory of the process:
-    /// up to `cache_size` per connection, so `(1 + read_connections) × cache_size` in all.
-    #[must_use]
-    pub fn cache_size(mut self, bytes: u64) -> Options {
-        self.cache_size = bytes;
         self
     }
 

@@ -680,8 +680,7 @@ fn open_file(path: &Path, mode: Mode, read_only: ReadOnly) -> Result<Connection>
 }
 
 /// Statement cache size, the busy timeout used while connecting, double-quoted string
-/// literals off, the memory map and page cache sizes ([`Options::mmap_size`],
-/// [`Options::cache_size`]), and `pragmas`.
+/// literals off, the memory map's size ([`Options::mmap_size`]), and `pragmas`.
 fn configure(connection: &Connection, options: &Options, pragmas: &str) -> Result<()> {
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // The bundled SQLite reads a double-quoted name that is no column as a string (the "DQS"
@@ -698,13 +697,8 @@ fn configure(connection: &Connection, options: &Options, pragmas: &str) -> Resul
     connection
         .busy_timeout(options.busy_timeout)
         .map_err(Error::database)?;
-    // A negative cache_size counts KiB, not pages: the same bytes whatever the page size.
-    let memory = format!(
-        "PRAGMA mmap_size = {}; PRAGMA cache_size = -{};",
-        options.mmap_size,
-        options.cache_size.div_ceil(1024)
-    );
-    connection.execute_batch(&memory).map_err(Error::database)?;
+    let mmap = format!("PRAGMA mmap_size = {};", options.mmap_size);
+    connection.execute_batch(&mmap).map_err(Error::database)?;
     connection.execute_batch(pragmas).map_err(Error::database)
 }
 
@@ -746,21 +740,17 @@ mod tests {
         }
     }
 
-    /// Every connection, the writer and each reader, maps and caches what the options say.
+    /// Every connection, the writer and each reader, maps what the options say.
     #[tokio::test]
     async fn memory_settings_reach_every_connection() {
         let dir = tempfile::tempdir().unwrap();
-        let options = Options::default()
-            .mmap_size(64 << 20)
-            .cache_size(3 << 20)
-            .read_connections(2);
+        let options = Options::default().mmap_size(64 << 20).read_connections(2);
         let executor = open_file(dir.path(), &options).await;
         let writer = executor.writer.lock().await;
         let readers: Vec<_> = executor.readers.iter().map(|r| r.lock().unwrap()).collect();
         assert_eq!(readers.len(), 2);
         for connection in std::iter::once(&*writer).chain(readers.iter().map(|r| &**r)) {
             assert_eq!(pragma(connection, "mmap_size"), 64 << 20);
-            assert_eq!(pragma(connection, "cache_size"), -3 * 1024);
         }
         drop((writer, readers));
         let defaults = open_file(dir.path(), &Options::default()).await;
@@ -771,6 +761,5 @@ mod tests {
             0
         };
         assert_eq!(pragma(&writer, "mmap_size"), expected);
-        assert_eq!(pragma(&writer, "cache_size"), -8 * 1024);
     }
 }
