@@ -32,8 +32,9 @@
 //! URLs: `sqlite::memory:`, `sqlite://relative/or/abs.db` (`sqlite:///abs.db` for an absolute
 //! path), `sqlite:file.db`, each with an optional `?mode=rwc` (the default: create when
 //! missing), `rw` or `ro`. A file database runs in WAL mode with foreign keys on and
-//! `synchronous = NORMAL` unless [`Options::synchronous`] says `Full`: a commit survives an
-//! application crash, but the last commits before a power failure can be lost. Writes from
+//! `synchronous = NORMAL` unless [`Options::synchronous`] says otherwise: a commit survives an
+//! application crash, but the last commits before a power failure can be lost. Each
+//! connection reads the file through a memory map of up to [`Options::mmap_size`] bytes. Writes from
 //! one adapter (and its clones) queue on one writer connection; reads run on a few read
 //! connections beside it, in the calling task. A lock held by another process is waited for
 //! on a blocking thread, up to [`Options::busy_timeout`]; so is the lock `connect` needs to
@@ -49,6 +50,7 @@
 //! stored as `uuid`, `timestamptz`, `boolean`, `jsonb` and `bytea`; every contract operation
 //! is one statement (`RETURNING` on every write). [`Options::synchronize`] creates the tables
 //! in one transaction, under an advisory lock so that instances starting together take turns.
+//! [`Options::postgres_schema`] keeps the tables in a schema of their own (`search_path`).
 //!
 //! ## MySQL and MariaDB (feature `mysql`)
 //!
