@@ -32,8 +32,9 @@
 //! URLs: `sqlite::memory:`, `sqlite://relative/or/abs.db` (`sqlite:///abs.db` for an absolute
 //! path), `sqlite:file.db`, each with an optional `?mode=rwc` (the default: create when
 //! missing), `rw` or `ro`. A file database runs in WAL mode with foreign keys on and
-//! `synchronous = NORMAL` unless [`Options::synchronous`] says `Full`: a commit survives an
-//! application crash, but the last commits before a power failure can be lost. Writes from
+//! `synchronous = NORMAL` unless [`Options::synchronous`] says otherwise: a commit survives an
+//! application crash, but the last commits before a power failure can be lost. Each
+//! connection reads the file through a memory map of up to [`Options::mmap_size`] bytes. Writes from
 //! one adapter (and its clones) queue on one writer connection; reads run on a few read
 //! connections beside it, in the calling task. A lock held by another process is waited for
 //! on a blocking thread, up to [`Options::busy_timeout`]; so is the lock `connect` needs to
@@ -49,6 +50,7 @@
 //! stored as `uuid`, `timestamptz`, `boolean`, `jsonb` and `bytea`; every contract operation
 //! is one statement (`RETURNING` on every write). [`Options::synchronize`] creates the tables
 //! in one transaction, under an advisory lock so that instances starting together take turns.
+//! [`Options::postgres_schema`] keeps the tables in a schema of their own (`search_path`).
 //!
 //! ## MySQL and MariaDB (feature `mysql`)
 //!
@@ -96,6 +98,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+pub use self::options::DEFAULT_MMAP_SIZE;
 pub use self::options::{Options, Synchronous};
 // `authmodel::sql::connect` was this function's first home; the facade owns it now, because it
 // names the default models, which sit above this layer.
@@ -129,6 +132,9 @@ struct Inner {
     driver: Driver,
     statements: Statements,
     flavour: Option<MySqlFlavour>,
+    /// `CREATE SCHEMA IF NOT EXISTS` for [`Options::postgres_schema`], run before a
+    /// migration's statements.
+    create_schema: Option<String>,
 }
 
 impl<S: Schema> Clone for SqlAdapter<S> {
@@ -179,6 +185,10 @@ impl<S: Schema> SqlAdapter<S> {
             )?),
             false => None,
         };
+        let create_schema = match &options.postgres_schema {
+            Some(name) => ddl::create_schema(dialect, schema_name(name)?),
+            None => None,
+        };
         // A driver's connect error may quote the URL it was given.
         let driver = open(target, &options)
             .await
@@ -200,6 +210,9 @@ impl<S: Schema> SqlAdapter<S> {
                 )?;
             }
             refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
+            if let Some(create) = &create_schema {
+                ddl.insert(0, create.clone());
+            }
             driver.execute_batch(ddl).await.map_err(|f| f.error)?;
             add_missing_keys(&driver, dialect, &S::stored_tables()).await?;
         }
@@ -208,6 +221,7 @@ impl<S: Schema> SqlAdapter<S> {
                 driver,
                 statements,
                 flavour,
+                create_schema,
             }),
             schema: PhantomData,
         })
@@ -283,12 +297,26 @@ impl<S: Schema> SqlAdapter<S> {
 
     /// Runs a migration's statements as one batch: on one connection nothing else uses
     /// meanwhile, under the lock `synchronize` takes too, in one transaction where DDL is
-    /// transactional (SQLite, PostgreSQL). Dropping the future rolls back on those.
+    /// transactional (SQLite, PostgreSQL). Dropping the future rolls back on those. With
+    /// [`Options::postgres_schema`], the schema is created first when missing.
     pub(crate) async fn execute_migration(
         &self,
         statements: Vec<String>,
     ) -> std::result::Result<(), BatchFailed> {
-        self.inner.driver.execute_batch(statements).await
+        let Some(create) = &self.inner.create_schema else {
+            return self.inner.driver.execute_batch(statements).await;
+        };
+        let batch = std::iter::once(create.clone()).chain(statements).collect();
+        // The schema is statement 0 of the batch: a failure's index counts the migration's
+        // own statements, and one of the schema is a failure around them.
+        self.inner
+            .driver
+            .execute_batch(batch)
+            .await
+            .map_err(|failed| match failed.index {
+                Some(0) | None => BatchFailed::around(failed.error),
+                Some(i) => BatchFailed::at(i - 1, failed.error),
+            })
     }
 
     /// Runs a catalog query of `statements::catalog` (what `migrate` asks a live database).
@@ -300,8 +328,11 @@ impl<S: Schema> SqlAdapter<S> {
         self.inner.driver.catalog(query, params).await
     }
 
-    /// Runs one hand-written statement that returns no rows (an `INSERT`, an `UPDATE`, DDL) on
-    /// the writer connection and returns the number of rows it changed.
+    /// Runs one hand-written statement (an `INSERT`, an `UPDATE`, DDL, a `PRAGMA`) on the
+    /// writer connection and returns the number of rows it changed. Rows it returns (`PRAGMA
+    /// wal_checkpoint(TRUNCATE)`, a `RETURNING` clause) are read to the end and discarded;
+    /// read them with [`SqlAdapter::raw_select`], or with a connection of your own (rusqlite,
+    /// sqlx) on the same database, which WAL and the servers let run beside the adapter.
     ///
     /// For tests and tools, like [`SqlAdapter::raw_select`]: it bypasses the contract's
     /// statements and their checks.
@@ -419,6 +450,17 @@ async fn user_key_collation(
         })
         .and_then(|row| cell(row, 6))
         .map(str::to_owned))
+}
+
+/// `name`, checked as a schema name for [`Options::postgres_schema`]: 1 to 63 bytes (longer
+/// would be cut by PostgreSQL, so the tables would land in another schema), no NUL.
+fn schema_name(name: &str) -> Result<&str> {
+    if name.is_empty() || name.len() > 63 || name.contains('\0') {
+        return Err(Error::InvalidInput(format!(
+            "the PostgreSQL schema name {name:?} must be 1 to 63 bytes long, without NUL"
+        )));
+    }
+    Ok(name)
 }
 
 fn target_is_read_only(target: &Target) -> bool {
