@@ -84,6 +84,7 @@ mod mysql;
 mod options;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod replicas;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
 mod sign_in;
@@ -97,6 +98,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 pub use self::options::{Options, Synchronous};
+pub use self::replicas::ReplicaStatus;
 // `authmodel::sql::connect` was this function's first home; the facade owns it now, because it
 // names the default models, which sit above this layer.
 #[doc(no_inline)]
@@ -129,6 +131,8 @@ struct Inner {
     driver: Driver,
     statements: Statements,
     flavour: Option<MySqlFlavour>,
+    /// The read replicas of [`Options::replicas`], if any.
+    replicas: Option<replicas::Replicas>,
 }
 
 impl<S: Schema> Clone for SqlAdapter<S> {
@@ -203,14 +207,35 @@ impl<S: Schema> SqlAdapter<S> {
             driver.execute_batch(ddl).await.map_err(|f| f.error)?;
             add_missing_keys(&driver, dialect, &S::stored_tables()).await?;
         }
+        let replicas = match options.replicas.0.is_empty() {
+            true => None,
+            false => {
+                let replicas = replicas::Replicas::open(dialect, &options).await?;
+                replicas.check(&driver).await;
+                Some(replicas)
+            }
+        };
+        let inner = Arc::new(Inner {
+            driver,
+            statements,
+            flavour,
+            replicas,
+        });
+        replicas::watch(&inner);
         Ok(SqlAdapter {
-            inner: Arc::new(Inner {
-                driver,
-                statements,
-                flavour,
-            }),
+            inner,
             schema: PhantomData,
         })
+    }
+
+    /// What each read replica of [`Options::replicas`] is doing, in their order (empty
+    /// without replicas): whether it is reachable, its lag, whether reads go to it, and how
+    /// many statements it has run.
+    pub fn replicas(&self) -> Vec<ReplicaStatus> {
+        self.inner
+            .replicas
+            .as_ref()
+            .map_or_else(Vec::new, replicas::Replicas::status)
     }
 
     /// Which server a [`Dialect::MySql`] database is (MySQL or MariaDB, told apart by its
@@ -224,7 +249,8 @@ impl<S: Schema> SqlAdapter<S> {
         self.inner.driver.dialect()
     }
 
-    /// How many SQL statements this adapter (and its clones) has sent to the database so
+    /// How many SQL statements this adapter (and its clones) has sent to the database (the
+    /// primary, with [`Options::replicas`]: see [`SqlAdapter::replicas`] for theirs) so
     /// far, a diagnostic: tests use it to check an operation's cost (`get_session_and_user`
     /// is one statement on every database). Transaction control counts: a MySQL 8
     /// `use_verification_token` is `BEGIN`, `SELECT ... FOR UPDATE`, `DELETE`, `COMMIT`, four
@@ -288,7 +314,9 @@ impl<S: Schema> SqlAdapter<S> {
         &self,
         statements: Vec<String>,
     ) -> std::result::Result<(), BatchFailed> {
-        self.inner.driver.execute_batch(statements).await
+        let done = self.inner.driver.execute_batch(statements).await;
+        self.inner.wrote();
+        done
     }
 
     /// Runs a catalog query of `statements::catalog` (what `migrate` asks a live database).
@@ -313,7 +341,9 @@ impl<S: Schema> SqlAdapter<S> {
             tables: &[],
             cached: false,
         };
-        self.inner.driver.execute(call).await
+        let done = self.inner.driver.execute(call).await;
+        self.inner.wrote();
+        done
     }
 }
 
