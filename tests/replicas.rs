@@ -228,14 +228,20 @@ async fn reads_find_writes_the_replica_has_not_replayed() {
     };
     resume().await;
     let other = primary_only(&primary).await;
-    let adapter = with_replica(&primary, &replica, Duration::from_secs(60)).await;
-    pause().await;
-
-    // Another process signs someone in: a miss on the replica, found on the primary.
+    // A user and a session the replica holds, from before the pause.
     let user = other
         .create_user(User::new("grace@example.com"))
         .await
         .expect("create_user");
+    let old = other
+        .create_session(new_session(&user, "old-token"))
+        .await
+        .expect("create_session");
+    let adapter = with_replica(&primary, &replica, Duration::from_secs(60)).await;
+    replicated(&adapter).await;
+    pause().await;
+
+    // Another process signs the user in again: a miss on the replica, found on the primary.
     let session = other
         .create_session(new_session(&user, "fresh-token"))
         .await
@@ -251,7 +257,9 @@ async fn reads_find_writes_the_replica_has_not_replayed() {
         "the replica was asked first"
     );
     let id = user.id.to_string();
+    let before = replica_statements(&adapter);
     assert_eq!(adapter.get_user(&id).await.expect("get_user"), Some(user.clone()));
+    assert!(replica_statements(&adapter) > before, "and it holds the user");
 
     // The adapter's own writes go to the primary (the replica is paused) and are read back at
     // once: created, updated, deleted.
@@ -273,14 +281,14 @@ async fn reads_find_writes_the_replica_has_not_replayed() {
     assert_eq!(read, renamed_user, "an update is read back, not the replica's row");
     assert!(
         adapter
-            .delete_session("fresh-token")
+            .delete_session(&old.session_token)
             .await
             .expect("delete_session")
             .is_some()
     );
     assert_eq!(
         adapter
-            .get_session_and_user("fresh-token")
+            .get_session_and_user(&old.session_token)
             .await
             .expect("get_session_and_user"),
         None,
