@@ -54,8 +54,31 @@ async fn on_replica(sql: &'static str) {
     sqlx::query(sql).execute(&mut conn).await.expect(sql);
 }
 
-/// Pauses the replica's replay and waits until it has stopped.
-async fn pause() {
+/// Resumes the replica's replay when dropped, so that a failing test leaves no paused
+/// replica to the tests and binaries after it.
+struct Paused;
+
+impl Drop for Paused {
+    fn drop(&mut self) {
+        // Drop cannot await: resume from a thread of its own, with a runtime of its own.
+        let resumed = std::thread::spawn(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime")
+                .block_on(resume());
+        })
+        .join();
+        if resumed.is_err() && !std::thread::panicking() {
+            panic!("could not resume the replica's replay");
+        }
+    }
+}
+
+/// Pauses the replica's replay and waits until it has stopped; replay resumes when the
+/// returned guard is dropped.
+#[must_use]
+async fn pause() -> Paused {
     on_replica("SELECT pg_wal_replay_pause()").await;
     let start = Instant::now();
     let mut conn = sqlx::PgConnection::connect(&admin()).await.expect("replica");
@@ -65,7 +88,7 @@ async fn pause() {
             .await
             .expect("pause state");
         if state == "paused" {
-            return;
+            return Paused;
         }
         assert!(start.elapsed() < Duration::from_secs(15), "replay never paused");
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -165,7 +188,7 @@ async fn reads_go_to_the_replica_until_it_lags_past_the_bound() {
     let id = user.id.to_string();
 
     // Another process renames the user while the replica replays nothing.
-    pause().await;
+    let paused = pause().await;
     let paused_at = Instant::now();
     other
         .update_user(&id, renamed("Lovelace"))
@@ -212,7 +235,7 @@ async fn reads_go_to_the_replica_until_it_lags_past_the_bound() {
     assert_eq!(read.name.as_deref(), Some("Lovelace"), "served by the primary");
 
     // Replay resumes: the replica catches up and serves reads again.
-    resume().await;
+    drop(paused);
     replicated(&adapter).await;
     let before = replica_statements(&adapter);
     let read = adapter.get_user(&id).await.expect("get_user").expect("user");
@@ -239,7 +262,7 @@ async fn reads_find_writes_the_replica_has_not_replayed() {
         .expect("create_session");
     let adapter = with_replica(&primary, &replica, Duration::from_secs(60)).await;
     replicated(&adapter).await;
-    pause().await;
+    let _paused = pause().await;
 
     // Another process signs the user in again: a miss on the replica, found on the primary.
     let session = other
@@ -319,7 +342,6 @@ async fn reads_find_writes_the_replica_has_not_replayed() {
             .expect("use_verification_token")
             .is_none()
     );
-    resume().await;
 }
 
 /// Reads and writes through an adapter whose replica is unusable, each well within `limit`.
