@@ -169,7 +169,10 @@ fn main() {
             .lag
             .is_some_and(|lag| lag < since.elapsed())
         {
-            assert!(since.elapsed() < Duration::from_secs(30), "replica never caught up");
+            assert!(
+                since.elapsed() < Duration::from_secs(30),
+                "replica never caught up"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         println!(

@@ -81,7 +81,9 @@ impl Drop for Paused {
 async fn pause() -> Paused {
     on_replica("SELECT pg_wal_replay_pause()").await;
     let start = Instant::now();
-    let mut conn = sqlx::PgConnection::connect(&admin()).await.expect("replica");
+    let mut conn = sqlx::PgConnection::connect(&admin())
+        .await
+        .expect("replica");
     loop {
         let state: String = sqlx::query_scalar("SELECT pg_get_wal_replay_pause_state()")
             .fetch_one(&mut conn)
@@ -90,7 +92,10 @@ async fn pause() -> Paused {
         if state == "paused" {
             return Paused;
         }
-        assert!(start.elapsed() < Duration::from_secs(15), "replay never paused");
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "replay never paused"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
@@ -195,7 +200,11 @@ async fn reads_go_to_the_replica_until_it_lags_past_the_bound() {
         .await
         .expect("update_user");
     let before = replica_statements(&adapter);
-    let read = adapter.get_user(&id).await.expect("get_user").expect("user");
+    let read = adapter
+        .get_user(&id)
+        .await
+        .expect("get_user")
+        .expect("user");
     let by_email = adapter
         .get_user_by_email("ada@example.com")
         .await
@@ -231,14 +240,26 @@ async fn reads_go_to_the_replica_until_it_lags_past_the_bound() {
     let status = adapter.replicas()[0];
     assert!(status.connected);
     assert!(status.lag.is_none_or(|lag| lag > bound), "{status:?}");
-    let read = adapter.get_user(&id).await.expect("get_user").expect("user");
-    assert_eq!(read.name.as_deref(), Some("Lovelace"), "served by the primary");
+    let read = adapter
+        .get_user(&id)
+        .await
+        .expect("get_user")
+        .expect("user");
+    assert_eq!(
+        read.name.as_deref(),
+        Some("Lovelace"),
+        "served by the primary"
+    );
 
     // Replay resumes: the replica catches up and serves reads again.
     drop(paused);
     replicated(&adapter).await;
     let before = replica_statements(&adapter);
-    let read = adapter.get_user(&id).await.expect("get_user").expect("user");
+    let read = adapter
+        .get_user(&id)
+        .await
+        .expect("get_user")
+        .expect("user");
     assert_eq!(read.name.as_deref(), Some("Lovelace"));
     assert!(replica_statements(&adapter) > before, "back on the replica");
 }
@@ -281,8 +302,14 @@ async fn reads_find_writes_the_replica_has_not_replayed() {
     );
     let id = user.id.to_string();
     let before = replica_statements(&adapter);
-    assert_eq!(adapter.get_user(&id).await.expect("get_user"), Some(user.clone()));
-    assert!(replica_statements(&adapter) > before, "and it holds the user");
+    assert_eq!(
+        adapter.get_user(&id).await.expect("get_user"),
+        Some(user.clone())
+    );
+    assert!(
+        replica_statements(&adapter) > before,
+        "and it holds the user"
+    );
 
     // The adapter's own writes go to the primary (the replica is paused) and are read back at
     // once: created, updated, deleted.
@@ -300,8 +327,15 @@ async fn reads_find_writes_the_replica_has_not_replayed() {
         .update_user(&id, renamed("Hopper"))
         .await
         .expect("update_user");
-    let read = adapter.get_user(&id).await.expect("get_user").expect("user");
-    assert_eq!(read, renamed_user, "an update is read back, not the replica's row");
+    let read = adapter
+        .get_user(&id)
+        .await
+        .expect("get_user")
+        .expect("user");
+    assert_eq!(
+        read, renamed_user,
+        "an update is read back, not the replica's row"
+    );
     assert!(
         adapter
             .delete_session(&old.session_token)
@@ -426,8 +460,5 @@ async fn replicas_are_postgresql_only() {
     )
     .await
     .expect_err("SQLite has no replicas");
-    assert!(
-        matches!(err, authmodel::Error::Unsupported { .. }),
-        "{err}"
-    );
+    assert!(matches!(err, authmodel::Error::Unsupported { .. }), "{err}");
 }

@@ -139,8 +139,8 @@ impl Replicas {
     /// answer leaves everything as it was (the replicas age).
     pub async fn check(&self, primary: &Driver) {
         let at = Instant::now();
-        let Ok(Ok(rows)) = tokio::time::timeout(REPLICA_TIMEOUT, primary.catalog(&self.wal_end, &[]))
-            .await
+        let Ok(Ok(rows)) =
+            tokio::time::timeout(REPLICA_TIMEOUT, primary.catalog(&self.wal_end, &[])).await
         else {
             return;
         };
@@ -205,7 +205,8 @@ impl Replicas {
                 ReplicaStatus {
                     connected,
                     lag,
-                    healthy: connected && lag.is_some_and(|lag| lag <= self.options.max_replica_lag),
+                    healthy: connected
+                        && lag.is_some_and(|lag| lag <= self.options.max_replica_lag),
                     statements_executed: replica
                         .driver
                         .get()
@@ -225,8 +226,7 @@ impl Replica {
         let Ok(target) = url::parse(&self.url) else {
             return; // checked when connecting
         };
-        if let Ok(Ok(driver)) = tokio::time::timeout(REPLICA_TIMEOUT, open(target, options)).await
-        {
+        if let Ok(Ok(driver)) = tokio::time::timeout(REPLICA_TIMEOUT, open(target, options)).await {
             // Only the check task opens after `connect`: the cell is empty.
             let _ = self.driver.set(driver);
         }
@@ -236,13 +236,11 @@ impl Replica {
     async fn replayed(&self, replicas: &Replicas) -> Option<u64> {
         self.reopen(&replicas.options).await;
         let driver = self.driver.get()?;
-        let rows = tokio::time::timeout(
-            REPLICA_TIMEOUT,
-            driver.catalog(&replicas.wal_replayed, &[]),
-        )
-        .await
-        .ok()?
-        .ok()?;
+        let rows =
+            tokio::time::timeout(REPLICA_TIMEOUT, driver.catalog(&replicas.wal_replayed, &[]))
+                .await
+                .ok()?
+                .ok()?;
         position(&rows)
     }
 }

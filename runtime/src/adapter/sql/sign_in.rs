@@ -69,8 +69,8 @@ impl<S: Schema> SqlAdapter<S> {
         };
         let row = self.inner.driver.fetch_optional(Access::Write, call).await;
         self.inner.wrote();
-        let mut row = row?
-            .ok_or_else(|| Error::Database("the sign-in statement returned no row".into()))?;
+        let mut row =
+            row?.ok_or_else(|| Error::Database("the sign-in statement returned no row".into()))?;
         let session_row = row.split_off(row.len().saturating_sub(sessions.columns.len()));
         let user_row = row.split_off(1.min(row.len()));
         let status = row.first().cloned();
