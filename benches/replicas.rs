@@ -165,9 +165,9 @@ fn main() {
             .expect("connect with a replica");
         // The replica holds the seed once a check finds it caught up.
         let since = Instant::now();
-        while !routed.replicas()[0]
+        while routed.replicas()[0]
             .lag
-            .is_some_and(|lag| lag < since.elapsed())
+            .is_none_or(|lag| lag >= since.elapsed())
         {
             assert!(
                 since.elapsed() < Duration::from_secs(30),

@@ -110,7 +110,8 @@ servers_start() {
 # and is stopped on exit like the others. initdb's pg_hba.conf already lets `replication`
 # connect over 127.0.0.1 with the method it was given (trust), and PostgreSQL 15's defaults
 # (wal_level=replica, max_wal_senders=10) allow streaming: nothing on the primary changes.
-# Only for a primary this script started; PG_REPLICA_URL already set is used as it is.
+# Only for a primary this script started; PG_REPLICA_URL already set is used as it is (with
+# your own PG_URL, set PG_REPLICA_URL too: under CI=true a missing replica fails the run).
 servers_start_pg_replica() {
   if [ -n "${PG_REPLICA_URL:-}" ]; then
     echo "servers: postgres replica: using PG_REPLICA_URL from the environment"

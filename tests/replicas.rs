@@ -171,25 +171,58 @@ fn new_session(user: &User, token: &str) -> Session {
     Session::new(user.id, token, Utc::now() + chrono::Duration::days(30))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reads_go_to_the_replica_until_it_lags_past_the_bound() {
-    let _turn = TURN.lock().await;
-    let Some((primary, replica)) = databases("replica_routing").await else {
-        return;
-    };
+/// What the two tests on the standby start from.
+struct Fixture {
+    /// This test's turn on the standby.
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+    /// An adapter without replicas: another process, as far as `adapter` knows.
+    other: Pg,
+    /// The adapter under test, reading from the replica.
+    adapter: Pg,
+    /// A user and one of their sessions, written by `other` and replicated.
+    user: User,
+    session: Session,
+}
+
+/// Takes the turn, resumes replay, writes a user (`email`) and a session through another
+/// adapter and waits until the replica holds them; `None` without the servers.
+async fn fixture(label: &str, email: &str, bound: Duration) -> Option<Fixture> {
+    let turn = TURN.lock().await;
+    let (primary, replica) = databases(label).await?;
     resume().await;
     let other = primary_only(&primary).await;
     let user = other
-        .create_user(User::new("ada@example.com"))
+        .create_user(User::new(email))
         .await
         .expect("create_user");
     let session = other
-        .create_session(new_session(&user, "routing-token"))
+        .create_session(new_session(&user, &format!("{label}-token")))
         .await
         .expect("create_session");
-    let bound = Duration::from_millis(1500);
     let adapter = with_replica(&primary, &replica, bound).await;
     replicated(&adapter).await;
+    Some(Fixture {
+        _turn: turn,
+        other,
+        adapter,
+        user,
+        session,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_go_to_the_replica_until_it_lags_past_the_bound() {
+    let bound = Duration::from_millis(1500);
+    let Some(Fixture {
+        other,
+        adapter,
+        user,
+        session,
+        ..
+    }) = fixture("replica_routing", "ada@example.com", bound).await
+    else {
+        return;
+    };
     let id = user.id.to_string();
 
     // Another process renames the user while the replica replays nothing.
@@ -266,23 +299,17 @@ async fn reads_go_to_the_replica_until_it_lags_past_the_bound() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_find_writes_the_replica_has_not_replayed() {
-    let _turn = TURN.lock().await;
-    let Some((primary, replica)) = databases("replica_ryw").await else {
+    // A user and a session the replica holds, from before the pause.
+    let Some(Fixture {
+        other,
+        adapter,
+        user,
+        session: old,
+        ..
+    }) = fixture("replica_ryw", "grace@example.com", Duration::from_secs(60)).await
+    else {
         return;
     };
-    resume().await;
-    let other = primary_only(&primary).await;
-    // A user and a session the replica holds, from before the pause.
-    let user = other
-        .create_user(User::new("grace@example.com"))
-        .await
-        .expect("create_user");
-    let old = other
-        .create_session(new_session(&user, "old-token"))
-        .await
-        .expect("create_session");
-    let adapter = with_replica(&primary, &replica, Duration::from_secs(60)).await;
-    replicated(&adapter).await;
     let _paused = pause().await;
 
     // Another process signs the user in again: a miss on the replica, found on the primary.

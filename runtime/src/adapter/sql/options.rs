@@ -202,8 +202,9 @@ impl Options {
     /// [`Options::max_replica_lag`]. See [`SqlAdapter::replicas`](super::SqlAdapter::replicas)
     /// for what each one is doing.
     ///
-    /// A replica that cannot be reached when connecting does not fail `connect`: it is tried
-    /// again at each check. PostgreSQL only: `connect` fails with
+    /// Each replica gets a pool of its own, with these options (up to
+    /// [`Options::max_connections`] connections). A replica that cannot be reached when
+    /// connecting does not fail `connect`: it is tried again at each check. PostgreSQL only: `connect` fails with
     /// [`Error::Unsupported`](crate::Error::Unsupported) for replicas of SQLite or MySQL.
     #[must_use]
     pub fn replicas<I, U>(mut self, urls: I) -> Options
