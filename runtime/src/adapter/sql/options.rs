@@ -232,7 +232,9 @@ impl Options {
     }
 
     /// How often a background task checks the replicas (default 100 ms): one statement on the
-    /// primary and one on each replica per check, never one per call. A replica that cannot
+    /// primary and one on each replica per check, never one per call (they count in
+    /// [`SqlAdapter::statements_executed`](super::SqlAdapter::statements_executed) and in
+    /// each replica's count). A replica that cannot
     /// be reached, or does not answer within a second, is skipped until a check reaches it
     /// again; a replica read that fails marks it so at once. After a write, reads return to
     /// the replicas at the next check that finds one caught up.
