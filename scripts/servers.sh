@@ -101,8 +101,52 @@ servers_start() {
   echo "servers: ready in $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s"
 }
 
+# A streaming replica of the PostgreSQL started above (issue 13: read replicas), exported as
+#
+#   PG_REPLICA_URL  postgres://postgres@127.0.0.1:PORT/authtest  (hot standby, superuser)
+#
+# `pg_basebackup -R` copies the primary and writes standby.signal and primary_conninfo; the
+# copy then runs as a hot standby on a port of its own, with the same binaries and settings,
+# and is stopped on exit like the others. initdb's pg_hba.conf already lets `replication`
+# connect over 127.0.0.1 with the method it was given (trust), and PostgreSQL 15's defaults
+# (wal_level=replica, max_wal_senders=10) allow streaming: nothing on the primary changes.
+# Only for a primary this script started; PG_REPLICA_URL already set is used as it is (with
+# your own PG_URL, set PG_REPLICA_URL too: under CI=true a missing replica fails the run).
+servers_start_pg_replica() {
+  if [ -n "${PG_REPLICA_URL:-}" ]; then
+    echo "servers: postgres replica: using PG_REPLICA_URL from the environment"
+    return 0
+  fi
+  local primary port dir replica_port
+  primary=$(printf '%s\n' "${SERVERS_STARTED[@]}" | sed -n 's/^postgres://p' | head -1)
+  if [ -z "$primary" ] || [ -z "${PG_URL:-}" ]; then
+    servers_unavailable "postgres replica (no primary started here)" PG_REPLICA_URL
+    return
+  fi
+  port=${PG_URL##*:}
+  port=${port%%/*}
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/authmodel-postgres-replica.XXXXXX") || return 1
+  chmod 0755 "$dir"
+  [ "$(id -u)" != 0 ] || chown postgres "$dir" || return 1
+  # shellcheck disable=SC2046 # an empty prefix must vanish
+  if $(db_server_as_postgres) "$(db_server_pgbin)/pg_basebackup" -R -X stream -c fast \
+      -D "$dir/data" -h 127.0.0.1 -p "$port" -U postgres >"$dir/basebackup.log" 2>&1 &&
+    replica_port=$(db_server_port) &&
+    db_server_start postgres "$dir" "$replica_port"; then
+    SERVERS_STARTED+=("postgres:$dir")
+    export PG_REPLICA_URL="postgres://postgres@127.0.0.1:$replica_port/authtest"
+    echo "servers: postgres replica on 127.0.0.1:$replica_port (pid $DB_SERVER_PID, $dir)"
+    return 0
+  fi
+  cat "$dir/basebackup.log" >&2
+  [ -f "$dir/server.log" ] && tail -n 20 "$dir/server.log" >&2
+  rm -rf "$dir"
+  servers_unavailable "postgres replica" PG_REPLICA_URL
+}
+
 trap servers_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 servers_start || exit 1
+servers_start_pg_replica || exit 1

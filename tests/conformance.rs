@@ -186,6 +186,20 @@ async fn postgres_extended_user() {
     .await;
 }
 
+/// PostgreSQL with this run's streaming replica for the reads that tolerate lag
+/// (`Options::replicas`): the routing keeps the contract (own writes read back at once).
+#[tokio::test]
+async fn postgres_with_a_read_replica() {
+    let Some(url) = common::fresh_database(Server::Postgres, "replica").await else {
+        return;
+    };
+    let Some(replica) = common::replica_of(&url) else {
+        return;
+    };
+    let connect = Options::default().replicas([replica]);
+    run_sql_with::<DefaultSchema>(&url, connect, SuiteOptions::default()).await;
+}
+
 #[tokio::test]
 async fn mariadb_default_schema() {
     run_server::<DefaultSchema>(

@@ -86,6 +86,7 @@ mod mysql;
 mod options;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod replicas;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
 mod sign_in;
@@ -100,6 +101,7 @@ use std::sync::Arc;
 
 pub use self::options::DEFAULT_MMAP_SIZE;
 pub use self::options::{Options, Synchronous};
+pub use self::replicas::ReplicaStatus;
 // `authmodel::sql::connect` was this function's first home; the facade owns it now, because it
 // names the default models, which sit above this layer.
 #[doc(no_inline)]
@@ -135,6 +137,8 @@ struct Inner {
     /// `CREATE SCHEMA IF NOT EXISTS` for [`Options::postgres_schema`], run before a
     /// migration's statements.
     create_schema: Option<String>,
+    /// The read replicas of [`Options::replicas`], if any.
+    replicas: Option<replicas::Replicas>,
 }
 
 impl<S: Schema> Clone for SqlAdapter<S> {
@@ -216,15 +220,36 @@ impl<S: Schema> SqlAdapter<S> {
             driver.execute_batch(ddl).await.map_err(|f| f.error)?;
             add_missing_keys(&driver, dialect, &S::stored_tables()).await?;
         }
+        let replicas = match options.replicas.0.is_empty() {
+            true => None,
+            false => {
+                let replicas = replicas::Replicas::open(dialect, &options).await?;
+                replicas.check(&driver).await;
+                Some(replicas)
+            }
+        };
+        let inner = Arc::new(Inner {
+            driver,
+            statements,
+            flavour,
+            create_schema,
+            replicas,
+        });
+        replicas::watch(&inner);
         Ok(SqlAdapter {
-            inner: Arc::new(Inner {
-                driver,
-                statements,
-                flavour,
-                create_schema,
-            }),
+            inner,
             schema: PhantomData,
         })
+    }
+
+    /// What each read replica of [`Options::replicas`] is doing, in their order (empty
+    /// without replicas): whether it is reachable, its lag, whether reads go to it, and how
+    /// many statements it has run.
+    pub fn replicas(&self) -> Vec<ReplicaStatus> {
+        self.inner
+            .replicas
+            .as_ref()
+            .map_or_else(Vec::new, replicas::Replicas::status)
     }
 
     /// Which server a [`Dialect::MySql`] database is (MySQL or MariaDB, told apart by its
@@ -238,7 +263,8 @@ impl<S: Schema> SqlAdapter<S> {
         self.inner.driver.dialect()
     }
 
-    /// How many SQL statements this adapter (and its clones) has sent to the database so
+    /// How many SQL statements this adapter (and its clones) has sent to the database (the
+    /// primary, with [`Options::replicas`]: see [`SqlAdapter::replicas`] for theirs) so
     /// far, a diagnostic: tests use it to check an operation's cost (`get_session_and_user`
     /// is one statement on every database). Transaction control counts: a MySQL 8
     /// `use_verification_token` is `BEGIN`, `SELECT ... FOR UPDATE`, `DELETE`, `COMMIT`, four
@@ -303,20 +329,24 @@ impl<S: Schema> SqlAdapter<S> {
         &self,
         statements: Vec<String>,
     ) -> std::result::Result<(), BatchFailed> {
-        let Some(create) = &self.inner.create_schema else {
-            return self.inner.driver.execute_batch(statements).await;
+        let done = match &self.inner.create_schema {
+            None => self.inner.driver.execute_batch(statements).await,
+            Some(create) => {
+                let batch = std::iter::once(create.clone()).chain(statements).collect();
+                // The schema is statement 0 of the batch: a failure's index counts the
+                // migration's own statements, and one of the schema is a failure around them.
+                self.inner
+                    .driver
+                    .execute_batch(batch)
+                    .await
+                    .map_err(|failed| match failed.index {
+                        Some(0) | None => BatchFailed::around(failed.error),
+                        Some(i) => BatchFailed::at(i - 1, failed.error),
+                    })
+            }
         };
-        let batch = std::iter::once(create.clone()).chain(statements).collect();
-        // The schema is statement 0 of the batch: a failure's index counts the migration's
-        // own statements, and one of the schema is a failure around them.
-        self.inner
-            .driver
-            .execute_batch(batch)
-            .await
-            .map_err(|failed| match failed.index {
-                Some(0) | None => BatchFailed::around(failed.error),
-                Some(i) => BatchFailed::at(i - 1, failed.error),
-            })
+        self.inner.wrote();
+        done
     }
 
     /// Runs a catalog query of `statements::catalog` (what `migrate` asks a live database).
@@ -344,7 +374,9 @@ impl<S: Schema> SqlAdapter<S> {
             tables: &[],
             cached: false,
         };
-        self.inner.driver.execute(call).await
+        let done = self.inner.driver.execute(call).await;
+        self.inner.wrote();
+        done
     }
 }
 

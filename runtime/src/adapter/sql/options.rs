@@ -69,6 +69,9 @@ pub struct Options {
     pub(crate) without_returning: bool,
     pub(crate) mmap_size: u64,
     pub(crate) postgres_schema: Option<String>,
+    pub(crate) replicas: ReplicaUrls,
+    pub(crate) max_replica_lag: Duration,
+    pub(crate) replica_check_interval: Duration,
 }
 
 /// The default of [`Options::mmap_size`]: 1 GiB of address space per SQLite connection on a
@@ -84,7 +87,7 @@ impl Default for Options {
     /// No synchronize, 4 read connections, a 5 s busy timeout, `synchronous = NORMAL`,
     /// [`DEFAULT_MMAP_SIZE`] for SQLite, pools
     /// of up to 10 connections waited for up to 30 s, a 10 s connect timeout and a 30 s call
-    /// timeout.
+    /// timeout; no read replicas (when some are given: a 5 s lag bound, checked every 100 ms).
     fn default() -> Options {
         Options {
             synchronize: false,
@@ -98,6 +101,9 @@ impl Default for Options {
             without_returning: false,
             mmap_size: DEFAULT_MMAP_SIZE,
             postgres_schema: None,
+            replicas: ReplicaUrls::default(),
+            max_replica_lag: Duration::from_secs(5),
+            replica_check_interval: Duration::from_millis(100),
         }
     }
 }
@@ -245,6 +251,75 @@ impl Options {
     pub fn without_returning(mut self, without_returning: bool) -> Options {
         self.without_returning = without_returning;
         self
+    }
+
+    /// Read replicas of a PostgreSQL primary (URLs as for the primary; e.g. streaming
+    /// standbys made with `pg_basebackup -R`). Reads that tolerate a bounded lag go to a
+    /// healthy replica, in turn (round robin): `get_user`, `get_user_by_email`,
+    /// `get_user_by_account`, `get_account`, `get_session_and_user`,
+    /// `list_authenticators_by_user_id` and `list_sessions`. Every write,
+    /// `use_verification_token`, `get_authenticator` (its counter guards against cloned
+    /// authenticators) and the raw and migration calls go to the primary.
+    ///
+    /// A read that finds nothing on the replica (or fails there) is asked again of the
+    /// primary, so a row written a moment ago by another process is found; after a write
+    /// through this adapter (or a clone), reads stay on the primary until a check has seen a
+    /// replica replay past that write, so the adapter reads its own writes (updates and
+    /// deletes included). A replica is skipped while it is unreachable or behind by more than
+    /// [`Options::max_replica_lag`]. See [`SqlAdapter::replicas`](super::SqlAdapter::replicas)
+    /// for what each one is doing.
+    ///
+    /// Each replica gets a pool of its own, with these options (up to
+    /// [`Options::max_connections`] connections). A replica that cannot be reached when
+    /// connecting does not fail `connect`: it is tried again at each check. PostgreSQL only: `connect` fails with
+    /// [`Error::Unsupported`](crate::Error::Unsupported) for replicas of SQLite or MySQL.
+    #[must_use]
+    pub fn replicas<I, U>(mut self, urls: I) -> Options
+    where
+        I: IntoIterator<Item = U>,
+        U: Into<String>,
+    {
+        self.replicas = ReplicaUrls(urls.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// How far behind its primary a replica may be and still serve reads (default 5 s).
+    ///
+    /// The lag is measured without trusting either server's clock: at each check the primary
+    /// is asked where its write-ahead log ends and each replica how far it has replayed; a
+    /// replica's lag is the time since the last check whose primary position it has replayed.
+    /// It counts up to one [`Options::replica_check_interval`] even for a replica that is
+    /// caught up, so keep the bound well above the interval. This bound is also how long a
+    /// change another process made (a revoked session, an updated user) may stay unseen by
+    /// this adapter's replica reads.
+    #[must_use]
+    pub fn max_replica_lag(mut self, max_replica_lag: Duration) -> Options {
+        self.max_replica_lag = max_replica_lag;
+        self
+    }
+
+    /// How often a background task checks the replicas (default 100 ms): one statement on the
+    /// primary and one on each replica per check, never one per call (they count in
+    /// [`SqlAdapter::statements_executed`](super::SqlAdapter::statements_executed) and in
+    /// each replica's count). A replica that cannot
+    /// be reached, or does not answer within a second, is skipped until a check reaches it
+    /// again; a replica read that fails marks it so at once. After a write, reads return to
+    /// the replicas at the next check that finds one caught up.
+    #[must_use]
+    pub fn replica_check_interval(mut self, replica_check_interval: Duration) -> Options {
+        self.replica_check_interval = replica_check_interval;
+        self
+    }
+}
+
+/// The replica URLs of [`Options::replicas`]; their `Debug` hides them, since a URL may hold a
+/// password.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct ReplicaUrls(pub Vec<String>);
+
+impl std::fmt::Debug for ReplicaUrls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{} replica URL(s)]", self.0.len())
     }
 }
 
