@@ -101,8 +101,57 @@ servers_start() {
   echo "servers: ready in $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s"
 }
 
-trap servers_stop EXIT
+# --- Redis (sessions and verification tokens, feature `redis`) ---------------------------
+# A throwaway redis-server (Debian's package, installed with apt-get when missing) in a
+# mktemp directory, on a free loopback port, no persistence; exports REDIS_URL
+# (redis://127.0.0.1:PORT/). Stopped (SIGTERM, waited for by PID) and its directory removed
+# on exit. A REDIS_URL already set is used as it is.
+
+SERVERS_REDIS_PID=
+SERVERS_REDIS_DIR=
+
+servers_redis_stop() {
+  if [ -n "$SERVERS_REDIS_PID" ]; then
+    kill -TERM "$SERVERS_REDIS_PID" 2>/dev/null && wait "$SERVERS_REDIS_PID" 2>/dev/null
+    SERVERS_REDIS_PID=
+  fi
+  [ -z "$SERVERS_REDIS_DIR" ] || rm -rf "$SERVERS_REDIS_DIR"
+  SERVERS_REDIS_DIR=
+}
+
+servers_redis_start() {
+  if [ -n "${REDIS_URL:-}" ]; then
+    echo "servers: redis: using REDIS_URL from the environment"
+    return 0
+  fi
+  if ! command -v redis-server >/dev/null && ! db_server_apt_install redis-server; then
+    servers_unavailable redis REDIS_URL
+    return
+  fi
+  local port i
+  port=$(db_server_port) || { servers_unavailable redis REDIS_URL; return; }
+  SERVERS_REDIS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/authmodel-redis.XXXXXX") || return 1
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$SERVERS_REDIS_DIR" --save '' \
+    --appendonly no --daemonize no --logfile "$SERVERS_REDIS_DIR/server.log" </dev/null &
+  SERVERS_REDIS_PID=$!
+  for ((i = 0; i < DB_SERVER_TIMEOUT * 20; i++)); do
+    if redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG; then
+      export REDIS_URL="redis://127.0.0.1:$port/"
+      echo "servers: redis on 127.0.0.1:$port (pid $SERVERS_REDIS_PID, $SERVERS_REDIS_DIR)"
+      return 0
+    fi
+    kill -0 "$SERVERS_REDIS_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  tail -n 20 "$SERVERS_REDIS_DIR/server.log" >&2
+  servers_redis_stop
+  servers_unavailable redis REDIS_URL
+}
+# --- end of Redis ----------------------------------------------------------------------------
+
+trap 'servers_stop; servers_redis_stop' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 servers_start || exit 1
+servers_redis_start || exit 1
