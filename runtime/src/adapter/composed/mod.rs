@@ -17,12 +17,13 @@
 //!   the session store is down the call fails and the user is left as it was: no session
 //!   outlives its user and signs someone in. A session written for the user between the two
 //!   steps is an orphan that `get_session_and_user` refuses and removes.
-//! - `sign_up` and `sign_in_with_account` are the contract's defaults
-//!   ([`crate::adapter::sign_up::sign_up_in_turn`]): the user, then the account, then the
-//!   session; when the account or the session is refused, the user is deleted again, so a
-//!   failed session write leaves no user whose email locks its owner out. That is atomic as
-//!   the next caller sees it, not against a crash between the writes (the two systems share
-//!   no transaction).
+//! - `sign_up` (and `sign_in_with_account`, which signs up through it) writes the user, then
+//!   the account, on the primary, then the session; when the account or the session is
+//!   refused, or the session store is down, the user is deleted again on the primary alone,
+//!   so a failed session write leaves no user whose email locks its owner out. That is atomic
+//!   as the next caller sees it, not against a crash between the writes (the two systems
+//!   share no transaction); a session written whose reply was lost is an orphan, refused
+//!   as above.
 //! - `get_user_by_account`, `link_account` and every account and authenticator operation stay
 //!   on the primary; `delete_expired` asks both stores.
 
@@ -30,8 +31,9 @@ use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 
+use crate::adapter::sign_up::sign_up_undone_by;
 use crate::adapter::{
-    AccountKey, AccountPatch, Adapter, BoxFuture, SessionAndUser, SessionPatch, UserPatch,
+    AccountKey, AccountPatch, Adapter, BoxFuture, SessionAndUser, SessionPatch, SignUp, UserPatch,
 };
 use crate::error::{Error, Result};
 use crate::traits::{Schema, SessionModel};
@@ -51,8 +53,7 @@ pub trait SessionStore<S: Schema>: Send + Sync {
         patch: SessionPatch<S>,
     ) -> BoxFuture<'a, Result<Option<S::Session>>>;
     /// As [`Adapter::delete_session`].
-    fn delete_session<'a>(&'a self, token: &'a str)
-    -> BoxFuture<'a, Result<Option<S::Session>>>;
+    fn delete_session<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Option<S::Session>>>;
     /// As [`Adapter::list_sessions`].
     fn list_sessions<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Vec<S::Session>>>;
     /// As [`Adapter::revoke_session`].
@@ -227,9 +228,9 @@ where
     fn create_session(&self, session: S::Session) -> BoxFuture<'_, Result<S::Session>> {
         Box::pin(async move {
             // The foreign key a database checks, asked of the system holding users.
-            let user_id = session.user_id().ok_or_else(|| {
-                Error::InvalidInput("the session has no user id".to_owned())
-            })?;
+            let user_id = session
+                .user_id()
+                .ok_or_else(|| Error::InvalidInput("the session has no user id".to_owned()))?;
             if self.primary.get_user(&user_id).await?.is_none() {
                 return Err(Error::InvalidInput(format!(
                     "the session references no user: `{user_id}` is not a user"
@@ -347,6 +348,22 @@ where
         keep: &'a str,
     ) -> BoxFuture<'a, Result<u64>> {
         self.sessions.revoke_other_sessions(user_id, keep)
+    }
+
+    fn sign_up(
+        &self,
+        user: S::User,
+        account: Option<S::Account>,
+        session: S::Session,
+    ) -> BoxFuture<'_, Result<SignUp<S>>> {
+        // Undone on the primary alone: a session store that is down must not keep the user.
+        Box::pin(sign_up_undone_by(
+            self,
+            &self.primary,
+            user,
+            account,
+            session,
+        ))
     }
 
     fn delete_expired(&self, now: DateTime<Utc>, batch: u32) -> BoxFuture<'_, Result<u64>> {

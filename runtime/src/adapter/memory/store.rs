@@ -318,7 +318,11 @@ fn truncate(value: &mut Value) {
 /// `#[auth(created_at)]`/`#[auth(updated_at)]` stamps set, generated ids drawn (`next_id` for
 /// an autoincrement column) and every other timestamp truncated to the millisecond. The
 /// memory adapter and the Redis store share it.
-pub(crate) fn prepare_new_row(table: &'static Table, row: &mut [Value], next_id: i64) -> Result<()> {
+pub(crate) fn prepare_new_row(
+    table: &'static Table,
+    row: &mut [Value],
+    next_id: i64,
+) -> Result<()> {
     check_width(table, row)?;
     stamp_insert(table, row, stamp_now());
     for (column, value) in table.columns.iter().zip(row.iter_mut()) {

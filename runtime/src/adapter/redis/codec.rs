@@ -23,11 +23,9 @@ pub(super) fn encode(row: &[Value]) -> String {
             Value::Float(f) => json!(["f", format!("{:016x}", f.to_bits())]),
             Value::Text(t) => json!(["s", t]),
             Value::Uuid(u) => json!(["u", u.hyphenated().to_string()]),
-            Value::Timestamp(t) => json!([
-                "t",
-                t.timestamp().to_string(),
-                t.timestamp_subsec_nanos()
-            ]),
+            Value::Timestamp(t) => {
+                json!(["t", t.timestamp().to_string(), t.timestamp_subsec_nanos()])
+            }
             Value::Json(j) => json!(["j", j]),
             Value::Bytes(b) => json!(["x", hex(b)]),
         })
@@ -70,9 +68,19 @@ fn decode_one(entry: J) -> std::result::Result<Value, ValueError> {
         };
     };
     let tag = parts.first().and_then(J::as_str).unwrap_or_default();
-    let text = |at: usize| parts.get(at).and_then(J::as_str).ok_or_else(|| invalid(tag));
+    let text = |at: usize| {
+        parts
+            .get(at)
+            .and_then(J::as_str)
+            .ok_or_else(|| invalid(tag))
+    };
     Ok(match tag {
-        "b" => Value::Bool(parts.get(1).and_then(J::as_bool).ok_or_else(|| invalid(tag))?),
+        "b" => Value::Bool(
+            parts
+                .get(1)
+                .and_then(J::as_bool)
+                .ok_or_else(|| invalid(tag))?,
+        ),
         "i" => Value::Int(text(1)?.parse().map_err(|_| invalid("integer"))?),
         "f" => Value::Float(f64::from_bits(
             u64::from_str_radix(text(1)?, 16).map_err(|_| invalid("float"))?,
@@ -87,7 +95,8 @@ fn decode_one(entry: J) -> std::result::Result<Value, ValueError> {
                 .and_then(|n| u32::try_from(n).ok())
                 .ok_or_else(|| invalid("instant"))?;
             Value::Timestamp(
-                DateTime::<Utc>::from_timestamp(seconds, nanos).ok_or_else(|| invalid("instant"))?,
+                DateTime::<Utc>::from_timestamp(seconds, nanos)
+                    .ok_or_else(|| invalid("instant"))?,
             )
         }
         "j" => Value::Json(parts.get(1).cloned().unwrap_or(J::Null)),
@@ -142,7 +151,10 @@ mod tests {
     #[test]
     fn a_row_of_another_width_is_refused() {
         let error = decode(Session::TABLE, "[null]").unwrap_err();
-        assert!(error.to_string().contains("1 values for 4 columns"), "{error}");
+        assert!(
+            error.to_string().contains("1 values for 4 columns"),
+            "{error}"
+        );
         assert!(decode(Session::TABLE, "not json").is_err());
         assert!(decode_one(json!(["t", "1", 2_000_000_000])).is_err());
         assert!(unhex("abc").is_none());

@@ -24,9 +24,9 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use ::redis::Script;
 use ::redis::aio::ConnectionManager;
+use chrono::{DateTime, Utc};
 
 use crate::adapter::BoxFuture;
 use crate::adapter::composed::{SessionStore, TokenStore};
@@ -109,10 +109,7 @@ impl<S: Schema> RedisStore<S> {
             url: url.to_owned(),
             reason: e.to_string(),
         })?;
-        let conn = client
-            .get_connection_manager()
-            .await
-            .map_err(redis_error)?;
+        let conn = client.get_connection_manager().await.map_err(redis_error)?;
         Ok(RedisStore {
             conn,
             inner: Arc::new(Inner {
@@ -397,10 +394,7 @@ impl<S: Schema> SessionStore<S> for RedisStore<S> {
         })
     }
 
-    fn delete_session<'a>(
-        &'a self,
-        token: &'a str,
-    ) -> BoxFuture<'a, Result<Option<S::Session>>> {
+    fn delete_session<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Option<S::Session>>> {
         Box::pin(self.remove_session(token, None))
     }
 
@@ -494,7 +488,11 @@ impl<S: Schema> RedisStore<S> {
         Some(Self::token_member(&identifier, &token))
     }
 
-    async fn token_command(&self, command: &str, member: &str) -> Result<Option<S::VerificationToken>> {
+    async fn token_command(
+        &self,
+        command: &str,
+        member: &str,
+    ) -> Result<Option<S::VerificationToken>> {
         let mut conn = self.conn.clone();
         let row: Option<String> = ::redis::cmd(command)
             .arg(self.token_key(member))
