@@ -234,15 +234,19 @@ async fn an_extended_session_round_trips_exactly_and_keeps_its_rules() {
     };
     let error = store.create_session(long).await.unwrap_err();
     assert!(matches!(error, Error::InvalidInput(_)), "{error}");
-    let mut patch = <DeviceSession as authmodel::Model>::Patch::default();
-    patch.device = Some(Some("b".repeat(13)));
+    let patch = DeviceSessionPatch {
+        device: Some(Some("b".repeat(13))),
+        ..Default::default()
+    };
     let error = store
         .update_session(&written.session_token, patch)
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidInput(_)), "{error}");
-    let mut patch = <DeviceSession as authmodel::Model>::Patch::default();
-    patch.device = Some(Some("b".repeat(12)));
+    let patch = DeviceSessionPatch {
+        device: Some(Some("b".repeat(12))),
+        ..Default::default()
+    };
     let updated = store
         .update_session(&written.session_token, patch)
         .await

@@ -278,7 +278,7 @@ impl<S: Schema> RedisStore<S> {
         // Strictly before `now`: a row of `expires` e (whole ms) is expired when e < now,
         // that is e < ceil(now in ms).
         let mut cutoff = millis(now);
-        if now.timestamp_subsec_nanos() % 1_000_000 != 0 {
+        if !now.timestamp_subsec_nanos().is_multiple_of(1_000_000) {
             cutoff += 1;
         }
         let mut deleted = 0;
