@@ -9,14 +9,14 @@
 //! clone, and whose `Script` runs Lua by `EVALSHA`. (`fred` does as much, with a pool and
 //! more features we do not use.)
 //!
-//! How each operation maps (round trips in brackets): `create_session` one script [1];
-//! `get_session` `HGET` [1]; `update_session` `HGET` and a compare-and-set script [2];
+//! How each operation maps (round trips in parentheses): `create_session` one script (1);
+//! `get_session` `HGET` (1); `update_session` `HGET` and a compare-and-set script (2);
 //! `delete_session`, `revoke_session`, `list_sessions`, `revoke_other_sessions`,
-//! `delete_user_sessions` one script each [1]; `create_verification_token` one script [1];
-//! `use_verification_token` `GETDEL` [1], atomic by Redis's single-threaded execution; a model
-//! with an autoincrement id adds an `INCR` [1]. Rows expire by themselves at their `expires`
+//! `delete_user_sessions` one script each (1); `create_verification_token` one script (1);
+//! `use_verification_token` `GETDEL` (1), atomic by Redis's single-threaded execution; a model
+//! with an autoincrement id adds an `INCR` (1). Rows expire by themselves at their `expires`
 //! (PEXPIREAT), so `delete_expired` only ever finds rows whose `expires` lies between the
-//! server's clock and the `now` it is given. Keys are listed in [`scripts`]; every key starts
+//! server's clock and the `now` it is given. The keys are described in the `scripts` module; every key starts
 //! with the prefix given to [`RedisStore::connect`], so several applications (or test runs)
 //! share a server. Scripts name keys they compute, so a Redis Cluster is not supported: one
 //! server (or a primary with replicas behind Sentinel) is.
