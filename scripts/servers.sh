@@ -1,4 +1,5 @@
-# Sourced by scripts/test: a throwaway PostgreSQL and MariaDB for this run, stopped on exit.
+# Sourced by scripts/test: a throwaway PostgreSQL (with a streaming replica), MariaDB and Redis
+# for this run, stopped on exit.
 #
 #   . scripts/servers.sh
 #
@@ -8,6 +9,8 @@
 #
 #   PG_URL     postgres://postgres@127.0.0.1:PORT/authtest   (superuser, trust auth)
 #   MYSQL_URL  mysql://root@127.0.0.1:PORT/authtest          (root, empty password, TCP)
+#   PG_REPLICA_URL  the PostgreSQL's hot standby (servers_start_pg_replica below)
+#   REDIS_URL  redis://127.0.0.1:PORT/                        (servers_redis_start below)
 #
 # A URL already set in the environment is used as it is (your own server) and nothing is
 # started for it. A server that cannot start fails the run under CI=true; elsewhere it is
@@ -144,9 +147,58 @@ servers_start_pg_replica() {
   servers_unavailable "postgres replica" PG_REPLICA_URL
 }
 
-trap servers_stop EXIT
+# --- Redis (sessions and verification tokens, feature `redis`) ---------------------------
+# A throwaway redis-server (Debian's package, installed with apt-get when missing) in a
+# mktemp directory, on a free loopback port, no persistence; exports REDIS_URL
+# (redis://127.0.0.1:PORT/). Stopped (SIGTERM, waited for by PID) and its directory removed
+# on exit. A REDIS_URL already set is used as it is.
+
+SERVERS_REDIS_PID=
+SERVERS_REDIS_DIR=
+
+servers_redis_stop() {
+  if [ -n "$SERVERS_REDIS_PID" ]; then
+    kill -TERM "$SERVERS_REDIS_PID" 2>/dev/null && wait "$SERVERS_REDIS_PID" 2>/dev/null
+    SERVERS_REDIS_PID=
+  fi
+  [ -z "$SERVERS_REDIS_DIR" ] || rm -rf "$SERVERS_REDIS_DIR"
+  SERVERS_REDIS_DIR=
+}
+
+servers_redis_start() {
+  if [ -n "${REDIS_URL:-}" ]; then
+    echo "servers: redis: using REDIS_URL from the environment"
+    return 0
+  fi
+  if ! command -v redis-server >/dev/null && ! db_server_apt_install redis-server; then
+    servers_unavailable redis REDIS_URL
+    return
+  fi
+  local port i
+  port=$(db_server_port) || { servers_unavailable redis REDIS_URL; return; }
+  SERVERS_REDIS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/authmodel-redis.XXXXXX") || return 1
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$SERVERS_REDIS_DIR" --save '' \
+    --appendonly no --daemonize no --logfile "$SERVERS_REDIS_DIR/server.log" </dev/null &
+  SERVERS_REDIS_PID=$!
+  for ((i = 0; i < DB_SERVER_TIMEOUT * 20; i++)); do
+    if redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG; then
+      export REDIS_URL="redis://127.0.0.1:$port/"
+      echo "servers: redis on 127.0.0.1:$port (pid $SERVERS_REDIS_PID, $SERVERS_REDIS_DIR)"
+      return 0
+    fi
+    kill -0 "$SERVERS_REDIS_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  tail -n 20 "$SERVERS_REDIS_DIR/server.log" >&2
+  servers_redis_stop
+  servers_unavailable redis REDIS_URL
+}
+# --- end of Redis ----------------------------------------------------------------------------
+
+trap 'servers_stop; servers_redis_stop' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 servers_start || exit 1
 servers_start_pg_replica || exit 1
+servers_redis_start || exit 1

@@ -32,6 +32,9 @@ pub mod statements;
 pub mod testing;
 
 // The paths the crate had before its layers were folders, kept so that no user's `use` breaks.
+pub use adapter::composed;
+#[cfg(feature = "redis")]
+pub use adapter::redis;
 pub use adapter::{memory, sql};
 #[doc(hidden)]
 pub use descriptor as schema;
