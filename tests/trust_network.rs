@@ -51,7 +51,11 @@ fn all_threads_stopped(pid: u32) -> bool {
         let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
         // `pid (comm) S ...`: the state follows the last `)`, as comm may hold any byte.
         match stat.rsplit_once(')') {
-            Some((_, rest)) => matches!(rest.trim_start().chars().next(), Some('T' | 't')),
+            // A backend that exited is a zombie ('Z') until its stopped parent reaps it: it
+            // runs no more than a stopped one.
+            Some((_, rest)) => {
+                matches!(rest.trim_start().chars().next(), Some('T' | 't' | 'Z' | 'X'))
+            }
             None => true,
         }
     })
