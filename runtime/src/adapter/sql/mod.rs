@@ -82,6 +82,8 @@ mod executor;
 #[cfg(feature = "mysql")]
 mod mysql;
 mod options;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod pool;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
