@@ -7,14 +7,19 @@
 //! down for half a second, and started again on the same data. Then:
 //!
 //! - a statement in flight when the server goes down fails at once with `Error::Database`;
-//! - every call made during the outage returned: `Ok` (sqlx's pool waits for a server that
-//!   refuses connections, so a call may simply be late), or a typed `Error::Database`; no
-//!   panic, no other error, none past [`CALL_BOUND`];
+//! - every call made during the outage returned: `Ok`, or a typed `Error::Database` (the pool
+//!   fails a call at once when the server refuses its new connection); no panic, no other
+//!   error, none past [`CALL_BOUND`];
 //! - the pool recovers by itself: within [`RECOVERY`] of the server's return calls stop
 //!   failing, and writes go on;
 //! - every write acknowledged with `Ok` (before the restart, during, after) is there when
 //!   read back afterwards. The throwaway servers run with fsync off: a clean shutdown still
 //!   writes out everything they acknowledged, and this is a restart, not a power failure.
+//!
+//! Then the pool's own rules: calls dropped mid-statement (by the caller, or by the call
+//! timeout) on every connection leave none that answers late or for another call; after a
+//! restart, with every pooled connection dead, the first read succeeds and the first write
+//! succeeds or fails with `Error::Database`, the next one succeeding.
 //!
 //! Runs where the shared servers run: skipped loudly without `PG_URL` / `MYSQL_URL`, failed
 //! under `CI=true` (tests/common/mod.rs), as the other backend tests.
@@ -36,8 +41,8 @@ use common::Server;
 use sqlx::Connection;
 use uuid::Uuid;
 
-/// The longest any one call may take, outage or not: sqlx's pool waits up to its acquire
-/// timeout (30 s) for a connection while the server refuses them, plus a margin. A call
+/// The longest any one call may take, outage or not: the pool waits up to its acquire
+/// timeout (30 s) for a connection, plus a margin. A call
 /// that takes longer hangs, and fails the test.
 const CALL_BOUND: Duration = Duration::from_secs(40);
 /// Writing tasks.
