@@ -5,8 +5,15 @@
 //! `cargo bench --bench servers` runs one criterion group per backend and operation
 //! (`postgres/get_session_and_user`, ... `mysql/use_verification_token`), each with an
 //! `adapter` and a `hand_written` case, then prints per backend a summary measured separately
-//! with the two sides interleaved: the ratio adapter / hand-written per operation. Without
-//! either URL it prints that it skipped. `cargo test --benches` runs every case once.
+//! with the two sides interleaved: the ratio adapter / hand-written per operation. Under
+//! `cargo bench` it then prints the two workloads of issue 12 per backend, as medians of 5
+//! interleaved one-second runs per side and their ratio: session reads per second with 32 in
+//! flight over a pool of 8 (both sides get pools of 8 of their own), and sign-ins per second
+//! (create a user, link an account, create a session, 10 × `get_session_and_user`, update the
+//! session, create and use a verification token, delete the session). `cargo bench --bench
+//! servers -- workloads` skips the criterion cases (no case has that name) and prints only
+//! the summaries. Without either URL it prints that it skipped. `cargo test --benches` runs
+//! every case once.
 //!
 //! Like for like: both sides work on the same fresh database, seeded with users and
 //! sessions; both use a pool of 10 connections that are not tested on acquire
