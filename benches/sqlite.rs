@@ -12,6 +12,12 @@
 //! `SQLITE_BENCH_CALLS` more (both default 20,000) inside `run_calls`, so `valgrind
 //! --tool=callgrind --toggle-collect='*run_calls*' <bench binary> --bench` counts only those.
 //!
+//! Scale: `SQLITE_BENCH_SCALE=1 cargo bench --bench sqlite` skips the rest and times the
+//! adapter's `get_session_and_user` at 1,000, 100,000 and 1,000,000 seeded sessions (one file
+//! each, seeded in one transaction with prepared inserts), printing median and mean per call
+//! and the process's RSS after each size. `SQLITE_BENCH_SCALE=1000,50000` picks the sizes;
+//! `SQLITE_BENCH_MMAP` (bytes) overrides `Options::mmap_size`. `cargo test --benches` runs it at two small sizes.
+//!
 //! Like for like: both sides work on the same file in a tempdir (WAL, `synchronous = NORMAL`,
 //! foreign keys on, the adapter's defaults), seeded with 10,000 users and sessions; both are
 //! awaited from a current-thread tokio runtime's `block_on`, as a request handler would; both
@@ -20,8 +26,9 @@
 //! hyphenated text, timestamps as `YYYY-MM-DDTHH:MM:SS.sssZ` text, formatted and parsed without
 //! allocating, as the adapter's codec does) into the same structs, keeps its statements in
 //! rusqlite's cache (`prepare_cached`), and steps every write to its end: a write reset early
-//! skips SQLite's automatic WAL checkpoint and looks faster than any correct code. Every
-//! connection keeps the default `cache_size`: the bundled SQLite is built with
+//! skips SQLite's automatic WAL checkpoint and looks faster than any correct code. Both map
+//! the file as the adapter's default does (`mmap_size`). Every connection keeps the default
+//! `cache_size`: the bundled SQLite is built with
 //! `SQLITE_ENABLE_MEMORY_MANAGEMENT`, so all connections of the process share one page-cache
 //! LRU as large as the sum of theirs, and a bigger cache here would also feed the adapter's.
 
@@ -115,7 +122,10 @@ impl Fixture {
         let hand = HandWritten::open(&path).expect("the hand-written side opens the file");
         let setup = open(
             &path,
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            &format!(
+                "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = {};",
+                authmodel::sql::DEFAULT_MMAP_SIZE
+            ),
         )
         .expect("the setup connection opens");
         let (users, tokens) = seed(&setup, seeded).expect("seeding");
@@ -275,11 +285,20 @@ impl HandWritten {
     fn open(path: &Path) -> rusqlite::Result<HandWritten> {
         let writer = open(
             path,
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            &format!(
+                "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = {};",
+                authmodel::sql::DEFAULT_MMAP_SIZE
+            ),
         )?;
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         assert_eq!(mode, "wal", "the file runs in WAL mode");
-        let reader = open(path, "PRAGMA foreign_keys = ON; PRAGMA query_only = ON;")?;
+        let reader = open(
+            path,
+            &format!(
+                "PRAGMA foreign_keys = ON; PRAGMA query_only = ON; PRAGMA mmap_size = {};",
+                authmodel::sql::DEFAULT_MMAP_SIZE
+            ),
+        )?;
         Ok(HandWritten {
             writer: tokio::sync::Mutex::new(writer),
             reader: Mutex::new(reader),
@@ -606,12 +625,192 @@ fn profile(rt: &Runtime, fixture: &Fixture, target: &str) {
     println!("{target}: {calls} calls, {micros:.2} µs per call");
 }
 
+/// Session counts of the scale run (`SQLITE_BENCH_SCALE`).
+const SCALE: [usize; 3] = [1_000, 100_000, 1_000_000];
+/// Calls before the scale run's timing, per size.
+const SCALE_WARMUP: usize = 20_000;
+/// Batches of [`BATCH`] calls timed per size.
+const SCALE_BATCHES: usize = 2_000;
+
+/// The scale run (see the module docs): `get_session_and_user` on random seeded tokens at
+/// each size of `sizes`, its per-call median and mean, and the RSS once measured.
+fn scale(rt: &Runtime, sizes: &[usize], warmup: usize, batches: usize) {
+    let number = |name: &str| std::env::var(name).ok().and_then(|n| n.parse::<u64>().ok());
+    let mut options = Options::default().synchronize(true);
+    if let Some(bytes) = number("SQLITE_BENCH_MMAP") {
+        options = options.mmap_size(bytes);
+    }
+    println!(
+        "
+Scale: get_session_and_user, one session per user, {options:?}"
+    );
+    println!(
+        "{:>10} {:>10} {:>12} {:>12} {:>8} {:>10} {:>10}",
+        "sessions", "seed s", "median", "mean", "ratio", "file MB", "RSS MB"
+    );
+    let mut first = None;
+    for &size in sizes {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("scale.db");
+        let url = format!("sqlite://{}", path.display());
+        let auth = rt
+            .block_on(SqlAdapter::<DefaultSchema>::connect(&url, options.clone()))
+            .expect("the adapter connects and creates its tables");
+        let started = Instant::now();
+        // In a child process (this binary again), so that the seeding connection's big page
+        // cache is not counted in this process's RSS.
+        let status = std::process::Command::new(std::env::current_exe().expect("this binary"))
+            .env(SEED_VARIABLE, format!("{size},{}", path.display()))
+            .status()
+            .expect("the seeding process runs");
+        assert!(status.success(), "seeding failed: {status}");
+        let seeded = started.elapsed();
+        // Random tokens, as sessions are read in production; drawn outside the timed part.
+        let mut state = 0x5eed_u64;
+        let mut next_token = || {
+            state = state.wrapping_add(1);
+            scale_token(usize::try_from(mix(state) % size as u64).unwrap_or(0))
+        };
+        for _ in 0..warmup {
+            let token = next_token();
+            found(rt.block_on(auth.get_session_and_user(&token)));
+        }
+        let mut times = Vec::with_capacity(batches);
+        for _ in 0..batches {
+            let tokens: Vec<String> = (0..BATCH).map(|_| next_token()).collect();
+            let elapsed = rt.block_on(async {
+                let start = Instant::now();
+                for token in &tokens {
+                    found(auth.get_session_and_user(token).await);
+                }
+                start.elapsed()
+            });
+            times.push(elapsed.as_secs_f64() / BATCH as f64);
+        }
+        let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
+        let median = median(&mut times);
+        let base = *first.get_or_insert(median);
+        let file = std::fs::metadata(&path).map_or(0, |m| m.len());
+        println!(
+            "{:>10} {:>10.1} {:>9.2} µs {:>9.2} µs {:>7.2}x {:>10.1} {:>10.1}",
+            size,
+            seeded.as_secs_f64(),
+            median * 1e6,
+            mean * 1e6,
+            median / base,
+            file as f64 / 1e6,
+            rss_kib("VmRSS") as f64 / 1024.0,
+        );
+        if size == sizes[sizes.len() - 1] {
+            println!(
+                "RSS at {size}: VmRSS {} KiB = RssAnon {} KiB (heap: page caches, statements) \
+                 + RssFile {} KiB (mapped file pages, the OS's file cache)",
+                rss_kib("VmRSS"),
+                rss_kib("RssAnon"),
+                rss_kib("RssFile")
+            );
+        }
+    }
+}
+
+/// Set for the child process that seeds a scale run's file: `<count>,<path>`.
+const SEED_VARIABLE: &str = "SQLITE_BENCH_SEED_CHILD";
+
+/// The seeding child's work (see [`SEED_VARIABLE`]); `false` when this is not that child.
+fn seed_child() -> bool {
+    let Ok(job) = std::env::var(SEED_VARIABLE) else {
+        return false;
+    };
+    let (count, path) = job.split_once(',').expect("<count>,<path>");
+    let count = count.parse().expect("a count");
+    let setup =
+        open(Path::new(path), "PRAGMA cache_size = -262144;").expect("the setup connection");
+    seed_scale(&setup, count).expect("seeding");
+    true
+}
+
+/// A field of `/proc/self/status`, in KiB (0 where there is none).
+fn rss_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status.lines().find_map(|line| {
+                let rest = line.strip_prefix(field)?.strip_prefix(':')?;
+                rest.split_whitespace().next()?.parse().ok()
+            })
+        })
+        .unwrap_or(0)
+}
+
+/// splitmix64: scatters consecutive numbers over the key space, so the scale run's keys are
+/// as random as real UUIDs yet can be recomputed instead of stored.
+fn mix(n: u64) -> u64 {
+    let mut z = n.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The id of the scale run's user `n` (`kind` 0) or session `n` (`kind` 1 and 2, its id and
+/// token).
+fn scale_uuid(n: usize, kind: u64) -> Uuid {
+    let n = n as u64 * 3 + kind;
+    uuid::Builder::from_random_bytes(
+        (u128::from(mix(n)) << 64 | u128::from(mix(n ^ 0xa5a5_a5a5))).to_le_bytes(),
+    )
+    .into_uuid()
+}
+
+fn scale_token(n: usize) -> String {
+    scale_uuid(n, 2).to_string()
+}
+
+/// `count` users with one session each, keys from [`scale_uuid`], in one transaction.
+fn seed_scale(connection: &Connection, count: usize) -> rusqlite::Result<()> {
+    let (mut now, mut expires) = ([0; TIMESTAMP_LEN], [0; TIMESTAMP_LEN]);
+    let now = timestamp(&Utc::now(), &mut now);
+    let expires = timestamp(&(Utc::now() + chrono::Duration::days(30)), &mut expires);
+    let transaction = connection.unchecked_transaction()?;
+    {
+        let mut user = transaction.prepare(
+            "INSERT INTO users (id, name, email, email_verified, image) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut session = transaction.prepare(
+            "INSERT INTO sessions (id, session_token, user_id, expires) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut buf = [[0; UUID_LEN]; 3];
+        for n in 0..count {
+            let [a, b, c] = &mut buf;
+            let id = hyphenated(&scale_uuid(n, 0), a);
+            user.execute(params![
+                id,
+                format!("User {n}"),
+                format!("user{n}@example.com"),
+                now,
+                format!("https://a.example/{n}")
+            ])?;
+            session.execute(params![
+                hyphenated(&scale_uuid(n, 1), b),
+                hyphenated(&scale_uuid(n, 2), c),
+                id,
+                expires
+            ])?;
+        }
+    }
+    transaction.commit()?;
+    connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
 }
 
 fn main() {
+    if seed_child() {
+        return;
+    }
     // Criterion runs every case once unless `cargo bench` passed `--bench`; keep that quick.
     let args: Vec<String> = std::env::args().collect();
     let has = |flag: &str| args.iter().any(|a| a == flag);
@@ -626,6 +825,17 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a current-thread runtime");
+    if let Ok(sizes) = std::env::var("SQLITE_BENCH_SCALE") {
+        let sizes: Vec<usize> = sizes.split(',').filter_map(|s| s.parse().ok()).collect();
+        let sizes = match sizes.as_slice() {
+            [] | [1] => &SCALE[..],
+            sizes => sizes,
+        };
+        return scale(&rt, sizes, SCALE_WARMUP, SCALE_BATCHES);
+    }
+    if !benchmarking {
+        scale(&rt, &[200, 2_000], 100, 4);
+    }
     let dir = tempfile::tempdir().expect("a temporary directory");
     let seeded = if benchmarking { SEEDED } else { 500 };
     let fixture = rt.block_on(Fixture::new(dir.path().join("auth.db"), seeded));

@@ -804,3 +804,26 @@ async fn migrations_add_the_stamps() {
         assert!(written.updated_at.is_some_and(|at| at >= read.created_at));
     }
 }
+
+/// `Model::value_at` (what the session layer reads a role field with) is the row's value at
+/// that position, through an embedded model too, and `None` past the last column.
+#[test]
+fn value_at_reads_one_column_of_the_row() {
+    let mut base = models::User::new("ada@example.com");
+    base.name = Some("Ada".into());
+    let user = CreatedUser {
+        base,
+        created_at: Utc::now(),
+        updated_at: Some(Utc::now()),
+    };
+    let row = user.to_values().unwrap();
+    assert_eq!(row.len(), CreatedUser::TABLE.columns.len());
+    for (at, value) in row.iter().enumerate() {
+        assert_eq!(
+            user.value_at(at).unwrap().as_ref(),
+            Some(value),
+            "column {at}"
+        );
+    }
+    assert_eq!(user.value_at(row.len()).unwrap(), None);
+}

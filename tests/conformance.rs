@@ -186,6 +186,20 @@ async fn postgres_extended_user() {
     .await;
 }
 
+/// PostgreSQL with this run's streaming replica for the reads that tolerate lag
+/// (`Options::replicas`): the routing keeps the contract (own writes read back at once).
+#[tokio::test]
+async fn postgres_with_a_read_replica() {
+    let Some(url) = common::fresh_database(Server::Postgres, "replica").await else {
+        return;
+    };
+    let Some(replica) = common::replica_of(&url) else {
+        return;
+    };
+    let connect = Options::default().replicas([replica]);
+    run_sql_with::<DefaultSchema>(&url, connect, SuiteOptions::default()).await;
+}
+
 #[tokio::test]
 async fn mariadb_default_schema() {
     run_server::<DefaultSchema>(
@@ -228,4 +242,52 @@ async fn mysql8_statements_extended_user() {
         extended_options(),
     )
     .await;
+}
+
+/// A key prefix of its own for each Redis run, so runs share the server.
+fn redis_prefix(label: &str) -> String {
+    format!("t:{label}:{}:{}:", std::process::id(), uuid::Uuid::new_v4())
+}
+
+/// The composed adapter: users, accounts and authenticators on `primary_url` (SQL), sessions
+/// and verification tokens on Redis. Case 34 (`deleteExpired`) is left out: it writes rows
+/// that expired in 2001 and expects them kept until `delete_expired` runs, while Redis drops
+/// a row at its `expires` by itself (tests/redis.rs checks `delete_expired` with rows that
+/// expire in the future).
+async fn run_composed<S: Schema>(primary_url: &str, label: &str, options: SuiteOptions) {
+    use authmodel::composed::Composed;
+    use authmodel::redis::RedisStore;
+    let Some(redis_url) = common::redis() else {
+        return;
+    };
+    let sql = SqlAdapter::<S>::connect(primary_url, Options::default().synchronize(true))
+        .await
+        .unwrap_or_else(|e| panic!("connect {primary_url}: {e}"));
+    let redis = RedisStore::<S>::connect(&redis_url, &redis_prefix(label))
+        .await
+        .unwrap_or_else(|e| panic!("connect {redis_url}: {e}"));
+    let adapter = Composed::new(sql, redis.clone(), redis);
+    let options = options.skip_case("deleteExpired deletes expired rows in batches");
+    for round in 1..=2 {
+        match testing::run(&adapter, &adapter, options.clone()).await {
+            Ok(report) => {
+                assert_eq!(report.skipped(), 1, "{report}");
+                assert_eq!(report.passed(), testing::CASES.len() - 1, "{report}");
+            }
+            Err(failure) => panic!("composed {label}, run {round}: {failure}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn composed_sqlite_and_redis_default_schema() {
+    run_composed::<DefaultSchema>("sqlite::memory:", "sqlite", SuiteOptions::default()).await;
+}
+
+#[tokio::test]
+async fn composed_postgres_and_redis_extended_user() {
+    let Some(url) = common::fresh_database(Server::Postgres, "composed").await else {
+        return;
+    };
+    run_composed::<Extended>(&url, "pg_extended", extended_options()).await;
 }

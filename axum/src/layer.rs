@@ -341,10 +341,11 @@ async fn resolve_database<S: Schema, A: Adapter<S> + ?Sized>(
         None => (Current::Absent, None),
         Some(token) => match sessions.validate(token).await {
             Ok(validation) => {
+                let cookie = validation.cookie();
                 let current = validation
                     .current
                     .map_or(Current::Absent, |c| Current::Valid(Box::new(c)));
-                (current, Some(validation.cookie))
+                (current, Some(cookie))
             }
             Err(error) => {
                 tracing::error!(%error, "the session could not be checked");

@@ -63,7 +63,16 @@ pub(crate) async fn connect<S: Schema>(
         }
         _ => given.to_owned(),
     };
-    let options = Options::default().read_connections(1).max_connections(2);
+    let mut options = Options::default().read_connections(1).max_connections(2);
+    if let Some(schema) = &args.postgres_schema {
+        if !dialect.has_schemas() {
+            return Err(format!(
+                "--postgres-schema names a PostgreSQL schema; `{}` is a {dialect} database",
+                redact(given)
+            ));
+        }
+        options = options.postgres_schema(schema.clone());
+    }
     let timeout = Duration::from_secs(args.connect_timeout.max(1));
     let shown = redact(given);
     match tokio::time::timeout(timeout, SqlAdapter::<S>::connect(&url, options)).await {

@@ -223,6 +223,11 @@ pub(crate) struct DatabaseArgs {
     /// Seconds to wait for the server before giving up.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub connect_timeout: u64,
+    /// PostgreSQL only: the schema (namespace) holding the tables, such as `auth`; `migrate`
+    /// creates it when missing. Default: the URL's `search_path`
+    /// (`?options=-csearch_path%3Dauth`), else the server's (`public`).
+    #[arg(long, value_name = "NAME")]
+    pub postgres_schema: Option<String>,
     /// Also plan the indexes a table's role recommends and its model (`exact_keys`) lacks,
     /// such as one on `sessions.userId`; without it they are notes. Never a unique key or
     /// foreign key the models do not declare.

@@ -233,3 +233,71 @@ fn check_passes_with_notes_and_recommended_indexes_are_opt_in() {
     assert_eq!(created, ["accounts_user_id_idx", "sessions_user_id_idx"]);
     assert_eq!(run(&check), ExitCode::SUCCESS);
 }
+
+/// `--postgres-schema` (and a URL's `search_path`) on a real PostgreSQL server: `migrate`
+/// creates the schema and its tables, `check` finds them there; refused on other databases.
+#[test]
+fn postgres_schema_flag_reaches_check_and_migrate() {
+    use std::process::ExitCode;
+    let Some(admin) = std::env::var("PG_URL").ok().filter(|u| !u.is_empty()) else {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "PG_URL is not set under CI=true"
+        );
+        eprintln!("*** SKIPPED: PG_URL is not set ***");
+        return;
+    };
+    let schema = format!("cli_{}", std::process::id());
+    let run = |args: &[&str]| {
+        let mut all = vec!["authmodel"];
+        all.extend_from_slice(args);
+        crate::run::<DefaultSchema, _, _>(all)
+    };
+    let flags = [
+        "--database-url",
+        admin.as_str(),
+        "--postgres-schema",
+        &schema,
+    ];
+    assert_eq!(run(&[&["check"], &flags[..]].concat()), ExitCode::from(1));
+    assert_eq!(run(&[&["migrate"], &flags[..]].concat()), ExitCode::SUCCESS);
+    assert_eq!(run(&[&["check"], &flags[..]].concat()), ExitCode::SUCCESS);
+    let separator = if admin.contains('?') { '&' } else { '?' };
+    let by_url = format!("{admin}{separator}options=-csearch_path%3D{schema}");
+    assert_eq!(
+        run(&["check", "--database-url", &by_url]),
+        ExitCode::SUCCESS
+    );
+    let tables: i64 = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            let count = sqlx::query_scalar(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1",
+            )
+            .bind(&schema)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            count
+        });
+    assert!(tables >= 4, "{tables} tables in {schema}");
+    assert_eq!(
+        run(&[
+            "check",
+            "--database-url",
+            "sqlite::memory:",
+            "--postgres-schema",
+            "auth"
+        ]),
+        ExitCode::from(2)
+    );
+}

@@ -84,6 +84,7 @@ fn expand(model: &Model) -> TokenStream {
     let columns = columns(model, &p, &layout, &role_variant);
     let keys = declared_keys(model, &p);
     let mut to_values = Vec::new();
+    let mut value_at = Vec::new();
     let mut decoded = Vec::new();
     for (field, at) in model.fields.iter().zip(&layout.starts) {
         let name = &field.ident;
@@ -93,12 +94,23 @@ fn expand(model: &Model) -> TokenStream {
             FieldKind::Column(_) => {
                 to_values.push(quote_spanned!(ty.span()=>
                     __values.push(#p::encode::<#ty>(&self.#name, #table, #at)?);));
+                value_at.push(quote_spanned!(ty.span()=>
+                if __position == #at {
+                    return #p::encode::<#ty>(&self.#name, #table, #at)
+                        .map(::core::option::Option::Some);
+                }));
                 decoded.push(quote_spanned!(ty.span()=>
                     #name: #p::decode::<#ty>(&mut __values, #table, #at)?));
             }
             FieldKind::Flatten => {
                 to_values.push(quote_spanned!(ty.span()=>
                     __values.extend(<#ty as #p::Model>::to_values(&self.#name)?);));
+                value_at.push(quote_spanned!(ty.span()=>
+                if __position >= #at
+                    && __position - #at < <#ty as #p::Model>::TABLE.columns.len()
+                {
+                    return <#ty as #p::Model>::value_at(&self.#name, __position - #at);
+                }));
                 decoded.push(quote_spanned!(ty.span()=>
                     #name: <#ty as #p::Model>::from_values(
                         __values.by_ref().take(<#ty as #p::Model>::TABLE.columns.len()).collect(),
@@ -147,6 +159,14 @@ fn expand(model: &Model) -> TokenStream {
                 ) -> ::core::result::Result<Self, #p::Error> {
                     let mut __values = __values.into_iter();
                     ::core::result::Result::Ok(Self { #(#decoded),* })
+                }
+
+                fn value_at(
+                    &self,
+                    __position: usize,
+                ) -> ::core::result::Result<::core::option::Option<#p::Value>, #p::Error> {
+                    #(#value_at)*
+                    ::core::result::Result::Ok(::core::option::Option::None)
                 }
             }
 

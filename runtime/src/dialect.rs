@@ -211,6 +211,16 @@ impl Dialect {
         }
     }
 
+    /// Whether a database holds schemas (namespaces) of tables that a connection chooses
+    /// among with a setting (PostgreSQL's `search_path`): [`crate::Options::postgres_schema`]
+    /// applies. SQLite's attached databases and MySQL's databases are not chosen that way.
+    pub fn has_schemas(self) -> bool {
+        match self {
+            Dialect::Postgres => true,
+            Dialect::Sqlite | Dialect::MySql => false,
+        }
+    }
+
     /// Whether a backslash escapes the next character inside a string literal as sea-query
     /// writes it: MySQL's literals, and PostgreSQL's `E'...'` (the only ones in which
     /// sea-query writes a backslash). SQLite's never.

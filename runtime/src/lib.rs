@@ -2,7 +2,8 @@
 //!
 //! ## Entry points
 //!
-//! Entry points: [`connect`] (a URL, the default models), [`SqlAdapter`] (any schema),
+//! Entry points: [`connect`] (a URL, the default models) and [`connect_with`] (the same with
+//! [`Options`]), [`SqlAdapter`] (any schema),
 //! [`Adapter`] (the contract), `#[derive(AuthModel)]` and `#[derive(AuthSchema)]` (your own
 //! models), [`ddl`] (the SQL that creates them), [`MemoryAdapter`] (the reference custom
 //! adapter), [`compat`] (model sets for the tables of Auth.js's own adapters) and, behind the
@@ -31,6 +32,9 @@ pub mod statements;
 pub mod testing;
 
 // The paths the crate had before its layers were folders, kept so that no user's `use` breaks.
+pub use adapter::composed;
+#[cfg(feature = "redis")]
+pub use adapter::redis;
 pub use adapter::{memory, sql};
 #[doc(hidden)]
 pub use descriptor as schema;
@@ -66,6 +70,31 @@ pub use value::{ColumnValue, Value};
 /// ```
 pub async fn connect(url: &str) -> Result<SqlAdapter<DefaultSchema>> {
     SqlAdapter::connect(url, Options::default().synchronize(true)).await
+}
+
+/// Connects to the database `url` names with the default models and `options`, as
+/// [`connect`] does but with your settings: `SqlAdapter::<DefaultSchema>::connect(url,
+/// options)`. Tables are created only if `options` asks for it ([`Options::synchronize`]).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> authmodel::Result<()> {
+/// use std::time::Duration;
+/// use authmodel::Options;
+///
+/// let auth = authmodel::connect_with(
+///     "sqlite::memory:",
+///     Options::default()
+///         .synchronize(true)
+///         .busy_timeout(Duration::from_secs(2)),
+/// )
+/// .await?;
+/// # let _ = auth;
+/// # Ok(())
+/// # }
+/// ```
+pub async fn connect_with(url: &str, options: Options) -> Result<SqlAdapter<DefaultSchema>> {
+    SqlAdapter::connect(url, options).await
 }
 
 /// What the derives' output names. Not a public API: it may change in any release.

@@ -27,6 +27,13 @@ pub trait Model: Sized + Send + Sync + 'static {
     fn to_values(&self) -> Result<Vec<Value>, Error>;
     /// Builds the model from one value per column, in order.
     fn from_values(values: Vec<Value>) -> Result<Self, Error>;
+    /// The value of the column at `position` of [`Model::TABLE`] alone (`None` past the
+    /// last): what generic code reading one role field (a session's `expires`) calls, so
+    /// that it converts one field, not the whole row. The derive generates it; the default
+    /// goes through [`Model::to_values`].
+    fn value_at(&self, position: usize) -> Result<Option<Value>, Error> {
+        Ok(self.to_values()?.into_iter().nth(position))
+    }
 }
 
 /// A partial update: fields left `None` stay unchanged. For a nullable field, `Some(None)`
@@ -43,7 +50,7 @@ pub trait Patch: Default + Send + Sync + 'static {
 /// cannot be turned into a row (a typed JSON field that does not serialise).
 fn role_value<M: Model>(model: &M, field: RoleField) -> Option<Value> {
     let at = M::TABLE.position(field)?;
-    model.to_values().ok()?.into_iter().nth(at)
+    model.value_at(at).ok()?
 }
 
 /// The contract's string form (what [`Adapter`](crate::Adapter) methods take) of `model`'s

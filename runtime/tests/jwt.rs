@@ -139,7 +139,7 @@ fn session_cookies(set_cookie: &Value) -> Vec<SetCookie> {
         .iter()
         .map(|c| {
             SetCookie::new(
-                c["name"].as_str().unwrap_or(""),
+                c["name"].as_str().unwrap_or("").to_owned(),
                 c["value"].as_str().unwrap_or(""),
                 false,
             )
@@ -271,7 +271,7 @@ fn chunked_cookies_cross_both_ways() {
         let issued = jwt
             .issue(ada().with("big", big()), &Cookies::default())
             .expect("issues");
-        let names: Vec<&str> = issued.cookies.iter().map(|c| c.name.as_str()).collect();
+        let names: Vec<&str> = issued.cookies.iter().map(|c| &*c.name).collect();
         assert_eq!(
             names,
             [

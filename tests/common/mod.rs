@@ -35,15 +35,24 @@ impl Server {
 /// Panics under `CI=true` when the server is missing: a backend test never passes by
 /// skipping in CI.
 pub fn server(server: Server) -> Option<String> {
-    let variable = server.variable();
+    from_env(server.variable(), &format!("{server:?}"))
+}
+
+/// The Redis URL (`REDIS_URL`, exported by scripts/servers.sh), by the rule of [`server`]:
+/// a panic under `CI=true` when it is missing, a loud skip elsewhere.
+pub fn redis() -> Option<String> {
+    from_env("REDIS_URL", "Redis")
+}
+
+fn from_env(variable: &str, what: &str) -> Option<String> {
     match std::env::var(variable) {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{variable} is not set under CI=true: scripts/test must start {server:?}")
+            panic!("{variable} is not set under CI=true: scripts/test must start {what}")
         }
         _ => {
             eprintln!(
-                "\n*** SKIPPED {server:?}: {variable} is not set. Run scripts/test to start the servers. ***\n"
+                "\n*** SKIPPED {what}: {variable} is not set. Run scripts/test to start the servers. ***\n"
             );
             None
         }
@@ -103,4 +112,25 @@ fn with_database(url: &str, name: &str) -> String {
         out.push_str(query);
     }
     out
+}
+
+/// The URL of database `url` (a [`fresh_database`] on PostgreSQL) on this run's streaming
+/// replica of PostgreSQL (`PG_REPLICA_URL`, started by scripts/servers.sh): the same database,
+/// replicated. `None` (loudly) when the run has none; panics under `CI=true` then.
+pub fn replica_of(url: &str) -> Option<String> {
+    let replica = match std::env::var("PG_REPLICA_URL") {
+        Ok(replica) if !replica.is_empty() => replica,
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("PG_REPLICA_URL is not set under CI=true: scripts/test must start the replica")
+        }
+        _ => {
+            eprintln!(
+                "\n*** SKIPPED: PG_REPLICA_URL is not set. Run scripts/test to start the servers. ***\n"
+            );
+            return None;
+        }
+    };
+    let path = url.split('?').next().unwrap_or(url);
+    let name = path.rsplit('/').next().unwrap_or_default();
+    Some(with_database(&replica, name))
 }

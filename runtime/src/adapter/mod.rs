@@ -16,7 +16,10 @@ use chrono::{DateTime, Utc};
 use crate::error::Result;
 use crate::traits::{Model, Schema};
 
+pub mod composed;
 pub mod memory;
+#[cfg(feature = "redis")]
+pub mod redis;
 pub mod sign_up;
 pub mod sql;
 

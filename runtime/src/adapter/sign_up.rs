@@ -98,6 +98,24 @@ pub async fn sign_up_in_turn<S: Schema, A: Adapter<S> + ?Sized>(
     account: Option<S::Account>,
     session: S::Session,
 ) -> Result<SignUp<S>> {
+    sign_up_undone_by(adapter, adapter, user, account, session).await
+}
+
+/// [`sign_up_in_turn`], with the user deleted again through `undo` when a later write
+/// fails: the composed adapter undoes on the system holding users alone, so a session store
+/// that is down cannot keep the user (and its email) from going.
+pub(crate) async fn sign_up_undone_by<S, A, U>(
+    adapter: &A,
+    undo: &U,
+    user: S::User,
+    account: Option<S::Account>,
+    session: S::Session,
+) -> Result<SignUp<S>>
+where
+    S: Schema,
+    A: Adapter<S> + ?Sized,
+    U: Adapter<S> + ?Sized,
+{
     let user = adapter.create_user(user).await?;
     let id = user_id_of::<S>(&user)?;
     let rest = async {
@@ -123,7 +141,7 @@ pub async fn sign_up_in_turn<S: Schema, A: Adapter<S> + ?Sized>(
         Err(error) => {
             // The first error is the one worth reporting; a failed clean-up leaves the user
             // row, which is what Auth.js leaves on every failure.
-            let _ = adapter.delete_user(&id).await;
+            let _ = undo.delete_user(&id).await;
             Err(error)
         }
     }

@@ -11,6 +11,7 @@
 //! Its cookies are all `HttpOnly; SameSite=Lax; Path=/`, without `Domain`. Parsing keeps the
 //! first of duplicate names and decodes a value only when it contains `%`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -31,8 +32,8 @@ use chrono::{DateTime, Utc};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetCookie {
-    /// The cookie's name.
-    pub name: String,
+    /// The cookie's name (one of the policy's, usually: borrowed, not allocated).
+    pub name: Cow<'static, str>,
     /// The value, unencoded: [`Display`](fmt::Display) percent-encodes it.
     pub value: String,
     /// `Max-Age`, in seconds: `Some(0)` clears the cookie.
@@ -46,7 +47,11 @@ pub struct SetCookie {
 impl SetCookie {
     /// A cookie with Auth.js's attributes and neither `Max-Age` nor `Expires` (a browser
     /// session's cookie).
-    pub fn new(name: impl Into<String>, value: impl Into<String>, secure: bool) -> SetCookie {
+    pub fn new(
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+        secure: bool,
+    ) -> SetCookie {
         SetCookie {
             name: name.into(),
             value: value.into(),
@@ -57,7 +62,7 @@ impl SetCookie {
     }
 
     /// The cookie that clears `name`: an empty value and `Max-Age=0`, as Auth.js clears.
-    pub fn clear(name: impl Into<String>, secure: bool) -> SetCookie {
+    pub fn clear(name: impl Into<Cow<'static, str>>, secure: bool) -> SetCookie {
         SetCookie {
             max_age: Some(0),
             ..SetCookie::new(name, "", secure)

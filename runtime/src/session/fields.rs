@@ -15,11 +15,7 @@ pub(crate) fn get<M: Model>(model: &M, field: RoleField) -> Result<Value> {
     let Some(at) = M::TABLE.position(field) else {
         return Ok(Value::Null);
     };
-    Ok(model
-        .to_values()?
-        .into_iter()
-        .nth(at)
-        .unwrap_or(Value::Null))
+    Ok(model.value_at(at)?.unwrap_or(Value::Null))
 }
 
 /// The contract's string form of `model`'s id in the column playing `field`.

@@ -90,8 +90,6 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct Sessions<S: Schema, A: ?Sized> {
     adapter: Arc<A>,
     policy: Policy,
-    /// `policy.session_cookie_name()`, made once: `validate` writes it on every call.
-    cookie_name: String,
     secrets: Secrets,
     clock: Clock,
     email_token_max_age: chrono::Duration,
@@ -114,16 +112,32 @@ impl<S: Schema, A: ?Sized> std::fmt::Debug for Sessions<S, A> {
 }
 
 /// What [`Sessions::validate`] found: the session and its user, or nothing, and the cookie
-/// to send either way.
-pub struct Validation<S: Schema> {
+/// to send either way ([`Validation::cookie`]). Borrows the token it was asked about: the
+/// cookie is written from it only when asked for.
+pub struct Validation<'t, S: Schema> {
     /// The valid session (its `expires` as stored after any refresh) and its user; `None`
     /// when the token is unknown or its session had expired (and was deleted).
     pub current: Option<(S::Session, S::User)>,
-    /// The session cookie to send: the same token with `Expires = now + max_age` when valid
-    /// (Auth.js re-sends it on every valid request, written or not), or the clearing cookie.
-    pub cookie: SetCookie,
     /// Whether the session's expiry was pushed back in the database by this call.
     pub refreshed: bool,
+    token: &'t str,
+    /// The cookie's `Expires` when the session is valid; `None` clears the cookie.
+    cookie_expires: Option<DateTime<Utc>>,
+    cookie_name: &'static str,
+    secure: bool,
+}
+
+impl<S: Schema> Validation<'_, S> {
+    /// The session cookie to send: the same token with `Expires = now + max_age` when valid
+    /// (Auth.js re-sends it on every valid request, written or not), or the clearing cookie.
+    pub fn cookie(&self) -> SetCookie {
+        match self.cookie_expires {
+            Some(expires) => {
+                SetCookie::new(self.cookie_name, self.token, self.secure).expires(expires)
+            }
+            None => SetCookie::clear(self.cookie_name, self.secure),
+        }
+    }
 }
 
 /// A completed sign-in: the user, and the session cookie to set when a session was created.
@@ -157,7 +171,6 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
         let policy = Policy::default();
         Sessions {
             adapter,
-            cookie_name: policy.session_cookie_name(),
             policy,
             secrets,
             clock: Arc::new(Utc::now),
@@ -169,7 +182,6 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
 
     /// Sets the policy.
     pub fn with_policy(mut self, policy: Policy) -> Self {
-        self.cookie_name = policy.session_cookie_name();
         self.policy = policy;
         self
     }
@@ -233,7 +245,8 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
 
     /// The session cookie for `token`, expiring at `expires`.
     pub fn session_cookie(&self, token: &str, expires: DateTime<Utc>) -> SetCookie {
-        SetCookie::new(self.cookie_name.as_str(), token, self.policy.secure).expires(expires)
+        SetCookie::new(self.policy.session_cookie_name(), token, self.policy.secure)
+            .expires(expires)
     }
 
     /// The cookie that clears the session cookie.
@@ -249,48 +262,67 @@ impl<S: Schema, A: Adapter<S> + ?Sized> Sessions<S, A> {
     ///    (`update_session`, one more statement);
     /// 4. valid: the cookie is re-sent with `Expires = now + max_age`, written or not.
     ///
-    /// Absent or expired, [`Validation::cookie`] clears the session cookie.
+    /// Absent or expired, [`Validation::cookie`] clears the session cookie. The cookie is
+    /// written only when asked for: a request that sends none costs nothing.
     ///
     /// # Errors
     ///
     /// The adapter's errors.
-    pub async fn validate(&self, token: &str) -> Result<Validation<S>> {
+    pub async fn validate<'t>(&self, token: &'t str) -> Result<Validation<'t, S>> {
         let now = self.now();
-        let absent = || Validation {
-            current: None,
-            cookie: self.clear_session_cookie(),
-            refreshed: false,
-        };
         let stored = self.stored_token(token);
-        let Some((session, user)) = self.adapter.get_session_and_user(&stored).await? else {
-            return Ok(absent());
+        let Some((mut session, user)) = self.adapter.get_session_and_user(&stored).await? else {
+            return Ok(self.absent(token));
         };
         let expires = session_expires::<S>(&session)?;
         if expires < now {
-            self.adapter.delete_session(&stored).await?;
-            return Ok(absent());
+            // The rare paths are boxed: the common one's future stays small (every request
+            // polls it), and they cost one allocation beside a database write.
+            Box::pin(self.adapter.delete_session(&stored)).await?;
+            return Ok(self.absent(token));
         }
         let new_expires = now + self.policy.max_age;
-        let mut session = session;
+        // Core's `expires - max_age + update_age <= now`, with `max_age` moved across: one
+        // addition fewer on every request, the same instants.
+        let due = expires + self.policy.update_age <= new_expires;
         let mut refreshed = false;
-        if expires - self.policy.max_age + self.policy.update_age <= now {
-            let mut patch = <<S::Session as Model>::Patch as Default>::default();
-            let at = <S::Session as Model>::TABLE
-                .position(RoleField::SessionExpires)
-                .ok_or_else(|| no_expires::<S>())?;
-            patch
-                .set(at, Value::Timestamp(new_expires))
-                .map_err(|e| crate::Error::InvalidInput(format!("session expires: {e}")))?;
-            if let Some(updated) = self.adapter.update_session(&stored, patch).await? {
-                session = updated;
-                refreshed = true;
-            }
+        if due && let Some(updated) = Box::pin(self.slide(&stored, new_expires)).await? {
+            session = updated;
+            refreshed = true;
         }
         Ok(Validation {
             current: Some((session, user)),
-            cookie: self.session_cookie(token, new_expires),
             refreshed,
+            token,
+            cookie_expires: Some(new_expires),
+            cookie_name: self.policy.session_cookie_name(),
+            secure: self.policy.secure,
         })
+    }
+
+    /// What [`Sessions::validate`] answers for a token without a valid session.
+    fn absent<'t>(&self, token: &'t str) -> Validation<'t, S> {
+        Validation {
+            current: None,
+            refreshed: false,
+            token,
+            cookie_expires: None,
+            cookie_name: self.policy.session_cookie_name(),
+            secure: self.policy.secure,
+        }
+    }
+
+    /// Pushes the session's expiry to `new_expires`; the session as stored after it, or
+    /// `None` when it was deleted meanwhile.
+    async fn slide(&self, stored: &str, new_expires: DateTime<Utc>) -> Result<Option<S::Session>> {
+        let mut patch = <<S::Session as Model>::Patch as Default>::default();
+        let at = <S::Session as Model>::TABLE
+            .position(RoleField::SessionExpires)
+            .ok_or_else(|| no_expires::<S>())?;
+        patch
+            .set(at, Value::Timestamp(new_expires))
+            .map_err(|e| crate::Error::InvalidInput(format!("session expires: {e}")))?;
+        Ok(self.adapter.update_session(stored, patch).await?)
     }
 
     /// Signs out: deletes the session (whether expired or not, as core does) and returns the

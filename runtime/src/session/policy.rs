@@ -15,15 +15,6 @@ pub enum Generation {
     V4,
 }
 
-impl Generation {
-    fn prefix(self) -> &'static str {
-        match self {
-            Generation::V5 => "authjs.",
-            Generation::V4 => "next-auth.",
-        }
-    }
-}
-
 /// The session policy: lifetimes, cookie generation and whether cookies are `Secure`.
 ///
 /// The defaults are Auth.js's: `max_age` 30 days, `update_age` 1 day, v5 names, not secure
@@ -114,19 +105,23 @@ impl Policy {
 
     /// The session cookie this policy writes: `authjs.session-token`, with `__Secure-` when
     /// secure (`next-auth.` for v4).
-    pub fn session_cookie_name(&self) -> String {
+    pub fn session_cookie_name(&self) -> &'static str {
         session_cookie_name(self.generation, self.secure)
     }
 
     /// The CSRF cookie this policy writes: `authjs.csrf-token`, with `__Host-` when secure.
-    pub fn csrf_cookie_name(&self) -> String {
-        let host = if self.secure { "__Host-" } else { "" };
-        format!("{host}{}csrf-token", self.generation.prefix())
+    pub fn csrf_cookie_name(&self) -> &'static str {
+        match (self.generation, self.secure) {
+            (Generation::V5, false) => "authjs.csrf-token",
+            (Generation::V5, true) => "__Host-authjs.csrf-token",
+            (Generation::V4, false) => "next-auth.csrf-token",
+            (Generation::V4, true) => "__Host-next-auth.csrf-token",
+        }
     }
 
     /// Every session cookie name a request may carry, this policy's own first: both
     /// generations, with and without `__Secure-`.
-    pub fn accepted_session_cookie_names(&self) -> [String; 4] {
+    pub fn accepted_session_cookie_names(&self) -> [&'static str; 4] {
         let own = (self.generation, self.secure);
         let other = match self.generation {
             Generation::V5 => Generation::V4,
@@ -142,7 +137,12 @@ impl Policy {
     }
 }
 
-fn session_cookie_name(generation: Generation, secure: bool) -> String {
-    let prefix = if secure { "__Secure-" } else { "" };
-    format!("{prefix}{}session-token", generation.prefix())
+// Names, not formats: every request reads them, and a name is one of these four.
+fn session_cookie_name(generation: Generation, secure: bool) -> &'static str {
+    match (generation, secure) {
+        (Generation::V5, false) => "authjs.session-token",
+        (Generation::V5, true) => "__Secure-authjs.session-token",
+        (Generation::V4, false) => "next-auth.session-token",
+        (Generation::V4, true) => "__Secure-next-auth.session-token",
+    }
 }

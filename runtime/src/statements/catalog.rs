@@ -252,6 +252,42 @@ pub(crate) fn column_names(dialect: Dialect) -> Query {
     }
 }
 
+/// Where the primary's write-ahead log ends now, in bytes from its start, as text: what a
+/// replica must have replayed to hold every commit made so far (read replicas,
+/// `adapter::sql::replicas`). `None` where authmodel measures no replica (SQLite has none;
+/// MySQL's replication positions are not compared yet).
+///
+/// PostgreSQL's insert position, not its write position: with `synchronous_commit = off` a
+/// commit returns before its record is written, and must still count. At a page's start the
+/// insert position points past the page's header (24 bytes, 40 at a segment's first page, on
+/// 64-bit builds), where no replica's replay position ever points until the next record:
+/// that header is taken off, so an idle primary's replica is caught up.
+pub(crate) fn wal_end(dialect: Dialect) -> Option<Query> {
+    match dialect {
+        Dialect::Postgres => Some(query(
+            "SELECT (p - CASE WHEN p % pg_size_bytes(current_setting('wal_segment_size')) = 40 \
+             THEN 40 WHEN p % current_setting('wal_block_size')::numeric = 24 THEN 24 \
+             ELSE 0 END)::text \
+             FROM (SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn AS p) AS wal",
+            1,
+        )),
+        Dialect::MySql | Dialect::Sqlite => None,
+    }
+}
+
+/// How far a replica has replayed its primary's write-ahead log, in bytes from its start, as
+/// text comparable with [`wal_end`]; `NULL` on a server that is not a replica (never
+/// was, or was promoted). `None` where [`wal_end`] is.
+pub(crate) fn wal_replayed(dialect: Dialect) -> Option<Query> {
+    match dialect {
+        Dialect::Postgres => Some(query(
+            "SELECT (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::text",
+            1,
+        )),
+        Dialect::MySql | Dialect::Sqlite => None,
+    }
+}
+
 /// Counts the rows of `table`, up to two. `table` is a model's table name, which `ddl` has
 /// checked to contain no quote character; it is quoted all the same.
 pub(crate) fn count_rows(dialect: Dialect, table: &str) -> Query {

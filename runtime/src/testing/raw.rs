@@ -1,11 +1,13 @@
 //! Reads that bypass the adapter under test: how the suite sees what was really stored.
 //!
 //! Entry point: [`RawReads`], implemented here for [`MemoryAdapter`] (its own tables) and
-//! [`SqlAdapter`] (the statements layer's `SELECT` by key, run directly).
+//! [`SqlAdapter`] (the statements layer's `SELECT` by key, run directly), and for a
+//! [`Composed`] adapter (its primary's reads; the stores' own reads by key).
 
+use crate::adapter::composed::{Composed, SessionStore, TokenStore};
 use crate::adapter::memory::MemoryAdapter;
 use crate::adapter::sql::SqlAdapter;
-use crate::adapter::{AccountKey, BoxFuture};
+use crate::adapter::{AccountKey, Adapter, BoxFuture};
 use crate::descriptor::RoleField;
 use crate::error::Result;
 use crate::statements::contract;
@@ -153,5 +155,40 @@ impl<S: Schema> RawReads<S> for SqlAdapter<S> {
         credential_id: &'a str,
     ) -> BoxFuture<'a, Result<Option<S::Authenticator>>> {
         Box::pin(async move { self.raw_one(AUTHENTICATOR, &[credential_id]).await })
+    }
+}
+
+impl<S, P, Ss, Ts> RawReads<S> for Composed<S, P, Ss, Ts>
+where
+    S: Schema,
+    P: Adapter<S> + RawReads<S>,
+    Ss: SessionStore<S>,
+    Ts: TokenStore<S>,
+{
+    fn user<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<S::User>>> {
+        self.primary().user(id)
+    }
+
+    fn account<'a>(&'a self, key: AccountKey<'a>) -> BoxFuture<'a, Result<Option<S::Account>>> {
+        self.primary().account(key)
+    }
+
+    fn session<'a>(&'a self, session_token: &'a str) -> BoxFuture<'a, Result<Option<S::Session>>> {
+        self.sessions().get_session(session_token)
+    }
+
+    fn verification_token<'a>(
+        &'a self,
+        identifier: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::VerificationToken>>> {
+        self.tokens().get_verification_token(identifier, token)
+    }
+
+    fn authenticator<'a>(
+        &'a self,
+        credential_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<S::Authenticator>>> {
+        self.primary().authenticator(credential_id)
     }
 }

@@ -38,7 +38,7 @@ use crate::value::{Value, stamp_now, stamp_update};
 
 use self::store::{Tables, conditions, matches, required, slot, user_by_id};
 
-mod store;
+pub(crate) mod store;
 #[cfg(test)]
 mod tests;
 

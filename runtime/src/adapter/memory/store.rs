@@ -38,24 +38,8 @@ impl Tables {
 
     /// Stores a new row: generated ids filled in, timestamps truncated, constraints checked.
     pub(super) fn insert<S: Schema>(&mut self, table: &'static Table, mut row: Row) -> Result<Row> {
-        check_width(table, &row)?;
-        stamp_insert(table, &mut row, stamp_now());
-        for (column, value) in table.columns.iter().zip(row.iter_mut()) {
-            match column.id {
-                Some(strategy @ (IdStrategy::UuidV4 | IdStrategy::UuidV7)) => {
-                    check_uuid_column(table, column)?;
-                    *value = strategy.generate(column.ty).unwrap_or(Value::Null);
-                }
-                Some(strategy @ IdStrategy::Generated(_)) => {
-                    *value = strategy.generate(column.ty).unwrap_or(Value::Null);
-                }
-                Some(IdStrategy::AutoIncrement) => {
-                    // Taken only once the row is accepted, so a refused row leaves no gap.
-                    *value = Value::Int(self.get(table).last_id + 1);
-                }
-                Some(IdStrategy::Provided) | None => truncate(value),
-            }
-        }
+        // Taken only once the row is accepted, so a refused row leaves no gap.
+        prepare_new_row(table, &mut row, self.get(table).last_id + 1)?;
         self.check::<S>(table, &row, None)?;
         let rows = self.get_mut(table);
         if table
@@ -78,16 +62,7 @@ impl Tables {
     ) -> Result<Row> {
         let old = self.get(table).rows[index].clone();
         let mut row = old.clone();
-        for (position, mut value) in assignments {
-            let slot = row.get_mut(position).ok_or_else(|| {
-                Error::Schema(format!(
-                    "a patch of `{}` assigns column {position}, which does not exist",
-                    table.name
-                ))
-            })?;
-            truncate(&mut value);
-            *slot = value;
-        }
+        apply_assignments(table, &mut row, assignments)?;
         self.check::<S>(table, &row, Some(index))?;
         if table.role == Role::User && primary_value(table, &old) != primary_value(table, &row) {
             // No ON UPDATE CASCADE in the DDL: the databases refuse to orphan rows.
@@ -162,17 +137,7 @@ impl Tables {
         row: &Row,
         skip: Option<usize>,
     ) -> Result<()> {
-        for (column, value) in table.columns.iter().zip(row) {
-            if value.is_null() && !column.nullable {
-                return Err(Error::InvalidInput(format!(
-                    "`{}.{}` cannot be null",
-                    table.name, column.name
-                )));
-            }
-            if let Value::Text(text) = value {
-                column.check_len(text)?;
-            }
-        }
+        check_values(table, row)?;
         // As the database: only a foreign key refuses a row naming no user.
         if let Some(position) = reference_position(table).filter(|_| table.foreign_key().is_some())
             && !row[position].is_null()
@@ -319,7 +284,7 @@ fn position_of(table: &Table, column: &Column) -> Option<usize> {
     table.columns.iter().position(|c| c.name == column.name)
 }
 
-fn check_width(table: &Table, row: &Row) -> Result<()> {
+fn check_width(table: &Table, row: &[Value]) -> Result<()> {
     if row.len() == table.columns.len() {
         return Ok(());
     }
@@ -347,4 +312,67 @@ fn truncate(value: &mut Value) {
     if let Value::Timestamp(t) = value {
         *t = to_millis(*t);
     }
+}
+
+/// Fills a new row of `table` as every adapter stores it: the width checked, the
+/// `#[auth(created_at)]`/`#[auth(updated_at)]` stamps set, generated ids drawn (`next_id` for
+/// an autoincrement column) and every other timestamp truncated to the millisecond. The
+/// memory adapter and the Redis store share it.
+pub(crate) fn prepare_new_row(
+    table: &'static Table,
+    row: &mut [Value],
+    next_id: i64,
+) -> Result<()> {
+    check_width(table, row)?;
+    stamp_insert(table, row, stamp_now());
+    for (column, value) in table.columns.iter().zip(row.iter_mut()) {
+        match column.id {
+            Some(strategy @ (IdStrategy::UuidV4 | IdStrategy::UuidV7)) => {
+                check_uuid_column(table, column)?;
+                *value = strategy.generate(column.ty).unwrap_or(Value::Null);
+            }
+            Some(strategy @ IdStrategy::Generated(_)) => {
+                *value = strategy.generate(column.ty).unwrap_or(Value::Null);
+            }
+            Some(IdStrategy::AutoIncrement) => *value = Value::Int(next_id),
+            Some(IdStrategy::Provided) | None => truncate(value),
+        }
+    }
+    Ok(())
+}
+
+/// Applies a patch's (position, value) assignments to `row`, timestamps truncated to the
+/// millisecond.
+pub(crate) fn apply_assignments(
+    table: &Table,
+    row: &mut [Value],
+    assignments: Vec<(usize, Value)>,
+) -> Result<()> {
+    for (position, mut value) in assignments {
+        let slot = row.get_mut(position).ok_or_else(|| {
+            Error::Schema(format!(
+                "a patch of `{}` assigns column {position}, which does not exist",
+                table.name
+            ))
+        })?;
+        truncate(&mut value);
+        *slot = value;
+    }
+    Ok(())
+}
+
+/// The checks of one row that need no other row: `NOT NULL` and maximum lengths.
+pub(crate) fn check_values(table: &Table, row: &[Value]) -> Result<()> {
+    for (column, value) in table.columns.iter().zip(row) {
+        if value.is_null() && !column.nullable {
+            return Err(Error::InvalidInput(format!(
+                "`{}.{}` cannot be null",
+                table.name, column.name
+            )));
+        }
+        if let Value::Text(text) = value {
+            column.check_len(text)?;
+        }
+    }
+    Ok(())
 }

@@ -25,8 +25,14 @@ impl<S: Schema> SqlAdapter<S> {
         &self.inner.statements
     }
 
-    /// Runs a read over `M`'s table and decodes its first row.
-    async fn one<M: Model>(&self, stmt: &Stmt, params: &[Value]) -> Result<Option<M>> {
+    /// Runs a read over `M`'s table and decodes its first row; on a read replica when
+    /// `tolerates_lag` and one may serve it (see `replicas`).
+    async fn one<M: Model>(
+        &self,
+        stmt: &Stmt,
+        params: &[Value],
+        tolerates_lag: bool,
+    ) -> Result<Option<M>> {
         let tables = [M::TABLE];
         let call = Call {
             sql: &stmt.sql,
@@ -35,7 +41,10 @@ impl<S: Schema> SqlAdapter<S> {
             tables: &tables,
             cached: true,
         };
-        let row = self.inner.driver.fetch_optional(Access::Read, call).await?;
+        let row = match tolerates_lag {
+            true => self.inner.read_optional(call).await?,
+            false => self.inner.driver.fetch_optional(Access::Read, call).await?,
+        };
         row.map(M::from_values).transpose()
     }
 
@@ -50,10 +59,13 @@ impl<S: Schema> SqlAdapter<S> {
             cached: true,
         };
         // Decoded inside the write's transaction where it has one (see `Executor::write`).
-        self.inner
+        let done = self
+            .inner
             .driver
             .write(call, write.reread.as_ref().map(Reread::of), M::from_values)
-            .await
+            .await;
+        self.inner.wrote();
+        done
     }
 
     /// Inserts `model` and returns the row as stored.
@@ -72,7 +84,9 @@ impl<S: Schema> SqlAdapter<S> {
             // the millisecond): the stored row is the one sent. It is decoded before it is
             // sent, so a row the model could not read back is never written.
             let stored = M::from_values(params.clone())?;
-            self.inner.driver.execute(call).await?;
+            let done = self.inner.driver.execute(call).await;
+            self.inner.wrote();
+            done?;
             return Ok(stored);
         }
         self.write::<M>(&insert.write, &params)
@@ -101,7 +115,7 @@ impl<S: Schema> SqlAdapter<S> {
     ) -> Result<Option<M>> {
         let mut assignments = patch.into_assignments()?;
         if assignments.is_empty() {
-            return self.one::<M>(read, key).await;
+            return self.one::<M>(read, key, false).await;
         }
         stamp_update(M::TABLE, &mut assignments, stamp_now());
         let write = updates.get(&mut assignments)?;
@@ -121,7 +135,9 @@ impl<S: Schema> SqlAdapter<S> {
             tables: &tables,
             cached: true,
         };
-        self.inner.driver.execute(call).await
+        let done = self.inner.driver.execute(call).await;
+        self.inner.wrote();
+        done
     }
 }
 
@@ -153,7 +169,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(id) = key(statements.keys.user_id, id) else {
                 return Ok(None);
             };
-            self.one(&statements.user_by_id, &[id]).await
+            self.one(&statements.user_by_id, &[id], true).await
         })
     }
 
@@ -163,7 +179,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(email) = key(statements.keys.user_email, email) else {
                 return Ok(None);
             };
-            self.one(&statements.user_by_email, &[email]).await
+            self.one(&statements.user_by_email, &[email], true).await
         })
     }
 
@@ -176,7 +192,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(account) = account_key(&statements.keys, key) else {
                 return Ok(None);
             };
-            self.one(&statements.user_by_account, &account).await
+            self.one(&statements.user_by_account, &account, true).await
         })
     }
 
@@ -226,7 +242,9 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                     tables: &tables,
                     cached: true,
                 };
-                self.inner.driver.execute(call).await?;
+                let done = self.inner.driver.execute(call).await;
+                self.inner.wrote();
+                done?;
             }
             Ok(Some(user))
         })
@@ -258,7 +276,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(account) = account_key(&statements.keys, key) else {
                 return Ok(None);
             };
-            self.one(&statements.account, &account).await
+            self.one(&statements.account, &account, true).await
         })
     }
 
@@ -287,7 +305,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                 tables: &tables,
                 cached: true,
             };
-            let Some(mut row) = self.inner.driver.fetch_optional(Access::Read, call).await? else {
+            let Some(mut row) = self.inner.read_optional(call).await? else {
                 return Ok(None);
             };
             let user = row.split_off(session_table.columns.len());
@@ -381,7 +399,8 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
             let Some(id) = key(statements.keys.authenticator_credential_id, credential_id) else {
                 return Ok(None);
             };
-            self.one(&statements.authenticator, &[id]).await
+            // Not on a replica: its counter guards against a cloned authenticator.
+            self.one(&statements.authenticator, &[id], false).await
         })
     }
 
@@ -403,8 +422,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                 cached: true,
             };
             self.inner
-                .driver
-                .fetch_all(Access::Read, call)
+                .read_all(call)
                 .await?
                 .into_iter()
                 .map(S::Authenticator::from_values)
@@ -473,8 +491,7 @@ impl<S: Schema> Adapter<S> for SqlAdapter<S> {
                 cached: true,
             };
             self.inner
-                .driver
-                .fetch_all(Access::Read, call)
+                .read_all(call)
                 .await?
                 .into_iter()
                 .map(S::Session::from_values)

@@ -32,8 +32,9 @@
 //! URLs: `sqlite::memory:`, `sqlite://relative/or/abs.db` (`sqlite:///abs.db` for an absolute
 //! path), `sqlite:file.db`, each with an optional `?mode=rwc` (the default: create when
 //! missing), `rw` or `ro`. A file database runs in WAL mode with foreign keys on and
-//! `synchronous = NORMAL` unless [`Options::synchronous`] says `Full`: a commit survives an
-//! application crash, but the last commits before a power failure can be lost. Writes from
+//! `synchronous = NORMAL` unless [`Options::synchronous`] says otherwise: a commit survives an
+//! application crash, but the last commits before a power failure can be lost. Each
+//! connection reads the file through a memory map of up to [`Options::mmap_size`] bytes. Writes from
 //! one adapter (and its clones) queue on one writer connection; reads run on a few read
 //! connections beside it, in the calling task. A lock held by another process is waited for
 //! on a blocking thread, up to [`Options::busy_timeout`]; so is the lock `connect` needs to
@@ -49,6 +50,7 @@
 //! stored as `uuid`, `timestamptz`, `boolean`, `jsonb` and `bytea`; every contract operation
 //! is one statement (`RETURNING` on every write). [`Options::synchronize`] creates the tables
 //! in one transaction, under an advisory lock so that instances starting together take turns.
+//! [`Options::postgres_schema`] keeps the tables in a schema of their own (`search_path`).
 //!
 //! ## MySQL and MariaDB (feature `mysql`)
 //!
@@ -92,6 +94,7 @@ mod options;
 mod pool;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod replicas;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
 mod sign_in;
@@ -104,7 +107,9 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+pub use self::options::DEFAULT_MMAP_SIZE;
 pub use self::options::{Options, Synchronous};
+pub use self::replicas::ReplicaStatus;
 // `authmodel::sql::connect` was this function's first home; the facade owns it now, because it
 // names the default models, which sit above this layer.
 #[doc(no_inline)]
@@ -137,6 +142,11 @@ struct Inner {
     driver: Driver,
     statements: Statements,
     flavour: Option<MySqlFlavour>,
+    /// `CREATE SCHEMA IF NOT EXISTS` for [`Options::postgres_schema`], run before a
+    /// migration's statements.
+    create_schema: Option<String>,
+    /// The read replicas of [`Options::replicas`], if any.
+    replicas: Option<replicas::Replicas>,
 }
 
 impl<S: Schema> Clone for SqlAdapter<S> {
@@ -187,6 +197,10 @@ impl<S: Schema> SqlAdapter<S> {
             )?),
             false => None,
         };
+        let create_schema = match &options.postgres_schema {
+            Some(name) => ddl::create_schema(dialect, schema_name(name)?),
+            None => None,
+        };
         // A driver's connect error may quote the URL it was given.
         let driver = open(target, &options)
             .await
@@ -208,17 +222,42 @@ impl<S: Schema> SqlAdapter<S> {
                 )?;
             }
             refuse_foreign_tables(&driver, dialect, &S::stored_tables()).await?;
+            if let Some(create) = &create_schema {
+                ddl.insert(0, create.clone());
+            }
             driver.execute_batch(ddl).await.map_err(|f| f.error)?;
             add_missing_keys(&driver, dialect, &S::stored_tables()).await?;
         }
+        let replicas = match options.replicas.0.is_empty() {
+            true => None,
+            false => {
+                let replicas = replicas::Replicas::open(dialect, &options).await?;
+                replicas.check(&driver).await;
+                Some(replicas)
+            }
+        };
+        let inner = Arc::new(Inner {
+            driver,
+            statements,
+            flavour,
+            create_schema,
+            replicas,
+        });
+        replicas::watch(&inner);
         Ok(SqlAdapter {
-            inner: Arc::new(Inner {
-                driver,
-                statements,
-                flavour,
-            }),
+            inner,
             schema: PhantomData,
         })
+    }
+
+    /// What each read replica of [`Options::replicas`] is doing, in their order (empty
+    /// without replicas): whether it is reachable, its lag, whether reads go to it, and how
+    /// many statements it has run.
+    pub fn replicas(&self) -> Vec<ReplicaStatus> {
+        self.inner
+            .replicas
+            .as_ref()
+            .map_or_else(Vec::new, replicas::Replicas::status)
     }
 
     /// Which server a [`Dialect::MySql`] database is (MySQL or MariaDB, told apart by its
@@ -232,7 +271,8 @@ impl<S: Schema> SqlAdapter<S> {
         self.inner.driver.dialect()
     }
 
-    /// How many SQL statements this adapter (and its clones) has sent to the database so
+    /// How many SQL statements this adapter (and its clones) has sent to the database (the
+    /// primary, with [`Options::replicas`]: see [`SqlAdapter::replicas`] for theirs) so
     /// far, a diagnostic: tests use it to check an operation's cost (`get_session_and_user`
     /// is one statement on every database). Transaction control counts: a MySQL 8
     /// `use_verification_token` is `BEGIN`, `SELECT ... FOR UPDATE`, `DELETE`, `COMMIT`, four
@@ -291,12 +331,30 @@ impl<S: Schema> SqlAdapter<S> {
 
     /// Runs a migration's statements as one batch: on one connection nothing else uses
     /// meanwhile, under the lock `synchronize` takes too, in one transaction where DDL is
-    /// transactional (SQLite, PostgreSQL). Dropping the future rolls back on those.
+    /// transactional (SQLite, PostgreSQL). Dropping the future rolls back on those. With
+    /// [`Options::postgres_schema`], the schema is created first when missing.
     pub(crate) async fn execute_migration(
         &self,
         statements: Vec<String>,
     ) -> std::result::Result<(), BatchFailed> {
-        self.inner.driver.execute_batch(statements).await
+        let done = match &self.inner.create_schema {
+            None => self.inner.driver.execute_batch(statements).await,
+            Some(create) => {
+                let batch = std::iter::once(create.clone()).chain(statements).collect();
+                // The schema is statement 0 of the batch: a failure's index counts the
+                // migration's own statements, and one of the schema is a failure around them.
+                self.inner
+                    .driver
+                    .execute_batch(batch)
+                    .await
+                    .map_err(|failed| match failed.index {
+                        Some(0) | None => BatchFailed::around(failed.error),
+                        Some(i) => BatchFailed::at(i - 1, failed.error),
+                    })
+            }
+        };
+        self.inner.wrote();
+        done
     }
 
     /// Runs a catalog query of `statements::catalog` (what `migrate` asks a live database).
@@ -308,8 +366,11 @@ impl<S: Schema> SqlAdapter<S> {
         self.inner.driver.catalog(query, params).await
     }
 
-    /// Runs one hand-written statement that returns no rows (an `INSERT`, an `UPDATE`, DDL) on
-    /// the writer connection and returns the number of rows it changed.
+    /// Runs one hand-written statement (an `INSERT`, an `UPDATE`, DDL, a `PRAGMA`) on the
+    /// writer connection and returns the number of rows it changed. Rows it returns (`PRAGMA
+    /// wal_checkpoint(TRUNCATE)`, a `RETURNING` clause) are read to the end and discarded;
+    /// read them with [`SqlAdapter::raw_select`], or with a connection of your own (rusqlite,
+    /// sqlx) on the same database, which WAL and the servers let run beside the adapter.
     ///
     /// For tests and tools, like [`SqlAdapter::raw_select`]: it bypasses the contract's
     /// statements and their checks.
@@ -321,7 +382,9 @@ impl<S: Schema> SqlAdapter<S> {
             tables: &[],
             cached: false,
         };
-        self.inner.driver.execute(call).await
+        let done = self.inner.driver.execute(call).await;
+        self.inner.wrote();
+        done
     }
 }
 
@@ -427,6 +490,17 @@ async fn user_key_collation(
         })
         .and_then(|row| cell(row, 6))
         .map(str::to_owned))
+}
+
+/// `name`, checked as a schema name for [`Options::postgres_schema`]: 1 to 63 bytes (longer
+/// would be cut by PostgreSQL, so the tables would land in another schema), no NUL.
+fn schema_name(name: &str) -> Result<&str> {
+    if name.is_empty() || name.len() > 63 || name.contains('\0') {
+        return Err(Error::InvalidInput(format!(
+            "the PostgreSQL schema name {name:?} must be 1 to 63 bytes long, without NUL"
+        )));
+    }
+    Ok(name)
 }
 
 fn target_is_read_only(target: &Target) -> bool {

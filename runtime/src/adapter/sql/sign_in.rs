@@ -67,12 +67,10 @@ impl<S: Schema> SqlAdapter<S> {
             tables: &tables,
             cached: true,
         };
-        let mut row = self
-            .inner
-            .driver
-            .fetch_optional(Access::Write, call)
-            .await?
-            .ok_or_else(|| Error::Database("the sign-in statement returned no row".into()))?;
+        let row = self.inner.driver.fetch_optional(Access::Write, call).await;
+        self.inner.wrote();
+        let mut row =
+            row?.ok_or_else(|| Error::Database("the sign-in statement returned no row".into()))?;
         let session_row = row.split_off(row.len().saturating_sub(sessions.columns.len()));
         let user_row = row.split_off(1.min(row.len()));
         let status = row.first().cloned();

@@ -165,7 +165,9 @@ impl<S: Schema> SqlAdapter<S> {
         let mut steps = vec![user.step()];
         steps.extend(account.as_ref().map(Prepared::step));
         steps.push(session.step());
-        let mut rows = self.inner.driver.write_all(&steps).await?.into_iter();
+        let rows = self.inner.driver.write_all(&steps).await;
+        self.inner.wrote();
+        let mut rows = rows?.into_iter();
         let user_row = match rows.next().flatten() {
             Some(row) => row,
             None => user.params.clone(),
@@ -224,12 +226,10 @@ impl<S: Schema> SqlAdapter<S> {
             tables: &tables,
             cached: true,
         };
-        let mut row = self
-            .inner
-            .driver
-            .fetch_optional(Access::Write, call)
-            .await?
-            .ok_or_else(|| Error::Database("the sign-up statement returned no row".into()))?;
+        let row = self.inner.driver.fetch_optional(Access::Write, call).await;
+        self.inner.wrote();
+        let mut row =
+            row?.ok_or_else(|| Error::Database("the sign-up statement returned no row".into()))?;
         let session_row = row.split_off(row.len().saturating_sub(sessions.columns.len()));
         let account_row = account
             .is_some()

@@ -552,3 +552,27 @@ static RAW_TEXT: crate::descriptor::Table = crate::descriptor::Table {
     key_naming: crate::descriptor::KeyNaming::Postgres,
     keys: crate::descriptor::Keys::DERIVED,
 };
+
+/// `raw_execute` takes a statement that returns rows: a checkpoint pragma, a write with
+/// `RETURNING` (which counts the rows it changed).
+#[tokio::test]
+async fn raw_execute_runs_statements_that_return_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth: Auth = connect(&format!("sqlite://{}", dir.path().join("a.db").display()))
+        .await
+        .unwrap();
+    auth.create_user(user("a@example.com")).await.unwrap();
+    assert_eq!(
+        auth.raw_execute("PRAGMA wal_checkpoint(TRUNCATE)", vec![])
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        auth.raw_execute("UPDATE users SET name = 'n' RETURNING id", vec![])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(auth.raw_execute("SELECT 1", vec![]).await.unwrap(), 0);
+}

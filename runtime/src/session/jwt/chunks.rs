@@ -72,7 +72,7 @@ pub fn read(cookies: &Cookies, base: &str) -> Result<Option<String>, JwtError> {
 /// characters, else `base.0`, `base.1`, …; then a clearing cookie for each name in
 /// `stale` that is not rewritten (Auth.js's `SessionStore.chunk`).
 pub fn write(
-    base: &str,
+    base: &'static str,
     value: &str,
     chunk_size: usize,
     expires: DateTime<Utc>,
@@ -92,7 +92,7 @@ pub fn write(
             .collect()
     };
     for name in stale {
-        if !out.iter().any(|cookie| &cookie.name == name) {
+        if !out.iter().any(|cookie| cookie.name == name.as_str()) {
             out.push(SetCookie::clear(name.clone(), secure));
         }
     }

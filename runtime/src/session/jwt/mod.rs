@@ -268,8 +268,8 @@ impl Jwt {
         cookies: &Cookies,
     ) -> Result<Option<(String, String)>, JwtError> {
         for name in self.policy.accepted_session_cookie_names() {
-            if let Some(token) = chunks::read(cookies, &name)? {
-                return Ok(Some((name, token)));
+            if let Some(token) = chunks::read(cookies, name)? {
+                return Ok(Some((name.to_owned(), token)));
             }
         }
         Ok(None)
@@ -345,7 +345,7 @@ impl Jwt {
             Err(error) => {
                 let name = match &error {
                     JwtError::MissingChunk { name, .. } => name.clone(),
-                    _ => self.policy.session_cookie_name(),
+                    _ => self.policy.session_cookie_name().to_owned(),
                 };
                 return refused(request, &name, error);
             }

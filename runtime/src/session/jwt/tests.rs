@@ -183,7 +183,7 @@ fn claims_of_the_wrong_type_are_invalid() {
 fn chunks_are_written_and_read_as_auth_js_does() {
     let value = "x".repeat(CHUNK_SIZE * 2 + 5);
     let cookies = chunks::write(NAME, &value, CHUNK_SIZE, at(0), false, &[]);
-    let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = cookies.iter().map(|c| &*c.name).collect();
     assert_eq!(
         names,
         [

@@ -150,6 +150,14 @@ pub(crate) fn create_tables_collated(
     Ok(statements)
 }
 
+/// The statement that creates the schema (namespace) `name` when it is missing, where the
+/// dialect has schemas ([`Dialect::has_schemas`]); `None` elsewhere.
+pub(crate) fn create_schema(dialect: Dialect, name: &str) -> Option<String> {
+    dialect
+        .has_schemas()
+        .then(|| format!("CREATE SCHEMA IF NOT EXISTS {}", dialect.quote(name)))
+}
+
 /// The statements that drop `S`'s tables on `dialect`, if they exist, in reverse order of
 /// creation (the user table last). Their indexes go with them.
 pub fn drop_statements<S: Schema>(dialect: Dialect) -> Vec<String> {

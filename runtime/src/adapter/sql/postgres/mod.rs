@@ -54,7 +54,8 @@ impl PgExecutor {
                 ("tcp_keepalives_idle", "60"),
                 ("tcp_keepalives_interval", "10"),
                 ("tcp_keepalives_count", "6"),
-            ]);
+            ])
+            .options(super::options::search_path(options));
         let first: PgConnection = probe(&connect).await?;
         // Closing is a courtesy to the server; the pool's own connections are what count.
         let _ = first.close().await;

@@ -578,12 +578,22 @@ fn all_rows(connection: &Connection, call: &Call<'_>) -> Result<Vec<Vec<Value>>,
     })
 }
 
+/// Runs a statement; returns the rows it changed. One that returns rows (`PRAGMA
+/// wal_checkpoint`, a write with `RETURNING`) is stepped to its end, its rows discarded.
 fn execute(connection: &Connection, call: &Call<'_>) -> Result<u64, Failure> {
     with_statement(connection, call, |statement| {
-        statement
-            .raw_execute()
-            .map(|changed| changed as u64)
-            .map_err(|e| map_error(e, call.tables))
+        let failed = |e| map_error(e, call.tables);
+        if statement.column_count() == 0 {
+            return statement
+                .raw_execute()
+                .map(|changed| changed as u64)
+                .map_err(failed);
+        }
+        // `changes()` keeps the last write's count through a statement that writes none.
+        let before = connection.total_changes();
+        let mut rows = statement.raw_query();
+        while rows.next().map_err(failed)?.is_some() {}
+        Ok(connection.total_changes().saturating_sub(before))
     })
 }
 
@@ -595,7 +605,7 @@ fn open_connections(
     let path = match &target.location {
         Location::Memory => {
             let memory = Connection::open_in_memory().map_err(Error::database)?;
-            configure(&memory, options.busy_timeout, "PRAGMA foreign_keys = ON;")?;
+            configure(&memory, options, "PRAGMA foreign_keys = ON;")?;
             return Ok((memory, Vec::new()));
         }
         Location::File(path) => path,
@@ -603,16 +613,16 @@ fn open_connections(
     let mut writer = open_file(path, target.mode, ReadOnly::Shared)?;
     let mut read_only = ReadOnly::Shared;
     if target.mode == Mode::ReadOnly {
-        configure(&writer, options.busy_timeout, "PRAGMA foreign_keys = ON;")?;
+        configure(&writer, options, "PRAGMA foreign_keys = ON;")?;
         read_only = read_only_opening(&writer, path)?;
         if read_only == ReadOnly::Immutable {
             writer = open_file(path, target.mode, read_only)?;
-            configure(&writer, options.busy_timeout, "PRAGMA foreign_keys = ON;")?;
+            configure(&writer, options, "PRAGMA foreign_keys = ON;")?;
         }
     } else {
         configure(
             &writer,
-            options.busy_timeout,
+            options,
             &format!(
                 "PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",
                 options.synchronous.pragma_value()
@@ -632,7 +642,7 @@ fn open_connections(
             let reader = open_file(path, mode, read_only)?;
             configure(
                 &reader,
-                options.busy_timeout,
+                options,
                 "PRAGMA foreign_keys = ON; PRAGMA query_only = ON;",
             )?;
             Ok(reader)
@@ -670,8 +680,8 @@ fn open_file(path: &Path, mode: Mode, read_only: ReadOnly) -> Result<Connection>
 }
 
 /// Statement cache size, the busy timeout used while connecting, double-quoted string
-/// literals off, and `pragmas`.
-fn configure(connection: &Connection, busy_timeout: Duration, pragmas: &str) -> Result<()> {
+/// literals off, the memory map's size ([`Options::mmap_size`]), and `pragmas`.
+fn configure(connection: &Connection, options: &Options, pragmas: &str) -> Result<()> {
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // The bundled SQLite reads a double-quoted name that is no column as a string (the "DQS"
     // misfeature, https://sqlite.org/quirks.html#dblquote): an index "on" a missing column
@@ -685,7 +695,71 @@ fn configure(connection: &Connection, busy_timeout: Duration, pragmas: &str) -> 
             .map_err(Error::database)?;
     }
     connection
-        .busy_timeout(busy_timeout)
+        .busy_timeout(options.busy_timeout)
         .map_err(Error::database)?;
+    let mmap = format!("PRAGMA mmap_size = {};", options.mmap_size);
+    connection.execute_batch(&mmap).map_err(Error::database)?;
     connection.execute_batch(pragmas).map_err(Error::database)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapter::sql::Synchronous;
+
+    fn pragma(connection: &Connection, name: &str) -> i64 {
+        connection
+            .query_row(&format!("PRAGMA {name}"), [], |row| row.get(0))
+            .unwrap()
+    }
+
+    async fn open_file(dir: &Path, options: &Options) -> SqliteExecutor {
+        let target =
+            match super::super::url::parse(&format!("sqlite://{}", dir.join("auth.db").display()))
+                .unwrap()
+            {
+                super::super::url::Target::Sqlite(target) => target,
+                #[allow(unreachable_patterns)]
+                _ => unreachable!("a sqlite URL"),
+            };
+        SqliteExecutor::open(target, options).await.unwrap()
+    }
+
+    /// Each level is the pragma the writer runs with (SQLite: 0 OFF, 1 NORMAL, 2 FULL).
+    #[tokio::test]
+    async fn synchronous_is_the_level_asked_for() {
+        for (level, expected) in [
+            (Synchronous::Off, 0),
+            (Synchronous::Normal, 1),
+            (Synchronous::Full, 2),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let executor = open_file(dir.path(), &Options::default().synchronous(level)).await;
+            let writer = executor.writer.lock().await;
+            assert_eq!(pragma(&writer, "synchronous"), expected, "{level:?}");
+        }
+    }
+
+    /// Every connection, the writer and each reader, maps what the options say.
+    #[tokio::test]
+    async fn memory_settings_reach_every_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = Options::default().mmap_size(64 << 20).read_connections(2);
+        let executor = open_file(dir.path(), &options).await;
+        let writer = executor.writer.lock().await;
+        let readers: Vec<_> = executor.readers.iter().map(|r| r.lock().unwrap()).collect();
+        assert_eq!(readers.len(), 2);
+        for connection in std::iter::once(&*writer).chain(readers.iter().map(|r| &**r)) {
+            assert_eq!(pragma(connection, "mmap_size"), 64 << 20);
+        }
+        drop((writer, readers));
+        let defaults = open_file(dir.path(), &Options::default()).await;
+        let writer = defaults.writer.lock().await;
+        let expected = if cfg!(target_pointer_width = "64") {
+            1 << 30
+        } else {
+            0
+        };
+        assert_eq!(pragma(&writer, "mmap_size"), expected);
+    }
 }
