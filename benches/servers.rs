@@ -5,8 +5,15 @@
 //! `cargo bench --bench servers` runs one criterion group per backend and operation
 //! (`postgres/get_session_and_user`, ... `mysql/use_verification_token`), each with an
 //! `adapter` and a `hand_written` case, then prints per backend a summary measured separately
-//! with the two sides interleaved: the ratio adapter / hand-written per operation. Without
-//! either URL it prints that it skipped. `cargo test --benches` runs every case once.
+//! with the two sides interleaved: the ratio adapter / hand-written per operation. Under
+//! `cargo bench` it then prints the two workloads of issue 12 per backend, as medians of 5
+//! interleaved one-second runs per side and their ratio: session reads per second with 32 in
+//! flight over a pool of 8 (both sides get pools of 8 of their own), and sign-ins per second
+//! (create a user, link an account, create a session, 10 × `get_session_and_user`, update the
+//! session, create and use a verification token, delete the session). `cargo bench --bench
+//! servers -- workloads` skips the criterion cases (no case has that name) and prints only
+//! the summaries. Without either URL it prints that it skipped. `cargo test --benches` runs
+//! every case once.
 //!
 //! Like for like: both sides work on the same fresh database, seeded with users and
 //! sessions; both use a pool of 10 connections that are not tested on acquire
@@ -22,10 +29,12 @@
 mod common;
 
 use std::cell::Cell;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use authmodel::Adapter;
-use authmodel::models::{DefaultSchema, Session, SessionPatch, User, VerificationToken};
+use authmodel::models::{Account, DefaultSchema, Session, SessionPatch, User, VerificationToken};
 use authmodel::sql::{Options, SqlAdapter};
 use authmodel::value::to_millis;
 use chrono::{DateTime, Utc};
@@ -33,7 +42,7 @@ use common::Server;
 use criterion::Criterion;
 use sqlx::mysql::{MySqlPool, MySqlPoolOptions, MySqlRow};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
-use sqlx::{Executor, Row};
+use sqlx::{AssertSqlSafe, Executor, Row};
 use tokio::runtime::Runtime;
 use uuid::Uuid;
 
@@ -136,6 +145,116 @@ fn my_session(row: &MySqlRow, at: usize) -> Session {
 }
 
 impl Hand {
+    async fn create_user(&self, mut user: User) -> User {
+        user.id = Uuid::new_v4();
+        let sql = match self {
+            Hand::Postgres(_) => {
+                "INSERT INTO users (id, name, email, email_verified, image) \
+                 VALUES ($1, $2, $3, $4, $5)"
+            }
+            Hand::MySql(_) => {
+                "INSERT INTO users (id, name, email, email_verified, image) \
+                 VALUES (?, ?, ?, ?, ?)"
+            }
+        };
+        // The columns after the id, bound alike on both servers.
+        macro_rules! fields {
+            ($query:expr) => {
+                $query
+                    .bind(&user.name)
+                    .bind(&user.email)
+                    .bind(user.email_verified)
+                    .bind(&user.image)
+            };
+        }
+        match self {
+            Hand::Postgres(pool) => fields!(sqlx::query(sql).bind(user.id))
+                .execute(pool)
+                .await
+                .map(drop),
+            Hand::MySql(pool) => fields!(sqlx::query(sql).bind(user.id.hyphenated().to_string()))
+                .execute(pool)
+                .await
+                .map(drop),
+        }
+        .unwrap();
+        user
+    }
+
+    async fn link_account(&self, mut account: Account) -> Account {
+        account.id = Uuid::new_v4();
+        let columns = "(id, user_id, type, provider, provider_account_id, refresh_token, \
+                       access_token, expires_at, token_type, scope, id_token, session_state)";
+        // The columns after the two ids, bound alike on both servers.
+        macro_rules! fields {
+            ($query:expr) => {
+                $query
+                    .bind(&account.kind)
+                    .bind(&account.provider)
+                    .bind(&account.provider_account_id)
+                    .bind(&account.refresh_token)
+                    .bind(&account.access_token)
+                    .bind(account.expires_at)
+                    .bind(&account.token_type)
+                    .bind(&account.scope)
+                    .bind(&account.id_token)
+                    .bind(&account.session_state)
+                    .persistent(true)
+            };
+        }
+        match self {
+            Hand::Postgres(pool) => fields!(
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO accounts {columns} \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                )))
+                .bind(account.id)
+                .bind(account.user_id)
+            )
+            .execute(pool)
+            .await
+            .map(drop),
+            Hand::MySql(pool) => fields!(
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO accounts {columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                )))
+                .bind(account.id.hyphenated().to_string())
+                .bind(account.user_id.hyphenated().to_string())
+            )
+            .execute(pool)
+            .await
+            .map(drop),
+        }
+        .unwrap();
+        account
+    }
+
+    /// Deletes the session with this token; whether there was one (`DELETE ... RETURNING`
+    /// on both servers, as `delete_session` returns the session).
+    async fn delete_session(&self, token: &str) -> bool {
+        let row = match self {
+            Hand::Postgres(pool) => sqlx::query(
+                "DELETE FROM sessions WHERE session_token = $1 \
+                 RETURNING id, session_token, user_id, expires",
+            )
+            .bind(token)
+            .fetch_optional(pool)
+            .await
+            .unwrap()
+            .map(|row| pg_session(&row, 0)),
+            Hand::MySql(pool) => sqlx::query(
+                "DELETE FROM sessions WHERE session_token = ? \
+                 RETURNING id, session_token, user_id, expires",
+            )
+            .bind(token)
+            .fetch_optional(pool)
+            .await
+            .unwrap()
+            .map(|row| my_session(&row, 0)),
+        };
+        row.is_some()
+    }
+
     async fn get_session_and_user(&self, token: &str) -> Option<(Session, User)> {
         match self {
             Hand::Postgres(pool) => {
@@ -287,6 +406,8 @@ impl Hand {
 /// One backend's database, both sides and the seeded keys.
 struct Fixture {
     backend: &'static str,
+    /// The database both sides use.
+    url: String,
     auth: SqlAdapter<DefaultSchema>,
     hand: Hand,
     users: Vec<Uuid>,
@@ -325,6 +446,7 @@ impl Fixture {
         };
         let mut fixture = Fixture {
             backend,
+            url: url.clone(),
             auth,
             hand,
             users: Vec::new(),
@@ -548,6 +670,265 @@ fn summary(rt: &Runtime, fixture: &Fixture, rounds: usize) {
     }
 }
 
+/// Runs of each workload per side, interleaved (the order alternates), and how long one run
+/// lasts.
+const RUNS: usize = 5;
+const RUN: Duration = Duration::from_millis(1_000);
+/// Reads in flight at once, and the pool both sides share them over, in the concurrent-reads
+/// workload.
+const IN_FLIGHT: usize = 32;
+const READ_POOL: u32 = 8;
+/// `get_session_and_user` calls in one sign-in.
+const READS_PER_SIGN_IN: usize = 10;
+
+/// Awaits every future of `futures` at once, on the calling task (no spawn: they may borrow).
+async fn join_all<F: Future<Output = ()>>(futures: Vec<F>) {
+    let mut futures: Vec<Option<Pin<Box<F>>>> =
+        futures.into_iter().map(|f| Some(Box::pin(f))).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for slot in &mut futures {
+            if let Some(future) = slot {
+                if future.as_mut().poll(cx).is_ready() {
+                    *slot = None;
+                } else {
+                    pending = true;
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await
+}
+
+/// The two workloads of issue 12, each side's in the same process: concurrent session reads
+/// over a small pool, and whole sign-ins one after another.
+struct Workloads<'f> {
+    fixture: &'f Fixture,
+    /// Both sides again, with pools of [`READ_POOL`].
+    auth: SqlAdapter<DefaultSchema>,
+    hand: Hand,
+    next: Cell<usize>,
+}
+
+impl<'f> Workloads<'f> {
+    async fn new(fixture: &'f Fixture, url: &str) -> Workloads<'f> {
+        let options = Options::default().max_connections(READ_POOL);
+        let auth = SqlAdapter::<DefaultSchema>::connect(url, options)
+            .await
+            .expect("the adapter connects");
+        let hand = match fixture.hand {
+            Hand::Postgres(_) => Hand::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(READ_POOL)
+                    .test_before_acquire(false)
+                    .connect(url)
+                    .await
+                    .expect("the hand-written side connects"),
+            ),
+            Hand::MySql(_) => Hand::MySql(
+                MySqlPoolOptions::new()
+                    .max_connections(READ_POOL)
+                    .test_before_acquire(false)
+                    .connect(url)
+                    .await
+                    .expect("the hand-written side connects"),
+            ),
+        };
+        Workloads {
+            fixture,
+            auth,
+            hand,
+            next: Cell::new(0),
+        }
+    }
+
+    /// Session reads per second: [`IN_FLIGHT`] readers over the pool of [`READ_POOL`], for
+    /// [`RUN`].
+    async fn reads_per_second(&self, side: Side) -> f64 {
+        let tokens = &self.fixture.tokens;
+        let done = Cell::new(0usize);
+        let start = Instant::now();
+        let deadline = start + RUN;
+        let readers = (0..IN_FLIGHT)
+            .map(|reader| {
+                let done = &done;
+                async move {
+                    let mut i = reader;
+                    while Instant::now() < deadline {
+                        let token = &tokens[i.wrapping_mul(7_919) % tokens.len()];
+                        let found = match side {
+                            Side::Adapter => self
+                                .auth
+                                .get_session_and_user(token)
+                                .await
+                                .unwrap()
+                                .is_some(),
+                            Side::HandWritten => {
+                                self.hand.get_session_and_user(token).await.is_some()
+                            }
+                        };
+                        assert!(found, "a seeded session is missing");
+                        done.set(done.get() + 1);
+                        i += IN_FLIGHT;
+                    }
+                }
+            })
+            .collect();
+        join_all(readers).await;
+        done.get() as f64 / start.elapsed().as_secs_f64()
+    }
+
+    /// Sign-ins per second, one after another for [`RUN`], each: create a user, link an
+    /// account, create a session, [`READS_PER_SIGN_IN`] × `get_session_and_user`, update the
+    /// session, create and use a verification token, delete the session (on the fixture's
+    /// pools).
+    async fn sign_ins_per_second(&self, side: Side) -> f64 {
+        let start = Instant::now();
+        let mut done = 0usize;
+        while start.elapsed() < RUN {
+            let n = self.next.get();
+            self.next.set(n + 1);
+            self.sign_in(side, n).await;
+            done += 1;
+        }
+        done as f64 / start.elapsed().as_secs_f64()
+    }
+
+    async fn sign_in(&self, side: Side, n: usize) {
+        let fixture = self.fixture;
+        let email = format!("signin-{}-{n}@example.com", side.name());
+        let token = format!("signin-{}", Uuid::new_v4());
+        let expires = to_millis(Utc::now() + chrono::Duration::days(30));
+        let user = User {
+            id: Uuid::nil(),
+            name: Some(format!("Signing In {n}")),
+            email: email.clone(),
+            email_verified: None,
+            image: None,
+        };
+        let verification = Uuid::new_v4().simple().to_string();
+        match side {
+            Side::Adapter => {
+                let auth = &fixture.auth;
+                let user = auth.create_user(user).await.unwrap();
+                auth.link_account(account(user.id, n)).await.unwrap();
+                let session = Session {
+                    id: Uuid::nil(),
+                    session_token: token.clone(),
+                    user_id: user.id,
+                    expires,
+                };
+                auth.create_session(session).await.unwrap();
+                for _ in 0..READS_PER_SIGN_IN {
+                    assert!(auth.get_session_and_user(&token).await.unwrap().is_some());
+                }
+                let patch = SessionPatch {
+                    expires: Some(expires + chrono::Duration::days(1)),
+                    ..SessionPatch::default()
+                };
+                assert!(auth.update_session(&token, patch).await.unwrap().is_some());
+                auth.create_verification_token(VerificationToken {
+                    identifier: email.clone(),
+                    token: verification.clone(),
+                    expires,
+                })
+                .await
+                .unwrap();
+                let used = auth.use_verification_token(&email, &verification).await;
+                assert!(used.unwrap().is_some());
+                assert!(auth.delete_session(&token).await.unwrap().is_some());
+            }
+            Side::HandWritten => {
+                let hand = &fixture.hand;
+                let user = hand.create_user(user).await;
+                hand.link_account(account(user.id, n)).await;
+                let session = Session {
+                    id: Uuid::nil(),
+                    session_token: token.clone(),
+                    user_id: user.id,
+                    expires,
+                };
+                hand.create_session(session).await;
+                for _ in 0..READS_PER_SIGN_IN {
+                    assert!(hand.get_session_and_user(&token).await.is_some());
+                }
+                let later = expires + chrono::Duration::days(1);
+                assert!(hand.update_session(&token, later).await.is_some());
+                fixture.insert_token(&email, &verification, expires).await;
+                let used = hand.use_verification_token(&email, &verification).await;
+                assert!(used.is_some());
+                assert!(hand.delete_session(&token).await);
+            }
+        }
+    }
+
+    /// Both workloads, [`RUNS`] runs per side interleaved; prints the medians and their ratio.
+    async fn summary(&self) {
+        println!(
+            "\nWorkloads {}: medians of {RUNS} interleaved runs of {RUN:?} per side",
+            self.fixture.backend
+        );
+        println!(
+            "{:<44} {:>10} {:>14} {:>8}",
+            "workload", "adapter", "hand-written", "ratio"
+        );
+        type Run<'a, 'f> = fn(&'a Workloads<'f>, Side) -> Pin<Box<dyn Future<Output = f64> + 'a>>;
+        let workloads: [(String, Run<'_, 'f>); 2] = [
+            (
+                format!("session reads/s, {IN_FLIGHT} in flight, pool {READ_POOL}"),
+                |w, side| Box::pin(w.reads_per_second(side)),
+            ),
+            (format!("sign-ins/s (pool {POOL})"), |w, side| {
+                Box::pin(w.sign_ins_per_second(side))
+            }),
+        ];
+        for (name, run) in workloads {
+            // Warm every connection of both sides.
+            for side in Side::BOTH {
+                run(self, side).await;
+            }
+            let mut rates = [Vec::with_capacity(RUNS), Vec::with_capacity(RUNS)];
+            for round in 0..RUNS {
+                let mut order = Side::BOTH;
+                if round % 2 == 1 {
+                    order.reverse();
+                }
+                for side in order {
+                    rates[side as usize].push(run(self, side).await);
+                }
+            }
+            let [adapter, hand] = rates.map(|mut r| median(&mut r));
+            println!(
+                "{name:<44} {adapter:>10.0} {hand:>14.0} {:>7.2}x",
+                adapter / hand
+            );
+        }
+    }
+}
+
+/// The OAuth account a sign-in links.
+fn account(user_id: Uuid, n: usize) -> Account {
+    Account {
+        id: Uuid::nil(),
+        user_id,
+        kind: "oauth".to_owned(),
+        provider: "github".to_owned(),
+        provider_account_id: format!("{}-{n}", Uuid::new_v4().simple()),
+        refresh_token: None,
+        access_token: Some("gho_access".to_owned()),
+        expires_at: Some(1_900_000_000),
+        token_type: Some("bearer".to_owned()),
+        scope: Some("read:user user:email".to_owned()),
+        id_token: None,
+        session_state: None,
+    }
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -617,5 +998,12 @@ fn main() {
     let rounds = if benchmarking { ROUNDS } else { 2 };
     for fixture in &fixtures {
         summary(&rt, fixture, rounds);
+    }
+    if benchmarking {
+        for fixture in &fixtures {
+            rt.block_on(async {
+                Workloads::new(fixture, &fixture.url).await.summary().await;
+            });
+        }
     }
 }

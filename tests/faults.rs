@@ -7,14 +7,19 @@
 //! down for half a second, and started again on the same data. Then:
 //!
 //! - a statement in flight when the server goes down fails at once with `Error::Database`;
-//! - every call made during the outage returned: `Ok` (sqlx's pool waits for a server that
-//!   refuses connections, so a call may simply be late), or a typed `Error::Database`; no
-//!   panic, no other error, none past [`CALL_BOUND`];
+//! - every call made during the outage returned: `Ok`, or a typed `Error::Database` (the pool
+//!   fails a call at once when the server refuses its new connection); no panic, no other
+//!   error, none past [`CALL_BOUND`];
 //! - the pool recovers by itself: within [`RECOVERY`] of the server's return calls stop
 //!   failing, and writes go on;
 //! - every write acknowledged with `Ok` (before the restart, during, after) is there when
 //!   read back afterwards. The throwaway servers run with fsync off: a clean shutdown still
 //!   writes out everything they acknowledged, and this is a restart, not a power failure.
+//!
+//! Then the pool's own rules: calls dropped mid-statement (by the caller, or by the call
+//! timeout) on every connection leave none that answers late or for another call; after a
+//! restart, with every pooled connection dead, the first read succeeds and the first write
+//! succeeds or fails with `Error::Database`, the next one succeeding.
 //!
 //! Runs where the shared servers run: skipped loudly without `PG_URL` / `MYSQL_URL`, failed
 //! under `CI=true` (tests/common/mod.rs), as the other backend tests.
@@ -36,8 +41,8 @@ use common::Server;
 use sqlx::Connection;
 use uuid::Uuid;
 
-/// The longest any one call may take, outage or not: sqlx's pool waits up to its acquire
-/// timeout (30 s) for a connection while the server refuses them, plus a margin. A call
+/// The longest any one call may take, outage or not: the pool waits up to its acquire
+/// timeout (30 s) for a connection, plus a margin. A call
 /// that takes longer hangs, and fails the test.
 const CALL_BOUND: Duration = Duration::from_secs(40);
 /// Writing tasks.
@@ -365,4 +370,209 @@ async fn postgres_restart_under_load() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_restart_under_load() {
     restart_under_load(Server::MySql, "mariadb").await;
+}
+
+/// A user and a session of theirs, by token, for the checks below.
+async fn signed_in(auth: &SqlAdapter<DefaultSchema>, name: &str) -> (Uuid, String) {
+    let user = User {
+        id: Uuid::nil(),
+        name: None,
+        email: format!("{name}@example.com"),
+        email_verified: None,
+        image: None,
+    };
+    let user = auth.create_user(user).await.unwrap();
+    let token = format!("token-{name}");
+    let session = Session {
+        id: Uuid::nil(),
+        session_token: token.clone(),
+        user_id: user.id,
+        expires: Utc::now() + chrono::Duration::days(30),
+    };
+    auth.create_session(session).await.unwrap();
+    (user.id, token)
+}
+
+/// A statement that sleeps on the server for `seconds`.
+fn sleep_sql(server: Server, seconds: u32) -> String {
+    match server {
+        Server::Postgres => format!("SELECT pg_sleep({seconds})"),
+        Server::MySql => format!("DO SLEEP({seconds})"),
+    }
+}
+
+/// `POOL` calls at once, each reading its own session: every one must answer, with its own
+/// rows, well before a sleeping statement left on a connection could have ended.
+async fn every_connection_answers(
+    auth: &SqlAdapter<DefaultSchema>,
+    sessions: &[(Uuid, String)],
+    label: &str,
+) {
+    let started = Instant::now();
+    let mut reads = tokio::task::JoinSet::new();
+    for (user, token) in sessions.iter().cloned() {
+        let (auth, label) = (auth.clone(), label.to_owned());
+        reads.spawn(async move {
+            let found = auth.get_session_and_user(&token).await.unwrap();
+            let (session, owner) = found.unwrap_or_else(|| panic!("{label}: {token} not found"));
+            assert_eq!((&session.session_token, session.user_id), (&token, user));
+            assert_eq!(owner.id, user);
+        });
+    }
+    reads.join_all().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{label}: the calls after the cancelled ones took {:?}: a connection was reused while \
+         its cancelled statement still ran",
+        started.elapsed()
+    );
+}
+
+/// The pool's size in the cancellation test: every connection gets a cancelled statement.
+const POOL: usize = 3;
+
+/// Calls dropped mid-statement (by the caller's timeout, and by the adapter's call timeout)
+/// leave no connection that answers late or for someone else: every later call on every
+/// pooled connection answers at once with its own rows.
+async fn cancelled_calls_leave_no_dirty_connection(server: Server, label: &str) {
+    let Some(url) = common::fresh_database(server, label).await else {
+        return;
+    };
+    let options = Options::default()
+        .synchronize(true)
+        .max_connections(POOL as u32)
+        .call_timeout(Duration::from_secs(2));
+    let auth = SqlAdapter::<DefaultSchema>::connect(&url, options)
+        .await
+        .unwrap();
+    let mut sessions = Vec::new();
+    for i in 0..POOL {
+        sessions.push(signed_in(&auth, &format!("{label}-{i}")).await);
+    }
+    // Every connection of the pool open and warm.
+    every_connection_answers(&auth, &sessions, label).await;
+
+    // Dropped by the caller, on every connection at once.
+    let sleep = sleep_sql(server, 10);
+    let mut cancelled = tokio::task::JoinSet::new();
+    for _ in 0..POOL {
+        let (auth, sleep, label) = (auth.clone(), sleep.clone(), label.to_owned());
+        cancelled.spawn(async move {
+            let call = auth.raw_execute(&sleep, Vec::new());
+            let outcome = tokio::time::timeout(Duration::from_millis(300), call).await;
+            assert!(outcome.is_err(), "{label}: the sleep ended: {outcome:?}");
+        });
+    }
+    cancelled.join_all().await;
+    every_connection_answers(&auth, &sessions, label).await;
+
+    // Abandoned by the adapter's call timeout, on every connection at once.
+    let sleep = sleep_sql(server, 10);
+    let mut timed_out = tokio::task::JoinSet::new();
+    for _ in 0..POOL {
+        let (auth, sleep, label) = (auth.clone(), sleep.clone(), label.to_owned());
+        timed_out.spawn(async move {
+            let outcome = auth.raw_execute(&sleep, Vec::new()).await;
+            assert!(
+                matches!(outcome, Err(Error::Timeout { .. })),
+                "{label}: {outcome:?}"
+            );
+        });
+    }
+    timed_out.join_all().await;
+    every_connection_answers(&auth, &sessions, label).await;
+    for _ in 0..3 {
+        every_connection_answers(&auth, &sessions, label).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_cancelled_calls_leave_no_dirty_connection() {
+    cancelled_calls_leave_no_dirty_connection(Server::Postgres, "cancel_pg").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_cancelled_calls_leave_no_dirty_connection() {
+    cancelled_calls_leave_no_dirty_connection(Server::MySql, "cancel_maria").await;
+}
+
+/// After a restart every idle connection of the pool is dead: the first read succeeds (it is
+/// run again on a fresh connection), the first write succeeds or fails with
+/// `Error::Database` and the next succeeds, and no call hangs.
+async fn first_calls_after_a_restart(server: Server, kind: &'static str) {
+    if common::server(server).is_none() {
+        return;
+    }
+    let mut dedicated = Dedicated::start(kind);
+    let url = create_database(&dedicated).await;
+    let options = Options::default()
+        .synchronize(true)
+        .max_connections(POOL as u32);
+    let auth = SqlAdapter::<DefaultSchema>::connect(&url, options)
+        .await
+        .unwrap();
+    let mut sessions = Vec::new();
+    for i in 0..POOL {
+        sessions.push(signed_in(&auth, &format!("{kind}-{i}")).await);
+    }
+    // Every connection open, then idle.
+    every_connection_answers(&auth, &sessions, kind).await;
+
+    let mut dedicated = tokio::task::spawn_blocking(move || {
+        dedicated.stop();
+        dedicated.launch();
+        dedicated
+    })
+    .await
+    .unwrap();
+
+    let (user, token) = &sessions[0];
+    let found = bounded(auth.get_session_and_user(token)).await;
+    let found =
+        found.unwrap_or_else(|()| panic!("{kind}: the first read after the restart failed"));
+    assert_eq!(found.map(|(s, _)| s.user_id), Some(*user));
+
+    let other = sessions[1].0;
+    let write = |name: &'static str| {
+        let auth = auth.clone();
+        async move {
+            let session = Session {
+                id: Uuid::nil(),
+                session_token: name.to_owned(),
+                user_id: other,
+                expires: Utc::now() + chrono::Duration::days(30),
+            };
+            bounded(auth.create_session(session)).await
+        }
+    };
+    // Fresh connections only now (the read dropped the idle ones); restart again so that the
+    // first call is a write on a dead connection.
+    every_connection_answers(&auth, &sessions, kind).await;
+    dedicated = tokio::task::spawn_blocking(move || {
+        dedicated.stop();
+        dedicated.launch();
+        dedicated
+    })
+    .await
+    .unwrap();
+    let first = write("after-1").await;
+    eprintln!("{kind}: the first write after the restart: {first:?}");
+    if first.is_err() {
+        write("after-2")
+            .await
+            .unwrap_or_else(|()| panic!("{kind}: the second write after the restart failed"));
+    }
+    every_connection_answers(&auth, &sessions, kind).await;
+    drop(auth);
+    drop(dedicated);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_first_calls_after_a_restart() {
+    first_calls_after_a_restart(Server::Postgres, "postgres").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_first_calls_after_a_restart() {
+    first_calls_after_a_restart(Server::MySql, "mariadb").await;
 }

@@ -69,8 +69,14 @@
 //! a DELETE (so `use_verification_token`) locks the row with `SELECT ... FOR UPDATE` first, in
 //! one transaction, so that of concurrent calls exactly one gets it.
 //!
-//! Both pools hold up to [`Options::max_connections`] connections and do not test a
-//! connection each time they hand it out.
+//! Both servers' connections live in one pool of the adapter's own (a LIFO stack of sqlx
+//! connections): up to [`Options::max_connections`], handed out and taken back without a
+//! round trip, so that each call is one round trip to the server. A connection goes back to
+//! the pool only after a call that ended cleanly; a call dropped mid-way (cancelled, or past
+//! [`Options::call_timeout`]) closes its connection. A connection found dead on its next use
+//! (a server restart ends every idle one) is dropped with the idle ones, and a read is run
+//! again once on a fresh connection; a write only when none of it was sent, otherwise it
+//! fails with [`Error::Database`] and the next call opens a fresh connection.
 
 // Without a driver compiled in, the seam has no implementor and its inputs go unread.
 #![cfg_attr(
@@ -84,6 +90,8 @@ mod executor;
 #[cfg(feature = "mysql")]
 mod mysql;
 mod options;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod pool;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod replicas;

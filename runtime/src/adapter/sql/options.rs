@@ -196,8 +196,10 @@ impl Options {
 
     /// The most connections the pool of a PostgreSQL or MySQL adapter (and its clones) opens
     /// (default 10; `0` counts as 1). A call waits for a free connection when all are in use.
-    /// Connections are not tested each time they are taken from the pool (a round trip that
-    /// cost 17-58% of throughput); a broken one fails its call and is replaced.
+    /// Connections are not tested when they are taken from the pool or given back (either
+    /// would be a second round trip per call): a dead one is found by its next call, which is
+    /// run again on a fresh connection when it is a read (or a write none of which was sent),
+    /// and fails with [`Error::Database`](crate::Error::Database) otherwise.
     #[must_use]
     pub fn max_connections(mut self, max_connections: u32) -> Options {
         self.max_connections = max_connections;
@@ -205,9 +207,10 @@ impl Options {
     }
 
     /// How long a call of a PostgreSQL or MySQL adapter waits for a free connection when all
-    /// [`Options::max_connections`] are in use, or for a lost one to be replaced, before it
-    /// fails with [`Error::Database`](crate::Error::Database) (default 30 s); the wait is part
-    /// of the call, so [`Options::call_timeout`] bounds it too. Connecting itself fails at once
+    /// [`Options::max_connections`] are in use, or for a new one to open, before it fails with
+    /// [`Error::Database`](crate::Error::Database) (default 30 s); a server that refuses the
+    /// new connection fails the call at once. The wait is part of the call, so
+    /// [`Options::call_timeout`] bounds it too. Connecting itself fails at once
     /// when the server refuses the first connection.
     #[must_use]
     pub fn acquire_timeout(mut self, acquire_timeout: Duration) -> Options {
@@ -231,9 +234,8 @@ impl Options {
     /// (default 30 s). Every call is bounded: a server that stops answering (frozen, or gone
     /// without closing the connection) fails calls instead of hanging them. A call that timed
     /// out was abandoned mid-way, so its write may or may not have been applied, as when any
-    /// reply is lost; its connection goes back to use only once it has been drained (sqlx
-    /// tests it on release), or is closed. Raise it for migrations whose index builds take
-    /// longer. Ignored by SQLite, whose waits are bounded by
+    /// reply is lost; its connection is closed, never reused. Raise it for migrations whose
+    /// index builds take longer. Ignored by SQLite, whose waits are bounded by
     /// [`Options::busy_timeout`].
     #[must_use]
     pub fn call_timeout(mut self, call_timeout: Duration) -> Options {

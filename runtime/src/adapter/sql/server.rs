@@ -1,7 +1,8 @@
-//! What the two sqlx drivers (PostgreSQL and MySQL/MariaDB) share: pool settings, and the
+//! What the two sqlx drivers (PostgreSQL and MySQL/MariaDB) share: their single-statement
+//! calls on the pool ([`pool_statements`]), the end of a transaction ([`settle`]), and the
 //! messages of values that cannot be bound or decoded.
 //!
-//! Entry points: [`pool_options`], [`connecting`], [`probe`], [`url_error`], [`check_width`],
+//! Entry points: [`pool_statements`], [`settle`], [`connecting`], [`probe`], [`url_error`], [`check_width`],
 //! [`check_len`], [`mismatch`], [`check_packet`], [`too_large`] and [`decode_error`].
 
 use std::future::Future;
@@ -13,16 +14,6 @@ use crate::value::{Value, ValueError};
 use super::executor::Call;
 use super::options::Options;
 use super::url::{redact, scrub, secrets};
-
-/// The pool settings of both drivers: `max_connections` from [`Options`], and no health
-/// check on acquire (docs/ARCHITECTURE.md, "Drivers": it cost 17-58% of throughput; a broken connection fails its
-/// one call and the pool replaces it).
-pub(crate) fn pool_options<DB: sqlx::Database>(options: &Options) -> sqlx::pool::PoolOptions<DB> {
-    sqlx::pool::PoolOptions::new()
-        .max_connections(options.max_connections.max(1))
-        .acquire_timeout(options.acquire_timeout)
-        .test_before_acquire(false)
-}
 
 /// Runs `opening` (a driver's whole `open`: the first connection, its questions, the pool)
 /// within [`Options::connect_timeout`]: a server that accepts TCP and never answers fails
@@ -198,8 +189,10 @@ fn expected_kind(ty: ColumnType) -> &'static str {
 }
 
 /// The single-statement methods of a sqlx executor, the same on every server: bind the call's
-/// arguments, count the statement, run it on the pool, map its error and decode its rows,
-/// with the `arguments`, `map_error` and `decode_row` of the module it expands in.
+/// arguments, count the statement, run it on a pooled connection ([`super::pool`]: a read is
+/// run again once on a fresh connection when the pooled one was dead, a write only when none
+/// of it was sent), map its error and decode its rows, with the `arguments`, `map_error` and
+/// `decode_row` of the module it expands in.
 macro_rules! pool_statements {
     () => {
         /// Runs `call`; returns its first row. A write's answer is read to its end: MariaDB
@@ -211,30 +204,31 @@ macro_rules! pool_statements {
             access: Access,
             call: Call<'_>,
         ) -> Result<Option<Vec<Value>>> {
-            let arguments = self.arguments(&call)?;
-            self.counter.add(1);
-            let query =
-                sqlx::query_with(AssertSqlSafe(call.sql), arguments).persistent(call.cached);
-            let row = match access {
-                Access::Read => query.fetch_optional(&self.pool).await,
-                Access::Write => query
-                    .fetch_all(&self.pool)
-                    .await
-                    .map(|rows| rows.into_iter().next()),
-            }
-            .map_err(|e| map_call_error(e, &call))?;
+            let retry = match access {
+                Access::Read => Retry::Read,
+                Access::Write => Retry::Write,
+            };
+            let row = super::server::on_pool!(self, call, retry, |connection, query| {
+                match access {
+                    Access::Read => query.fetch_optional(connection).await,
+                    Access::Write => query
+                        .fetch_all(connection)
+                        .await
+                        .map(|rows| rows.into_iter().next()),
+                }
+            })?;
             row.map(|row| decode_row(&row, call.tables)).transpose()
         }
 
         /// Runs `call`; returns every row.
-        async fn fetch_all(&self, _access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
-            let arguments = self.arguments(&call)?;
-            self.counter.add(1);
-            let rows = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
-                .persistent(call.cached)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(|e| map_call_error(e, &call))?;
+        async fn fetch_all(&self, access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
+            let retry = match access {
+                Access::Read => Retry::Read,
+                Access::Write => Retry::Write,
+            };
+            let rows = super::server::on_pool!(self, call, retry, |connection, query| {
+                query.fetch_all(connection).await
+            })?;
             rows.iter()
                 .map(|row| decode_row(row, call.tables))
                 .collect()
@@ -242,60 +236,49 @@ macro_rules! pool_statements {
 
         /// Runs a statement without rows; returns the rows changed.
         async fn execute(&self, call: Call<'_>) -> Result<u64> {
-            let arguments = self.arguments(&call)?;
-            self.counter.add(1);
-            let done = sqlx::query_with(AssertSqlSafe(call.sql), arguments)
-                .persistent(call.cached)
-                .execute(&self.pool)
-                .await
-                .map_err(|e| map_call_error(e, &call))?;
+            let done = super::server::on_pool!(self, call, Retry::Write, |connection, query| {
+                query.execute(connection).await
+            })?;
             Ok(done.rows_affected())
         }
     };
 }
 
+/// Runs the statement `$call` on a connection of `$self.pool`: `$run` with the connection and
+/// the bound query, then [`Lease::end`](super::pool::Lease::end), once more on a fresh
+/// connection when that allows it (`$retry`). Maps the error with the call's `map_call_error`.
+macro_rules! on_pool {
+    ($self:ident, $call:ident, $retry:expr, |$connection:ident, $query:ident| $run:expr) => {{
+        let mut retry = $retry;
+        loop {
+            let mut lease = $self
+                .pool
+                .acquire()
+                .await
+                .map_err(|e| map_call_error(e, &$call))?;
+            let arguments = $self.arguments(&$call)?;
+            $self.counter.add(1);
+            let $query =
+                sqlx::query_with(AssertSqlSafe($call.sql), arguments).persistent($call.cached);
+            let $connection = lease.connection();
+            let result = $run;
+            match lease.end(result, retry) {
+                Ended::Done(result) => break result.map_err(|e| map_call_error(e, &$call)),
+                Ended::Again => retry = Retry::Never,
+            }
+        }
+    }};
+}
+
+pub(crate) use on_pool;
 pub(crate) use pool_statements;
 
-/// A pooled connection that goes back to the pool only when the work on it [`finish`]ed
-/// (its transaction committed or rolled back); dropped before that (a cancelled call), it is
-/// closed, which ends its transaction and its session's locks on the server.
-///
-/// sqlx rolls back a dropped `Transaction`, except when the future is dropped while its
-/// `BEGIN` is in flight: the connection then went back to the pool inside a transaction, and
-/// every later statement on it ran there, unseen by anyone else, until the connection closed
-/// ("idle in transaction").
-///
-/// [`finish`]: Exclusive::finish
-pub(crate) struct Exclusive<DB: sqlx::Database> {
-    connection: sqlx::pool::PoolConnection<DB>,
-    finished: bool,
-}
-
-impl<DB: sqlx::Database> Exclusive<DB> {
-    /// Takes a connection from `pool`.
-    pub async fn acquire(pool: &sqlx::Pool<DB>) -> Result<Exclusive<DB>, sqlx::Error> {
-        Ok(Exclusive {
-            connection: pool.acquire().await?,
-            finished: false,
-        })
-    }
-
-    /// The connection, for the work.
-    pub fn connection(&mut self) -> &mut DB::Connection {
-        &mut self.connection
-    }
-
-    /// The work ended outside any transaction: the connection may go back to the pool.
-    pub fn finish(mut self) {
-        self.finished = true;
-    }
-}
-
-/// Ends a transaction begun on an [`Exclusive`] connection: commits when `outcome` is `Ok`
+/// Ends a transaction begun on a [`Lease`](super::pool::Lease)d connection: commits when `outcome` is `Ok`
 /// (a failed commit is reported through `commit_failed`), rolls back when it is `Err`, whose
 /// error is the one reported (a failed rollback adds nothing). The `bool` says whether the
 /// transaction ended cleanly, so that the caller may [`finish`](Exclusive::finish) and pool
-/// the connection; otherwise its drop closes it.
+/// the connection ([`Lease::release`](super::pool::Lease::release)); otherwise its drop closes
+/// it.
 pub(crate) async fn settle<DB: sqlx::Database, T, E>(
     transaction: sqlx::Transaction<'_, DB>,
     outcome: Result<T, E>,
@@ -309,14 +292,6 @@ pub(crate) async fn settle<DB: sqlx::Database, T, E>(
         Err(error) => {
             let clean = transaction.rollback().await.is_ok();
             (Err(error), clean)
-        }
-    }
-}
-
-impl<DB: sqlx::Database> Drop for Exclusive<DB> {
-    fn drop(&mut self) {
-        if !self.finished {
-            self.connection.close_on_drop();
         }
     }
 }

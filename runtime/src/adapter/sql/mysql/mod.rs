@@ -1,4 +1,4 @@
-//! The MySQL and MariaDB executor: a sqlx pool, and the transactions that stand in for
+//! The MySQL and MariaDB executor: sqlx connections in the pool of [`super::pool`], and the transactions that stand in for
 //! `RETURNING` where the server has none.
 //!
 //! Entry point: [`MySqlExecutor`] ([`MySqlExecutor::open`], then the [`super::driver::Driver`] calls,
@@ -14,15 +14,16 @@ mod codec;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
-use sqlx::{AssertSqlSafe, Connection as _, Executor as _, MySqlConnection};
+use sqlx::mysql::MySqlConnectOptions;
+use sqlx::{AssertSqlSafe, Connection as _, MySqlConnection};
 
 use self::codec::{arguments, decode_row, map_call_error, map_error};
 use super::executor::{
     Access, BatchFailed, Call, Counter, Executor, Reread, Returning, Step, step_params,
 };
 use super::options::Options;
-use super::server::{Exclusive, check_packet, connecting, pool_options, probe, settle, url_error};
+use super::pool::{Ended, Pool, Retry};
+use super::server::{check_packet, connecting, probe, settle, url_error};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
 use crate::statements::contract::Source;
@@ -42,7 +43,7 @@ const BATCH_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3600
 
 /// The connections of one MySQL or MariaDB adapter.
 pub(crate) struct MySqlExecutor {
-    pool: MySqlPool,
+    pool: Pool<MySqlConnection>,
     returning: Returning,
     flavour: MySqlFlavour,
     counter: Counter,
@@ -76,13 +77,7 @@ impl MySqlExecutor {
                 .map_err(|e| map_error(e, &[]))?;
         // Closing is a courtesy to the server; the pool's own connections are what count.
         let _ = first.close().await;
-        let pool = pool_options(options)
-            .after_connect(|connection: &mut MySqlConnection, _| {
-                Box::pin(async move { connection.execute(STRICT).await.map(|_| ()) })
-            })
-            .connect_with(connect)
-            .await
-            .map_err(Error::database)?;
+        let pool = Pool::open(connect, STRICT, options);
         let returning = match returning_of(&version) {
             _ if options.without_returning => Returning::NONE,
             returning => returning,
@@ -192,8 +187,9 @@ impl Executor for MySqlExecutor {
     /// leave a pooled connection holding it.
     async fn execute_batch(&self, statements: Vec<String>) -> Result<(), BatchFailed> {
         let around = |e| BatchFailed::around(map_error(e, &[]));
-        let mut connection = self.pool.acquire().await.map_err(around)?;
-        connection.close_on_drop();
+        // Never released: the lease's drop closes the connection.
+        let mut lease = self.pool.acquire().await.map_err(around)?;
+        let connection = lease.connection();
         self.counter.add(1);
         let locked: Option<i64> = sqlx::query_scalar(BATCH_LOCK)
             .bind(BATCH_LOCK_WAIT.as_secs())
@@ -222,11 +218,11 @@ impl Executor for MySqlExecutor {
 
     /// Runs the steps in one transaction on one pooled connection: `BEGIN`, the steps (each
     /// with its reread where it has one), `COMMIT`; any failure rolls back. A dropped future
-    /// closes the connection, which rolls the transaction back (see [`Exclusive`]).
+    /// closes the connection, which rolls the transaction back (see [`super::pool`]).
     async fn write_all(&self, steps: &[Step<'_>]) -> Result<Vec<Option<Vec<Value>>>> {
         let around = |e| map_error(e, &[]);
         self.counter.add(2);
-        let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(around)?;
+        let mut exclusive = self.pool.acquire().await.map_err(around)?;
         let mut transaction = exclusive.connection().begin().await.map_err(around)?;
         let mut rows: Vec<Option<Vec<Value>>> = Vec::with_capacity(steps.len());
         let mut failure = None;
@@ -276,7 +272,7 @@ impl Executor for MySqlExecutor {
         };
         let (result, clean) = settle(transaction, outcome, around).await;
         if clean {
-            exclusive.finish();
+            exclusive.release();
         }
         result
     }
@@ -293,7 +289,7 @@ impl Executor for MySqlExecutor {
         let write_arguments = self.arguments(&call)?;
         let map = |e| map_call_error(e, &call);
         self.counter.add(2);
-        let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(map)?;
+        let mut exclusive = self.pool.acquire().await.map_err(map)?;
         let mut transaction = exclusive.connection().begin().await.map_err(map)?;
         // The row becomes the model before the commit: a row it cannot read rolls back.
         let result = self
@@ -302,7 +298,7 @@ impl Executor for MySqlExecutor {
             .and_then(|row| row.map(decode).transpose());
         let (result, clean) = settle(transaction, result, map).await;
         if clean {
-            exclusive.finish();
+            exclusive.release();
         }
         result
     }

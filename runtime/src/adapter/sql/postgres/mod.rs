@@ -1,4 +1,4 @@
-//! The PostgreSQL executor: a sqlx pool.
+//! The PostgreSQL executor: sqlx connections in the pool of [`super::pool`].
 //!
 //! Entry point: [`PgExecutor`] ([`PgExecutor::open`], then the [`super::driver::Driver`] calls).
 //! Every contract statement is one statement here (PostgreSQL has `RETURNING` on every
@@ -12,15 +12,16 @@ mod codec;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool};
-use sqlx::{AssertSqlSafe, Connection as _, Executor as _, PgConnection};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{AssertSqlSafe, Connection as _, PgConnection};
 
 use self::codec::{arguments, decode_row, map_call_error, map_error};
 use super::executor::{Access, BatchFailed, Call, Counter, Executor, Step, step_params};
 use super::options::Options;
-use super::server::{Exclusive, connecting, pool_options, probe, settle, url_error};
+use super::pool::{Ended, Pool, Retry};
+use super::server::{connecting, probe, settle, url_error};
 use crate::dialect::Dialect;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::value::Value;
 
 /// An arbitrary constant: the advisory lock that serializes `synchronize` and migrations
@@ -30,7 +31,7 @@ const SYNCHRONIZE_LOCK: i64 = 0x6175_7468_6d6f_6465; // "authmode"
 
 /// The connections of one PostgreSQL adapter.
 pub(crate) struct PgExecutor {
-    pool: PgPool,
+    pool: Pool<PgConnection>,
     counter: Counter,
     call_timeout: Duration,
 }
@@ -58,18 +59,12 @@ impl PgExecutor {
         let first: PgConnection = probe(&connect).await?;
         // Closing is a courtesy to the server; the pool's own connections are what count.
         let _ = first.close().await;
-        let pool = pool_options(options)
-            // Every instant is bound as `timestamptz`, and one written to a `timestamp` column
-            // (Prisma's, Drizzle's) is converted in the session's zone: UTC keeps such a column
-            // in UTC, as those clients read it. sqlx asks for `TimeZone=UTC` when it connects
-            // (outranking database and role defaults and a URL's `options`); the rule is stated
-            // here too, so it does not rest on a driver default.
-            .after_connect(|connection: &mut PgConnection, _| {
-                Box::pin(async move { connection.execute("SET TIME ZONE 'UTC'").await.map(|_| ()) })
-            })
-            .connect_with(connect)
-            .await
-            .map_err(Error::database)?;
+        // Every instant is bound as `timestamptz`, and one written to a `timestamp` column
+        // (Prisma's, Drizzle's) is converted in the session's zone: UTC keeps such a column in
+        // UTC, as those clients read it. sqlx asks for `TimeZone=UTC` when it connects
+        // (outranking database and role defaults and a URL's `options`); the rule is stated
+        // here too, so it does not rest on a driver default.
+        let pool = Pool::open(connect, "SET TIME ZONE 'UTC'", options);
         Ok(PgExecutor {
             pool,
             counter: Counter::default(),
@@ -103,12 +98,12 @@ impl Executor for PgExecutor {
 
     /// Runs the steps in one transaction on one pooled connection: `BEGIN`, the steps,
     /// `COMMIT`; any failure rolls back. A dropped future closes the connection, which rolls
-    /// the transaction back (see [`Exclusive`]).
+    /// the transaction back (see [`super::pool`]).
     async fn write_all(&self, steps: &[Step<'_>]) -> Result<Vec<Option<Vec<Value>>>> {
         let around = |e| map_error(e, &[]);
         // BEGIN, and COMMIT or ROLLBACK; each step as it is sent.
         self.counter.add(2);
-        let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(around)?;
+        let mut exclusive = self.pool.acquire().await.map_err(around)?;
         let mut transaction = exclusive.connection().begin().await.map_err(around)?;
         let mut rows: Vec<Option<Vec<Value>>> = Vec::with_capacity(steps.len());
         let mut failure = None;
@@ -153,7 +148,7 @@ impl Executor for PgExecutor {
         };
         let (result, clean) = settle(transaction, outcome, around).await;
         if clean {
-            exclusive.finish();
+            exclusive.release();
         }
         result
     }
@@ -161,11 +156,11 @@ impl Executor for PgExecutor {
     /// Runs DDL (`synchronize`, a migration) in one transaction on one pooled connection
     /// (PostgreSQL's DDL is transactional: all of it or none), holding the advisory lock that
     /// makes adapters synchronizing at once, and migrations, take turns. A dropped future
-    /// closes the connection, which rolls the transaction back (see [`Exclusive`]).
+    /// closes the connection, which rolls the transaction back (see [`super::pool`]).
     async fn execute_batch(&self, statements: Vec<String>) -> Result<(), BatchFailed> {
         let around = |e| BatchFailed::around(map_error(e, &[]));
         self.counter.add(statements.len() as u64 + 3);
-        let mut exclusive = Exclusive::acquire(&self.pool).await.map_err(around)?;
+        let mut exclusive = self.pool.acquire().await.map_err(around)?;
         let mut transaction = exclusive.connection().begin().await.map_err(around)?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(SYNCHRONIZE_LOCK)
@@ -185,7 +180,7 @@ impl Executor for PgExecutor {
         }
         let (result, clean) = settle(transaction, outcome, around).await;
         if clean {
-            exclusive.finish();
+            exclusive.release();
         }
         result
     }
