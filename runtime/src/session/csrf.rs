@@ -54,7 +54,7 @@ impl Csrf {
         submitted: Option<&str>,
     ) -> Result<Csrf> {
         let name = policy.csrf_cookie_name();
-        if let Some((token, hash)) = cookies.get(&name).and_then(split)
+        if let Some((token, hash)) = cookies.get(name).and_then(split)
             && constant_time_eq(hash, &secrets.hash(token))
         {
             return Ok(Csrf {

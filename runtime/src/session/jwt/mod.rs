@@ -297,12 +297,12 @@ impl Jwt {
     /// [`JwtError::Random`] when the operating system has no randomness to give.
     pub fn issue(&self, claims: Claims, request: &Cookies) -> Result<Issued, JwtError> {
         let name = self.policy.session_cookie_name();
-        let (token, claims) = self.encode(claims, &name)?;
+        let (token, claims) = self.encode(claims, name)?;
         let expires = DateTime::<Utc>::from_timestamp(claims.exp.unwrap_or_default(), 0)
             .unwrap_or(DateTime::<Utc>::MAX_UTC);
-        let stale = chunks::present(request, &name);
+        let stale = chunks::present(request, name);
         let cookies = chunks::write(
-            &name,
+            name,
             &token,
             self.chunk_size(),
             expires,
