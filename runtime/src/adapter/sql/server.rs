@@ -234,6 +234,18 @@ macro_rules! pool_statements {
                 .collect()
         }
 
+        /// Runs hand-written SQL on a pooled connection of the primary, whatever `access`
+        /// says (see [`RawConnection`](super::RawConnection)); returns every row with its
+        /// column names, decoded by the server's column types with the module's
+        /// `decode_untyped`. Run again only when none of it was sent: it may write.
+        async fn query(&self, access: Access, call: Call<'_>) -> Result<Vec<super::raw::RawRow>> {
+            let _ = access;
+            let rows = super::server::on_pool!(self, call, Retry::Write, |connection, query| {
+                query.fetch_all(connection).await
+            })?;
+            super::raw::rows(&rows, super::server::column_names, decode_untyped)
+        }
+
         /// Runs a statement without rows; returns the rows changed.
         async fn execute(&self, call: Call<'_>) -> Result<u64> {
             let done = super::server::on_pool!(self, call, Retry::Write, |connection, query| {
@@ -272,6 +284,12 @@ macro_rules! on_pool {
 
 pub(crate) use on_pool;
 pub(crate) use pool_statements;
+
+/// The column names of a server's row, as the server reports them.
+pub(crate) fn column_names<R: sqlx::Row>(row: &R) -> std::sync::Arc<[String]> {
+    use sqlx::Column as _;
+    row.columns().iter().map(|c| c.name().to_owned()).collect()
+}
 
 /// Ends a transaction begun on a [`Lease`](super::pool::Lease)d connection: commits when `outcome` is `Ok`
 /// (a failed commit is reported through `commit_failed`), rolls back when it is `Err`, whose
