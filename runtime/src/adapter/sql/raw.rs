@@ -37,18 +37,23 @@ pub enum RawConnection {
 ///
 /// SQLite: `NULL`, `INTEGER`, `REAL`, `TEXT`, `BLOB` as [`Value::Null`], [`Value::Int`],
 /// [`Value::Float`], [`Value::Text`], [`Value::Bytes`] (a UUID or an instant stored as text
-/// stays text). PostgreSQL: `boolean` as [`Value::Bool`]; `smallint`, `integer`, `bigint`, `oid`
-/// as [`Value::Int`]; `real`, `double precision` as [`Value::Float`]; `numeric` and `date` as
+/// stays text).
+///
+/// PostgreSQL: `boolean` as [`Value::Bool`]; `smallint`, `integer`, `bigint`, `oid` as
+/// [`Value::Int`]; `real`, `double precision` as [`Value::Float`]; `numeric` and `date` as
 /// their text; `text`, `varchar`, `char(n)`, `name` as [`Value::Text`]; `uuid` as
 /// [`Value::Uuid`]; `timestamptz` and `timestamp` (read as UTC) as [`Value::Timestamp`];
 /// `json`, `jsonb` as [`Value::Json`]; `bytea` as [`Value::Bytes`]; any other type sent as text
 /// as its text, else [`Error::Unsupported`](crate::Error::Unsupported) naming the column and
-/// its type (cast it in the SQL: `::text`). MySQL and MariaDB: the integer types, `tinyint(1)` included,
-/// as [`Value::Int`]; `float`, `double` as [`Value::Float`]; `decimal`, `date`, `time`, `year`
-/// as their text; `char`, `varchar`, the `text` types, `enum`, `set` as [`Value::Text`];
-/// `datetime` and `timestamp` as [`Value::Timestamp`] (UTC: the session's time zone is
-/// `+00:00`); `json` as [`Value::Json`] on MySQL (MariaDB's `json` is `longtext`, so
-/// [`Value::Text`]); `binary`, `varbinary`, the `blob` types, `bit` as [`Value::Bytes`].
+/// its type (cast it in the SQL: `::text`).
+///
+/// MySQL and MariaDB: the integer types, `tinyint(1)` and `year` included, as [`Value::Int`]
+/// (an unsigned one over `i64::MAX` is an error); `float`, `double` as [`Value::Float`];
+/// `decimal`, `date`, `time` as their text; `char`, `varchar`, the `text` types, `enum`, `set`
+/// as [`Value::Text`]; `datetime` and `timestamp` as [`Value::Timestamp`] (UTC: the session's
+/// time zone is `+00:00`); `json` as [`Value::Json`] on MySQL (MariaDB's `json` is `longtext`,
+/// so [`Value::Text`]); `binary`, `varbinary`, the `blob` types, `bit` as [`Value::Bytes`];
+/// another type, [`Error::Unsupported`](crate::Error::Unsupported).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawRow {
     columns: Arc<[String]>,

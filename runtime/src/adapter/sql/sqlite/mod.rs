@@ -608,7 +608,7 @@ fn raw_read(connection: &Connection, call: &Call<'_>) -> Result<Vec<RawRow>, Fai
 /// Every row of hand-written SQL with its column names, each value by its storage class;
 /// stepped to the end, even past a value that fails to decode (see [`returning_row`]).
 fn raw_rows(connection: &Connection, call: &Call<'_>) -> Result<Vec<RawRow>, Failure> {
-    with_statement(connection, call, |statement| untyped_rows(statement))
+    with_statement(connection, call, untyped_rows)
 }
 
 /// The rows of a prepared, bound `statement` (see [`raw_rows`]).
