@@ -339,6 +339,31 @@ async fn postgres_reads_rows_by_column_type() {
         matches!(&error, Error::Unsupported { what, .. } if what.contains("`p`") && what.contains("POINT")),
         "{error}"
     );
+    query(
+        &auth,
+        RawConnection::Writer,
+        "CREATE TYPE raw_mood AS ENUM ('calm', 'glad')",
+        vec![],
+    )
+    .await;
+    query(
+        &auth,
+        RawConnection::Writer,
+        "CREATE DOMAIN raw_positive AS integer CHECK (VALUE > 0)",
+        vec![],
+    )
+    .await;
+    let custom = query(
+        &auth,
+        RawConnection::Reader,
+        "SELECT 'glad'::raw_mood AS mood, 4::raw_positive AS positive",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        custom[0].values(),
+        [Value::Text("glad".into()), Value::Int(4)]
+    );
     let cast = query(
         &auth,
         RawConnection::Reader,

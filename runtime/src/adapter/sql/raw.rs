@@ -43,8 +43,8 @@ pub enum RawConnection {
 /// [`Value::Int`]; `real`, `double precision` as [`Value::Float`]; `numeric` and `date` as
 /// their text; `text`, `varchar`, `char(n)`, `name` as [`Value::Text`]; `uuid` as
 /// [`Value::Uuid`]; `timestamptz` and `timestamp` (read as UTC) as [`Value::Timestamp`];
-/// `json`, `jsonb` as [`Value::Json`]; `bytea` as [`Value::Bytes`]; any other type sent as text
-/// as its text, else [`Error::Unsupported`](crate::Error::Unsupported) naming the column and
+/// `json`, `jsonb` as [`Value::Json`]; `bytea` as [`Value::Bytes`]; an enum as its label, a
+/// domain as its base type; any other type sent as text as its text, else [`Error::Unsupported`](crate::Error::Unsupported) naming the column and
 /// its type (cast it in the SQL: `::text`).
 ///
 /// MySQL and MariaDB: the integer types, `tinyint(1)` and `year` included, as [`Value::Int`]

@@ -11,8 +11,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sqlx::error::BoxDynError;
 use sqlx::postgres::types::Oid;
 use sqlx::postgres::{
-    PgArgumentBuffer, PgArguments, PgDatabaseError, PgRow, PgTypeInfo, PgValueFormat, PgValueRef,
-    Postgres,
+    PgArgumentBuffer, PgArguments, PgDatabaseError, PgRow, PgTypeInfo, PgTypeKind, PgValueFormat,
+    PgValueRef, Postgres,
 };
 use sqlx::types::Json;
 use sqlx::{Arguments, Decode, Encode, Row, TypeInfo, ValueRef};
@@ -174,8 +174,13 @@ fn untyped(column: &str, raw: PgValueRef<'_>) -> Result<Value> {
         return Ok(Value::Null);
     }
     let info = raw.type_info().into_owned();
-    let ty = info.name();
-    let bad = |e: ValueError| undecodable(column, ty, e);
+    // A domain is sent as its base type.
+    let mut base = &info;
+    while let PgTypeKind::Domain(inner) = base.kind() {
+        base = inner;
+    }
+    let ty = base.name();
+    let bad = |e: ValueError| undecodable(column, info.name(), e);
     Ok(match ty {
         "BOOL" => Value::Bool(get(raw).map_err(bad)?),
         "INT2" => Value::Int(get::<i16>(raw).map_err(bad)?.into()),
@@ -202,8 +207,10 @@ fn untyped(column: &str, raw: PgValueRef<'_>) -> Result<Value> {
         "DATE" => Value::Text(get::<NaiveDate>(raw).map_err(bad)?.to_string()),
         "JSON" | "JSONB" => Value::Json(get::<Json<serde_json::Value>>(raw).map_err(bad)?.0),
         "BYTEA" => Value::Bytes(get(raw).map_err(bad)?),
+        // An enum is sent as its label.
+        _ if matches!(base.kind(), PgTypeKind::Enum(_)) => Value::Text(get(raw).map_err(bad)?),
         _ if raw.format() == PgValueFormat::Text => Value::Text(get(raw).map_err(bad)?),
-        _ => return Err(unsupported(Dialect::Postgres, column, ty)),
+        _ => return Err(unsupported(Dialect::Postgres, column, info.name())),
     })
 }
 
