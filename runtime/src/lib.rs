@@ -53,7 +53,7 @@ pub use dialect::{Dialect, MySqlFlavour};
 pub use error::{Error, Result};
 pub use memory::MemoryAdapter;
 pub use models::DefaultSchema;
-pub use sql::{Options, SqlAdapter, Synchronous};
+pub use sql::{Options, RawConnection, RawRow, SqlAdapter, Synchronous};
 pub use traits::{Model, Patch, Schema};
 pub use value::{ColumnValue, Value};
 

@@ -16,6 +16,7 @@ use super::executor::{Access, BatchFailed, Call, Executor, Reread, Returning, St
 use super::mysql::MySqlExecutor;
 #[cfg(feature = "postgres")]
 use super::postgres::PgExecutor;
+use super::raw::RawRow;
 #[cfg(feature = "sqlite")]
 use super::sqlite::SqliteExecutor;
 
@@ -127,6 +128,12 @@ impl Driver {
     /// Runs `call` and returns every row.
     pub async fn fetch_all(&self, access: Access, call: Call<'_>) -> Result<Vec<Vec<Value>>> {
         each!(self, executor => self.bounded(executor.fetch_all(access, call)).await)
+    }
+
+    /// Runs hand-written SQL and returns its rows, decoded by the database's column types
+    /// (see [`Executor::query`]).
+    pub async fn query(&self, access: Access, call: Call<'_>) -> Result<Vec<RawRow>> {
+        each!(self, executor => self.bounded(executor.query(access, call)).await)
     }
 
     /// Runs a write and returns the row it wrote or deleted, turned into `T` by `decode`

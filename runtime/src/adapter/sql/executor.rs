@@ -18,6 +18,8 @@ use crate::error::{Error, Result};
 use crate::statements::contract::{RereadStmt, Source};
 use crate::value::Value;
 
+use super::raw::RawRow;
+
 pub(crate) use crate::statements::contract::Returning;
 
 /// What a database driver does for the SQL adapter. Implemented by one executor per driver;
@@ -61,6 +63,17 @@ pub(crate) trait Executor: Send + Sync {
         access: Access,
         call: Call<'_>,
     ) -> impl Future<Output = Result<Vec<Vec<Value>>>> + Send;
+
+    /// Runs hand-written `call` (no `tables`: its rows have no model) on the connection
+    /// `access` names (see [`RawConnection`](super::RawConnection)); returns every row with its
+    /// column names, each value decoded by the database's own type of its column. A call may
+    /// write whatever its access: it is run again on a fresh connection only when none of it
+    /// was sent.
+    fn query(
+        &self,
+        access: Access,
+        call: Call<'_>,
+    ) -> impl Future<Output = Result<Vec<RawRow>>> + Send;
 
     /// Runs a statement without rows on the writer; returns the rows changed.
     fn execute(&self, call: Call<'_>) -> impl Future<Output = Result<u64>> + Send;

@@ -2,8 +2,11 @@
 //!
 //! Entry points: [`connect`] (a URL, the default models, tables created when missing),
 //! [`SqlAdapter::connect`] (any schema of derived models, with [`Options`]),
-//! [`SqlAdapter::raw_select`] / [`SqlAdapter::raw_execute`] (hand-written SQL for tests and
-//! tools). [`SqlAdapter`] implements [`Adapter`](crate::Adapter).
+//! [`SqlAdapter::raw_query`] (hand-written SQL on the connection [`RawConnection`] names,
+//! rows as [`RawRow`]s: column names and values by the database's own types),
+//! [`SqlAdapter::raw_select`] / [`SqlAdapter::raw_execute`] (hand-written SQL for tests: rows
+//! decoded as a model table's columns, and a write's count of changed rows).
+//! [`SqlAdapter`] implements [`Adapter`](crate::Adapter).
 //!
 //! Inside: `statements` builds every statement of the contract once per dialect from the
 //! descriptors (sea-query, SQL text only; values always bound); `driver` is the small seam
@@ -94,6 +97,7 @@ mod options;
 mod pool;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod raw;
 mod replicas;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
@@ -109,6 +113,7 @@ use std::sync::Arc;
 
 pub use self::options::DEFAULT_MMAP_SIZE;
 pub use self::options::{Options, Synchronous};
+pub use self::raw::{RawConnection, RawRow};
 pub use self::replicas::ReplicaStatus;
 // `authmodel::sql::connect` was this function's first home; the facade owns it now, because it
 // names the default models, which sit above this layer.
@@ -288,9 +293,11 @@ impl<S: Schema> SqlAdapter<S> {
     /// dialect's placeholders (`?` on SQLite and MySQL, `$1`, `$2`... on PostgreSQL), each as
     /// its value's kind; a `NULL` is left for PostgreSQL to type from its context.
     ///
-    /// For tests and tools (the conformance suite's raw reads, an admin script): it bypasses
-    /// the contract's statements. On a SQLite file it runs on a read connection, which refuses
-    /// writes (`PRAGMA query_only`); use [`SqlAdapter::raw_execute`] for those.
+    /// For tests and tools that want a model's typed reading of its table (the conformance
+    /// suite's raw reads): it bypasses the contract's statements. On a SQLite file it runs on
+    /// a read connection, which refuses writes (`PRAGMA query_only`). For rows of any shape,
+    /// decoded by the database's own types, on the connection of your choice, use
+    /// [`SqlAdapter::raw_query`].
     pub async fn raw_select(
         &self,
         sql: &str,
@@ -306,6 +313,60 @@ impl<S: Schema> SqlAdapter<S> {
             cached: false,
         };
         self.inner.driver.fetch_all(Access::Read, call).await
+    }
+
+    /// Runs one hand-written statement on the connection `on` names and returns its rows,
+    /// each with the column names and its values decoded by the database's own column types
+    /// (the list is [`RawRow`]'s), not by a model. Any statement is accepted on
+    /// [`RawConnection::Writer`]: a `SELECT`, an `INSERT ... RETURNING`, a `PRAGMA` such as
+    /// `wal_checkpoint(TRUNCATE)`, DDL (no rows). [`RawConnection::Reader`] on SQLite is a
+    /// read-only connection, which refuses a statement that would write with
+    /// [`Error::InvalidInput`]; on the servers both are the primary (never a read replica).
+    /// Values are bound positionally to the dialect's placeholders (`?` on SQLite and MySQL,
+    /// `$1`, `$2`... on PostgreSQL), each as its value's kind; a `NULL` is left for PostgreSQL
+    /// to type from its context.
+    ///
+    /// For tools and maintenance (an admin script, a checkpoint, a report): it bypasses the
+    /// contract's statements and their checks. A type it has no reading for fails with
+    /// [`Error::Unsupported`] naming the column: cast it to text in the SQL.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> authmodel::Result<()> {
+    /// use authmodel::sql::{RawConnection, SqlAdapter};
+    /// use authmodel::{DefaultSchema, Options, Value};
+    ///
+    /// let auth = SqlAdapter::<DefaultSchema>::connect("sqlite::memory:", Options::default()).await?;
+    /// let rows = auth
+    ///     .raw_query(RawConnection::Reader, "SELECT 1 AS one, ? AS s", vec![Value::Text("x".into())])
+    ///     .await?;
+    /// assert_eq!(rows[0].columns(), ["one", "s"]);
+    /// assert_eq!(rows[0].get("one"), Some(&Value::Int(1)));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn raw_query(
+        &self,
+        on: RawConnection,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> Result<Vec<RawRow>> {
+        let call = Call {
+            sql,
+            params: &params,
+            columns: &[],
+            tables: &[],
+            cached: false,
+        };
+        let access = match on {
+            RawConnection::Writer => Access::Write,
+            RawConnection::Reader => Access::Read,
+        };
+        let rows = self.inner.driver.query(access, call).await;
+        // On the servers either connection is the primary, where the statement may have
+        // written: reads wait for the replicas to hold it, as after any write.
+        self.inner.wrote();
+        rows
     }
 
     /// Runs a statement of the statements layer that reads rows of `table`, its parameters
@@ -369,8 +430,7 @@ impl<S: Schema> SqlAdapter<S> {
     /// Runs one hand-written statement (an `INSERT`, an `UPDATE`, DDL, a `PRAGMA`) on the
     /// writer connection and returns the number of rows it changed. Rows it returns (`PRAGMA
     /// wal_checkpoint(TRUNCATE)`, a `RETURNING` clause) are read to the end and discarded;
-    /// read them with [`SqlAdapter::raw_select`], or with a connection of your own (rusqlite,
-    /// sqlx) on the same database, which WAL and the servers let run beside the adapter.
+    /// [`SqlAdapter::raw_query`] on [`RawConnection::Writer`] returns them.
     ///
     /// For tests and tools, like [`SqlAdapter::raw_select`]: it bypasses the contract's
     /// statements and their checks.

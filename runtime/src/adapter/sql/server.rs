@@ -234,6 +234,28 @@ macro_rules! pool_statements {
                 .collect()
         }
 
+        /// Runs hand-written SQL on a pooled connection of the primary, whatever `access`
+        /// says (see [`RawConnection`](super::RawConnection)); returns every row with its
+        /// column names, decoded by the server's column types with the module's
+        /// `decode_untyped`. Run again only when none of it was sent: it may write.
+        async fn query(&self, access: Access, call: Call<'_>) -> Result<Vec<super::raw::RawRow>> {
+            let _ = access;
+            let rows = super::server::on_pool!(self, call, Retry::Write, |connection, query| {
+                match query.fetch_all(&mut *connection).await {
+                    Err(error) if super::server::lost_unnamed_statement(&error) => {
+                        // Nothing ran; the type is known to the connection now.
+                        self.counter.add(1);
+                        sqlx::query_with(AssertSqlSafe(call.sql), self.arguments(&call)?)
+                            .persistent(call.cached)
+                            .fetch_all(connection)
+                            .await
+                    }
+                    done => done,
+                }
+            })?;
+            super::raw::rows(&rows, super::server::column_names, decode_untyped)
+        }
+
         /// Runs a statement without rows; returns the rows changed.
         async fn execute(&self, call: Call<'_>) -> Result<u64> {
             let done = super::server::on_pool!(self, call, Retry::Write, |connection, query| {
@@ -272,6 +294,22 @@ macro_rules! on_pool {
 
 pub(crate) use on_pool;
 pub(crate) use pool_statements;
+
+/// Whether a statement failed because sqlx lost its unnamed prepared statement (SQLSTATE
+/// 26000), before running it: sqlx 0.9 looks up a type it has not met on the connection (an
+/// enum, a domain) between preparing an uncached statement and running it, and the lookup
+/// replaces the statement (transact-rs/sqlx#4305). The type is then known to the connection,
+/// so the same call runs once more. Only PostgreSQL has unnamed statements; no MySQL error
+/// carries this state.
+pub(crate) fn lost_unnamed_statement(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.code().as_deref() == Some("26000"))
+}
+
+/// The column names of a server's row, as the server reports them.
+pub(crate) fn column_names<R: sqlx::Row>(row: &R) -> std::sync::Arc<[String]> {
+    use sqlx::Column as _;
+    row.columns().iter().map(|c| c.name().to_owned()).collect()
+}
 
 /// Ends a transaction begun on a [`Lease`](super::pool::Lease)d connection: commits when `outcome` is `Ok`
 /// (a failed commit is reported through `commit_failed`), rolls back when it is `Err`, whose

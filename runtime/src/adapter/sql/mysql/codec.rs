@@ -8,8 +8,9 @@
 //! milliseconds, booleans as `tinyint(1)`, JSON as its
 //! text (MariaDB's `json` is `longtext` with a check), bytes as blobs.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::error::BoxDynError;
+use sqlx::mysql::types::MySqlTime;
 use sqlx::mysql::{
     MySql, MySqlArguments, MySqlDatabaseError, MySqlRow, MySqlTypeInfo, MySqlValueRef,
 };
@@ -17,10 +18,12 @@ use sqlx::{Arguments, Decode, Row, Type, TypeInfo, ValueRef};
 use uuid::Uuid;
 
 use crate::adapter::sql::executor::Call;
+use crate::adapter::sql::raw::{undecodable, unsupported};
 use crate::adapter::sql::server::{
     check_len, check_width, decode_error, invalid, mismatch, stored_mismatch, too_large,
 };
 use crate::descriptor::{Column, ColumnType, Table};
+use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::value::{Value, ValueError};
 
@@ -167,6 +170,60 @@ fn decode(ty: ColumnType, raw: MySqlValueRef<'_>) -> Result<Value, ValueError> {
         ),
         ColumnType::Bytes if is_bytes(&info) || text => Value::Bytes(get(raw)?),
         ty => return Err(stored_mismatch(ty, info.name())),
+    })
+}
+
+/// Decodes one row of hand-written SQL by each column's MySQL type (the list is
+/// [`RawRow`](crate::adapter::sql::RawRow)'s); `columns` are the row's column names.
+pub(crate) fn decode_untyped(row: &MySqlRow, columns: &[String]) -> Result<Vec<Value>> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let raw = row
+                .try_get_raw(index)
+                .map_err(|e| undecodable(name, "?", e))?;
+            untyped(name, raw)
+        })
+        .collect()
+}
+
+/// One value of column `column` by its MySQL type.
+fn untyped(column: &str, raw: MySqlValueRef<'_>) -> Result<Value> {
+    if raw.is_null() {
+        return Ok(Value::Null);
+    }
+    let info = raw.type_info().into_owned();
+    let ty = info.name();
+    let bad = |e: ValueError| undecodable(column, ty, e);
+    // A character string (any collation but `binary`, `_bin` ones included) before a byte one.
+    if <&str as Type<MySql>>::compatible(&info) {
+        return Ok(Value::Text(get(raw).map_err(bad)?));
+    }
+    Ok(match ty {
+        "NULL" => Value::Null,
+        "BOOLEAN" | "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "BIGINT" | "YEAR" => {
+            Value::Int(get(raw).map_err(bad)?)
+        }
+        "TINYINT UNSIGNED" | "SMALLINT UNSIGNED" | "MEDIUMINT UNSIGNED" | "INT UNSIGNED"
+        | "BIGINT UNSIGNED" => {
+            let n = get::<u64>(raw).map_err(bad)?;
+            Value::Int(i64::try_from(n).map_err(|_| bad(invalid(format!("{n} is over i64"))))?)
+        }
+        "FLOAT" => Value::Float(get::<f32>(raw).map_err(bad)?.into()),
+        "DOUBLE" => Value::Float(get(raw).map_err(bad)?),
+        "DECIMAL" => Value::Text(get(raw).map_err(bad)?),
+        // UTC: the session's time zone is `+00:00` (see the module docs).
+        "DATETIME" | "TIMESTAMP" => Value::Timestamp(get(raw).map_err(bad)?),
+        "DATE" => Value::Text(get::<NaiveDate>(raw).map_err(bad)?.to_string()),
+        "TIME" => Value::Text(get::<MySqlTime>(raw).map_err(bad)?.to_string()),
+        "JSON" => Value::Json(
+            serde_json::from_slice(get::<&[u8]>(raw).map_err(bad)?)
+                .map_err(|e| bad(invalid(format!("bad json: {e}"))))?,
+        ),
+        "BINARY" | "VARBINARY" | "TINYBLOB" | "BLOB" | "MEDIUMBLOB" | "LONGBLOB" | "BIT"
+        | "GEOMETRY" => Value::Bytes(get(raw).map_err(bad)?),
+        _ => return Err(unsupported(Dialect::MySql, column, ty)),
     })
 }
 

@@ -17,7 +17,7 @@ use std::time::Duration;
 use sqlx::mysql::MySqlConnectOptions;
 use sqlx::{AssertSqlSafe, Connection as _, MySqlConnection};
 
-use self::codec::{arguments, decode_row, map_call_error, map_error};
+use self::codec::{arguments, decode_row, decode_untyped, map_call_error, map_error};
 use super::executor::{
     Access, BatchFailed, Call, Counter, Executor, Reread, Returning, Step, step_params,
 };

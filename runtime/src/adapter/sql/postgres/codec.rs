@@ -7,21 +7,24 @@
 //! hand-written SQL are bound by their value's kind, and `NULL` as an untyped parameter
 //! whose type the server infers.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sqlx::error::BoxDynError;
 use sqlx::postgres::types::Oid;
 use sqlx::postgres::{
-    PgArgumentBuffer, PgArguments, PgDatabaseError, PgRow, PgTypeInfo, PgValueRef, Postgres,
+    PgArgumentBuffer, PgArguments, PgDatabaseError, PgRow, PgTypeInfo, PgTypeKind, PgValueFormat,
+    PgValueRef, Postgres,
 };
 use sqlx::types::Json;
 use sqlx::{Arguments, Decode, Encode, Row, TypeInfo, ValueRef};
 use uuid::Uuid;
 
 use crate::adapter::sql::executor::Call;
+use crate::adapter::sql::raw::{undecodable, unsupported};
 use crate::adapter::sql::server::{
     check_len, check_width, decode_error, invalid, mismatch, stored_mismatch, too_large,
 };
 use crate::descriptor::{Column, ColumnType, Table};
+use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::value::{Value, ValueError};
 
@@ -148,6 +151,122 @@ pub(crate) fn decode_row(row: &PgRow, tables: &[&'static Table]) -> Result<Vec<V
         }
     }
     Ok(values)
+}
+
+/// Decodes one row of hand-written SQL by each column's PostgreSQL type (the list is
+/// [`RawRow`](crate::adapter::sql::RawRow)'s); `columns` are the row's column names.
+pub(crate) fn decode_untyped(row: &PgRow, columns: &[String]) -> Result<Vec<Value>> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let raw = row
+                .try_get_raw(index)
+                .map_err(|e| undecodable(name, "?", e))?;
+            untyped(name, raw)
+        })
+        .collect()
+}
+
+/// One value of column `column` by its PostgreSQL type.
+fn untyped(column: &str, raw: PgValueRef<'_>) -> Result<Value> {
+    if raw.is_null() {
+        return Ok(Value::Null);
+    }
+    let info = raw.type_info().into_owned();
+    // A domain is sent as its base type.
+    let mut base = &info;
+    while let PgTypeKind::Domain(inner) = base.kind() {
+        base = inner;
+    }
+    let ty = base.name();
+    let bad = |e: ValueError| undecodable(column, info.name(), e);
+    Ok(match ty {
+        "BOOL" => Value::Bool(get(raw).map_err(bad)?),
+        "INT2" => Value::Int(get::<i16>(raw).map_err(bad)?.into()),
+        "INT4" => Value::Int(get::<i32>(raw).map_err(bad)?.into()),
+        "INT8" => Value::Int(get(raw).map_err(bad)?),
+        "OID" => Value::Int(get::<Oid>(raw).map_err(bad)?.0.into()),
+        "FLOAT4" => Value::Float(get::<f32>(raw).map_err(bad)?.into()),
+        "FLOAT8" => Value::Float(get(raw).map_err(bad)?),
+        "NUMERIC" => Value::Text(match raw.format() {
+            PgValueFormat::Text => get::<String>(raw).map_err(bad)?,
+            PgValueFormat::Binary => raw
+                .as_bytes()
+                .ok()
+                .and_then(numeric_text)
+                .ok_or_else(|| bad(invalid("malformed numeric")))?,
+        }),
+        "TEXT" | "VARCHAR" | "BPCHAR" | "CHAR" | "\"CHAR\"" | "NAME" | "CITEXT" | "UNKNOWN" => {
+            Value::Text(get(raw).map_err(bad)?)
+        }
+        "UUID" => Value::Uuid(get(raw).map_err(bad)?),
+        "TIMESTAMPTZ" => Value::Timestamp(get(raw).map_err(bad)?),
+        // Read as UTC, as the contract reads it (the sessions run in UTC).
+        "TIMESTAMP" => Value::Timestamp(get::<NaiveDateTime>(raw).map_err(bad)?.and_utc()),
+        "DATE" => Value::Text(get::<NaiveDate>(raw).map_err(bad)?.to_string()),
+        "JSON" | "JSONB" => Value::Json(get::<Json<serde_json::Value>>(raw).map_err(bad)?.0),
+        "BYTEA" => Value::Bytes(get(raw).map_err(bad)?),
+        // An enum is sent as its label.
+        _ if matches!(base.kind(), PgTypeKind::Enum(_)) => Value::Text(get(raw).map_err(bad)?),
+        _ if raw.format() == PgValueFormat::Text => Value::Text(get(raw).map_err(bad)?),
+        _ => return Err(unsupported(Dialect::Postgres, column, info.name())),
+    })
+}
+
+/// A `numeric` in PostgreSQL's binary form (digit count, weight, sign, display scale, then
+/// base-10000 digits) as the text PostgreSQL prints; `None` when malformed.
+fn numeric_text(bytes: &[u8]) -> Option<String> {
+    use std::fmt::Write as _;
+    let word = |i: usize| {
+        let pair = bytes.get(2 * i..2 * i + 2)?;
+        Some(u16::from_be_bytes([pair[0], pair[1]]))
+    };
+    let count = usize::from(word(0)?);
+    let weight = isize::from(word(1)?.cast_signed());
+    let sign = word(2)?;
+    let scale = usize::from(word(3)?);
+    let negative = match sign {
+        0x0000 => false,
+        0x4000 => true,
+        0xC000 => return Some("NaN".to_owned()),
+        0xD000 => return Some("Infinity".to_owned()),
+        0xF000 => return Some("-Infinity".to_owned()),
+        _ => return None,
+    };
+    let digits = (0..count)
+        .map(|i| word(4 + i).filter(|&d| d <= 9999))
+        .collect::<Option<Vec<u16>>>()?;
+    // The base-10000 digit at position `i` (0 is the most significant of `digits`).
+    let digit = |i: isize| usize::try_from(i).ok().and_then(|i| digits.get(i).copied());
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if weight < 0 {
+        out.push('0');
+    } else {
+        for i in 0..=weight {
+            let d = digit(i).unwrap_or(0);
+            let _ = if i == 0 {
+                write!(out, "{d}")
+            } else {
+                write!(out, "{d:04}")
+            };
+        }
+    }
+    if scale > 0 {
+        let mut fraction = String::with_capacity(scale + 4);
+        let mut i = weight + 1;
+        while fraction.len() < scale {
+            let _ = write!(fraction, "{:04}", digit(i).unwrap_or(0));
+            i += 1;
+        }
+        fraction.truncate(scale);
+        out.push('.');
+        out.push_str(&fraction);
+    }
+    Some(out)
 }
 
 /// The stored types a column type is read from.
@@ -316,5 +435,39 @@ pub(crate) fn map_error(error: sqlx::Error, tables: &[&'static Table]) -> Error 
             Error::InvalidInput(format!("{message}{column}"))
         }
         _ => Error::Database(database.into_error()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numeric_text;
+
+    /// PostgreSQL's binary `numeric`: digit count, weight, sign, display scale, digits.
+    fn numeric(weight: i16, sign: u16, scale: u16, digits: &[u16]) -> Vec<u8> {
+        let count = u16::try_from(digits.len()).unwrap();
+        [count, weight.cast_unsigned(), sign, scale]
+            .iter()
+            .chain(digits)
+            .flat_map(|w| w.to_be_bytes())
+            .collect()
+    }
+
+    #[test]
+    fn numerics_print_as_postgresql_prints_them() {
+        let cases: [(Vec<u8>, &str); 8] = [
+            (numeric(1, 0, 2, &[1, 2345, 6700]), "12345.67"),
+            (numeric(-1, 0, 1, &[5000]), "0.5"),
+            (numeric(-2, 0x4000, 5, &[5000]), "-0.00005"),
+            (numeric(1, 0, 0, &[1]), "10000"),
+            (numeric(0, 0, 0, &[]), "0"),
+            (numeric(0, 0, 3, &[]), "0.000"),
+            (numeric(0, 0xC000, 0, &[]), "NaN"),
+            (numeric(0, 0xF000, 0, &[]), "-Infinity"),
+        ];
+        for (bytes, text) in cases {
+            assert_eq!(numeric_text(&bytes).as_deref(), Some(text));
+        }
+        assert_eq!(numeric_text(&numeric(0, 0, 0, &[10_000])), None);
+        assert_eq!(numeric_text(&[0, 1]), None);
     }
 }

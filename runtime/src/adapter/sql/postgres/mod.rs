@@ -15,7 +15,7 @@ use std::time::Duration;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection as _, PgConnection};
 
-use self::codec::{arguments, decode_row, map_call_error, map_error};
+use self::codec::{arguments, decode_row, decode_untyped, map_call_error, map_error};
 use super::executor::{Access, BatchFailed, Call, Counter, Executor, Step, step_params};
 use super::options::Options;
 use super::pool::{Ended, Pool, Retry};

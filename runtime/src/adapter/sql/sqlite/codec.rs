@@ -12,6 +12,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{ErrorCode, Row, Statement, ffi};
 use uuid::Uuid;
 
+use crate::adapter::sql::raw::undecodable;
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::error::Error;
 use crate::value::{Value, ValueError};
@@ -116,6 +117,30 @@ pub(crate) fn decode_row(
         }
     }
     Ok(())
+}
+
+/// Decodes one row of hand-written SQL by each value's storage class: `NULL`, `INTEGER`,
+/// `REAL`, `TEXT`, `BLOB` as [`Value::Null`], [`Value::Int`], [`Value::Float`],
+/// [`Value::Text`], [`Value::Bytes`]. `columns` names them, for the error of text that is not
+/// UTF-8.
+pub(crate) fn decode_untyped(row: &Row<'_>, columns: &[String]) -> Result<Vec<Value>, Failure> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            Ok(match row.get_ref(index).map_err(|e| map_error(e, &[]))? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(i) => Value::Int(i),
+                ValueRef::Real(f) => Value::Float(f),
+                ValueRef::Text(t) => Value::Text(
+                    utf8(t)
+                        .map_err(|e| undecodable(name, "TEXT", e))?
+                        .to_owned(),
+                ),
+                ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+            })
+        })
+        .collect()
 }
 
 /// Decodes one stored value as `column`'s type. `NULL` decodes to [`Value::Null`] for any

@@ -23,10 +23,11 @@ use std::time::Duration;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Statement};
 
-use self::codec::{Failure, bind, decode_row, map_error};
+use self::codec::{Failure, bind, decode_row, decode_untyped, map_error};
 use self::open::{ReadOnly, immutable_uri, read_only_opening, switch_to_wal};
 use super::executor::{Access, BatchFailed, Call, Counter, Executor, Reread, Step, step_params};
 use super::options::Options;
+use super::raw::RawRow;
 use super::url::{Location, Mode, SqliteTarget};
 use crate::descriptor::{Column, Table};
 use crate::dialect::Dialect;
@@ -257,6 +258,15 @@ impl Executor for SqliteExecutor {
             });
         }
         self.write_decoded(call, decode).await
+    }
+
+    /// Runs hand-written SQL: on the writer, or on a read connection (the writer of an
+    /// in-memory database), where a statement that would write is refused before it runs.
+    async fn query(&self, access: Access, call: Call<'_>) -> Result<Vec<RawRow>> {
+        match access {
+            Access::Read => self.on_reader(call, raw_read).await,
+            Access::Write => self.on_writer(call, raw_rows).await,
+        }
     }
 
     /// Runs a statement without rows on the writer; returns the rows changed.
@@ -576,6 +586,51 @@ fn all_rows(connection: &Connection, call: &Call<'_>) -> Result<Vec<Vec<Value>>,
         }
         failed.map_or(Ok(all), Err)
     })
+}
+
+/// [`raw_rows`] for [`RawConnection::Reader`](super::RawConnection::Reader): SQLite's own
+/// verdict (`sqlite3_stmt_readonly`) refuses a statement that would write, with a message
+/// that says where to send it, rather than the bare "attempt to write a readonly database"
+/// of `query_only` (and on an in-memory database, whose reader is the writer, at all).
+fn raw_read(connection: &Connection, call: &Call<'_>) -> Result<Vec<RawRow>, Failure> {
+    with_statement(connection, call, |statement| {
+        if !statement.readonly() {
+            return Err(Failure::Error(Error::InvalidInput(
+                "the statement may write, and RawConnection::Reader is a read-only connection: \
+                 run it on RawConnection::Writer"
+                    .to_owned(),
+            )));
+        }
+        untyped_rows(statement)
+    })
+}
+
+/// Every row of hand-written SQL with its column names, each value by its storage class;
+/// stepped to the end, even past a value that fails to decode (see [`returning_row`]).
+fn raw_rows(connection: &Connection, call: &Call<'_>) -> Result<Vec<RawRow>, Failure> {
+    with_statement(connection, call, untyped_rows)
+}
+
+/// The rows of a prepared, bound `statement` (see [`raw_rows`]).
+fn untyped_rows(statement: &mut Statement<'_>) -> Result<Vec<RawRow>, Failure> {
+    let columns: Arc<[String]> = statement
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let mut rows = statement.raw_query();
+    let mut all = Vec::new();
+    let mut failed = None;
+    while let Some(row) = rows.next().map_err(|e| map_error(e, &[]))? {
+        if failed.is_some() {
+            continue;
+        }
+        match decode_untyped(row, &columns) {
+            Ok(values) => all.push(RawRow::new(Arc::clone(&columns), values)),
+            Err(e) => failed = Some(e),
+        }
+    }
+    failed.map_or(Ok(all), Err)
 }
 
 /// Runs a statement; returns the rows it changed. One that returns rows (`PRAGMA
