@@ -658,7 +658,11 @@ fn scale(rt: &Runtime, sizes: &[usize], warmup: usize, batches: usize) {
     println!(
         "\nScale: get_session_and_user{}, one session per user{}, {options:?}",
         if hand_written { " (hand-written)" } else { "" },
-        if warm { ", every session read once first" } else { "" },
+        if warm {
+            ", every session read once first"
+        } else {
+            ""
+        },
     );
     println!(
         "{:>10} {:>10} {:>12} {:>12} {:>8} {:>10} {:>10} {:>12}",
