@@ -19,7 +19,7 @@
 //! `SQLITE_BENCH_MMAP` (bytes) overrides `Options::mmap_size`. `cargo test --benches` runs it at two small sizes.
 //! The last column is the minor page faults per timed call (`/proc/self/stat`): the seeding
 //! child leaves the file in the OS's cache but never in this process's mapping, so a fault
-//! would be the first touch of a page here. The 20,000 warm-up calls leave it at 0.00x: faults
+//! would be the first touch of a page here. The 20,000 warm-up calls leave it at 0.000: faults
 //! are not what a large table costs. `SQLITE_BENCH_WARM=1` reads every session once before
 //! timing (the steady state of a long-running server, whose reader has touched every page);
 //! `SQLITE_BENCH_HAND_WRITTEN=1` times the hand-written rusqlite reader (below) on the same
