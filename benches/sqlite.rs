@@ -17,6 +17,13 @@
 //! each, seeded in one transaction with prepared inserts), printing median and mean per call
 //! and the process's RSS after each size. `SQLITE_BENCH_SCALE=1000,50000` picks the sizes;
 //! `SQLITE_BENCH_MMAP` (bytes) overrides `Options::mmap_size`. `cargo test --benches` runs it at two small sizes.
+//! The last column is the minor page faults per timed call (`/proc/self/stat`): the seeding
+//! child leaves the file in the OS's cache but never in this process's mapping, so a fault
+//! would be the first touch of a page here. The 20,000 warm-up calls leave it at 0.000: faults
+//! are not what a large table costs. `SQLITE_BENCH_WARM=1` reads every session once before
+//! timing (the steady state of a long-running server, whose reader has touched every page);
+//! `SQLITE_BENCH_HAND_WRITTEN=1` times the hand-written rusqlite reader (below) on the same
+//! file instead of the adapter: SQLite's own cost at that size, the floor for the adapter.
 //!
 //! Like for like: both sides work on the same file in a tempdir (WAL, `synchronous = NORMAL`,
 //! foreign keys on, the adapter's defaults), seeded with 10,000 users and sessions; both are
@@ -633,20 +640,33 @@ const SCALE_WARMUP: usize = 20_000;
 const SCALE_BATCHES: usize = 2_000;
 
 /// The scale run (see the module docs): `get_session_and_user` on random seeded tokens at
-/// each size of `sizes`, its per-call median and mean, and the RSS once measured.
+/// each size of `sizes`, its per-call median and mean, the RSS once measured, and the minor
+/// page faults per timed call.
 fn scale(rt: &Runtime, sizes: &[usize], warmup: usize, batches: usize) {
     let number = |name: &str| std::env::var(name).ok().and_then(|n| n.parse::<u64>().ok());
     let mut options = Options::default().synchronize(true);
     if let Some(bytes) = number("SQLITE_BENCH_MMAP") {
         options = options.mmap_size(bytes);
     }
+    // Every process has faulted pages in by now: a 0 here is a misread `/proc/self/stat`.
+    assert!(
+        !cfg!(target_os = "linux") || minor_faults() > 0,
+        "the minor page fault count is read"
+    );
+    let warm = std::env::var_os("SQLITE_BENCH_WARM").is_some();
+    let hand_written = std::env::var_os("SQLITE_BENCH_HAND_WRITTEN").is_some();
     println!(
-        "
-Scale: get_session_and_user, one session per user, {options:?}"
+        "\nScale: get_session_and_user{}, one session per user{}, {options:?}",
+        if hand_written { " (hand-written)" } else { "" },
+        if warm {
+            ", every session read once first"
+        } else {
+            ""
+        },
     );
     println!(
-        "{:>10} {:>10} {:>12} {:>12} {:>8} {:>10} {:>10}",
-        "sessions", "seed s", "median", "mean", "ratio", "file MB", "RSS MB"
+        "{:>10} {:>10} {:>12} {:>12} {:>8} {:>10} {:>10} {:>12}",
+        "sessions", "seed s", "median", "mean", "ratio", "file MB", "RSS MB", "faults/call"
     );
     let mut first = None;
     for &size in sizes {
@@ -665,6 +685,14 @@ Scale: get_session_and_user, one session per user, {options:?}"
             .expect("the seeding process runs");
         assert!(status.success(), "seeding failed: {status}");
         let seeded = started.elapsed();
+        let manual = hand_written.then(|| HandWritten::open(&path).expect("the hand-written side"));
+        let (manual, adapter) = (&manual, &auth);
+        let read = move |token: String| async move {
+            match manual {
+                Some(manual) => found(manual.get_session_and_user(&token).await),
+                None => found(adapter.get_session_and_user(&token).await),
+            }
+        };
         // Random tokens, as sessions are read in production; drawn outside the timed part.
         let mut state = 0x5eed_u64;
         let mut next_token = || {
@@ -672,27 +700,33 @@ Scale: get_session_and_user, one session per user, {options:?}"
             scale_token(usize::try_from(mix(state) % size as u64).unwrap_or(0))
         };
         for _ in 0..warmup {
-            let token = next_token();
-            found(rt.block_on(auth.get_session_and_user(&token)));
+            rt.block_on(read(next_token()));
         }
+        if warm {
+            for n in 0..size {
+                rt.block_on(read(scale_token(n)));
+            }
+        }
+        let faults = minor_faults();
         let mut times = Vec::with_capacity(batches);
         for _ in 0..batches {
             let tokens: Vec<String> = (0..BATCH).map(|_| next_token()).collect();
             let elapsed = rt.block_on(async {
                 let start = Instant::now();
-                for token in &tokens {
-                    found(auth.get_session_and_user(token).await);
+                for token in tokens {
+                    read(token).await;
                 }
                 start.elapsed()
             });
             times.push(elapsed.as_secs_f64() / BATCH as f64);
         }
+        let faults = minor_faults().saturating_sub(faults) as f64 / (batches * BATCH).max(1) as f64;
         let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
         let median = median(&mut times);
         let base = *first.get_or_insert(median);
         let file = std::fs::metadata(&path).map_or(0, |m| m.len());
         println!(
-            "{:>10} {:>10.1} {:>9.2} µs {:>9.2} µs {:>7.2}x {:>10.1} {:>10.1}",
+            "{:>10} {:>10.1} {:>9.2} µs {:>9.2} µs {:>7.2}x {:>10.1} {:>10.1} {:>12.3}",
             size,
             seeded.as_secs_f64(),
             median * 1e6,
@@ -700,6 +734,7 @@ Scale: get_session_and_user, one session per user, {options:?}"
             median / base,
             file as f64 / 1e6,
             rss_kib("VmRSS") as f64 / 1024.0,
+            faults,
         );
         if size == sizes[sizes.len() - 1] {
             println!(
@@ -727,6 +762,17 @@ fn seed_child() -> bool {
         open(Path::new(path), "PRAGMA cache_size = -262144;").expect("the setup connection");
     seed_scale(&setup, count).expect("seeding");
     true
+}
+
+/// This process's minor page faults so far (`/proc/self/stat`, field 10; 0 where there is none).
+fn minor_faults() -> u64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            let (_, fields) = stat.rsplit_once(')')?;
+            fields.split_whitespace().nth(7)?.parse().ok()
+        })
+        .unwrap_or(0)
 }
 
 /// A field of `/proc/self/status`, in KiB (0 where there is none).

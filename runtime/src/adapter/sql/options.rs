@@ -154,10 +154,11 @@ impl Options {
     /// mmap_size`; default [`DEFAULT_MMAP_SIZE`]: 1 GiB on 64-bit targets, 0 on 32-bit ones).
     /// SQLite only.
     ///
-    /// A mapped page is read in place, without a system call or a copy: this is what keeps a
-    /// session lookup's cost close to flat as the tables grow (`benches/sqlite.rs`, median on
-    /// a shared 2-core machine: 4 µs at 1,000 sessions, 9-12 µs at 1,000,000, against 16 µs
-    /// at 1,000,000 with plain reads, whatever the page cache's size). The map is address space,
+    /// A mapped page is read in place, without a system call or a copy: this lowers a
+    /// session lookup's cost on large tables (`benches/sqlite.rs`, median on a shared 2-core
+    /// machine: 4 µs at 1,000 sessions, 8-13 µs at 1,000,000, against 13-16 µs at 1,000,000
+    /// with plain reads, whatever the page cache's size; the rest of the growth is SQLite's
+    /// own B-tree walk, which a hand-written rusqlite reader pays alike). The map is address space,
     /// not memory: its pages live in the operating system's file cache, shared by every
     /// connection and process on the file, counted in the process's RSS only while resident,
     /// and dropped by the kernel under memory pressure like any cached file page. A file
