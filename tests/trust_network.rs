@@ -54,7 +54,10 @@ fn all_threads_stopped(pid: u32) -> bool {
             // A backend that exited is a zombie ('Z') until its stopped parent reaps it: it
             // runs no more than a stopped one.
             Some((_, rest)) => {
-                matches!(rest.trim_start().chars().next(), Some('T' | 't' | 'Z' | 'X'))
+                matches!(
+                    rest.trim_start().chars().next(),
+                    Some('T' | 't' | 'Z' | 'X')
+                )
             }
             None => true,
         }
