@@ -112,6 +112,20 @@ fn generate<S: Schema>(args: GenerateArgs) -> Outcome {
     let templates = templates(args.migration.templates.as_deref())?;
     let tables = S::stored_tables();
     let text = |e: Error| e.to_string();
+    let preamble = match (&args.postgres_schema, args.format) {
+        (None, _) => Vec::new(),
+        (Some(name), GenerateFormat::Sql) => {
+            ddl::schema_preamble(dialect, name).map_err(|e| format!("--postgres-schema: {e}"))?
+        }
+        (Some(_), _) => {
+            return Err(
+                "--postgres-schema is for the sql format: a migration runner keeps its own \
+                 table in the connection's schema; set the schema in the URL instead \
+                 (`?options=-csearch_path%3Dauth`)"
+                    .to_owned(),
+            );
+        }
+    };
     let single = match args.format {
         GenerateFormat::Sql => {
             let options = CreateOptions::default()
@@ -121,7 +135,10 @@ fn generate<S: Schema>(args: GenerateArgs) -> Outcome {
             let context = ScriptContext {
                 common: common::<S>(dialect),
                 summary: format!("create the {} tables", tables.len()),
-                statements: ddl::create_statements::<S>(dialect, options).map_err(text)?,
+                statements: preamble
+                    .into_iter()
+                    .chain(ddl::create_statements::<S>(dialect, options).map_err(text)?)
+                    .collect(),
             };
             templates.render(Template::Script, &context)?
         }

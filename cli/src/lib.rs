@@ -277,6 +277,11 @@ pub(crate) struct GenerateArgs {
     /// key the models do not declare.
     #[arg(long)]
     pub recommended_indexes: bool,
+    /// PostgreSQL, sql format only: the tables go into this schema (namespace), such as
+    /// `auth`. The script starts by creating it when missing and setting the session's
+    /// `search_path` to it; run it in one session (`psql -f`).
+    #[arg(long, value_name = "NAME")]
+    pub postgres_schema: Option<String>,
     /// Only used to choose the dialect when --dialect is not given (default: `DATABASE_URL`
     /// of the environment, else of `.env`).
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]

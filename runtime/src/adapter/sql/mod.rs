@@ -203,7 +203,7 @@ impl<S: Schema> SqlAdapter<S> {
             false => None,
         };
         let create_schema = match &options.postgres_schema {
-            Some(name) => ddl::create_schema(dialect, schema_name(name)?),
+            Some(name) => ddl::create_schema(dialect, ddl::check_schema_name(name)?),
             None => None,
         };
         // A driver's connect error may quote the URL it was given.
@@ -550,17 +550,6 @@ async fn user_key_collation(
         })
         .and_then(|row| cell(row, 6))
         .map(str::to_owned))
-}
-
-/// `name`, checked as a schema name for [`Options::postgres_schema`]: 1 to 63 bytes (longer
-/// would be cut by PostgreSQL, so the tables would land in another schema), no NUL.
-fn schema_name(name: &str) -> Result<&str> {
-    if name.is_empty() || name.len() > 63 || name.contains('\0') {
-        return Err(Error::InvalidInput(format!(
-            "the PostgreSQL schema name {name:?} must be 1 to 63 bytes long, without NUL"
-        )));
-    }
-    Ok(name)
 }
 
 fn target_is_read_only(target: &Target) -> bool {

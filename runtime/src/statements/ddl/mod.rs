@@ -158,6 +158,52 @@ pub(crate) fn create_schema(dialect: Dialect, name: &str) -> Option<String> {
         .then(|| format!("CREATE SCHEMA IF NOT EXISTS {}", dialect.quote(name)))
 }
 
+/// `name` when PostgreSQL accepts it as a schema name: 1 to 63 bytes, without NUL.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the rule.
+pub fn check_schema_name(name: &str) -> Result<&str> {
+    if name.is_empty() || name.len() > 63 || name.contains('\0') {
+        return Err(crate::Error::InvalidInput(format!(
+            "the PostgreSQL schema name {name:?} must be 1 to 63 bytes long, without NUL"
+        )));
+    }
+    Ok(name)
+}
+
+/// The statements a script runs before [`create_statements`] so that its tables land in the
+/// schema `name` (what `authmodel generate --postgres-schema` writes): create the schema when
+/// missing, then make it the session's `search_path`. Run the script in one session (`psql
+/// -f`), as a whole.
+///
+/// ```
+/// use authmodel::Dialect;
+/// use authmodel::ddl::schema_preamble;
+///
+/// let preamble = schema_preamble(Dialect::Postgres, "auth").unwrap();
+/// assert_eq!(preamble, [r#"CREATE SCHEMA IF NOT EXISTS "auth""#, r#"SET search_path TO "auth""#]);
+/// assert!(schema_preamble(Dialect::Sqlite, "auth").is_err());
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Unsupported`](crate::Error::Unsupported) on a dialect without schemas;
+/// [`Error::InvalidInput`](crate::Error::InvalidInput) for a name PostgreSQL refuses.
+pub fn schema_preamble(dialect: Dialect, name: &str) -> Result<Vec<String>> {
+    let name = check_schema_name(name)?;
+    let Some(create) = create_schema(dialect, name) else {
+        return Err(crate::Error::Unsupported {
+            dialect,
+            what: "a schema (namespace) for the tables".to_owned(),
+        });
+    };
+    Ok(vec![
+        create,
+        format!("SET search_path TO {}", dialect.quote(name)),
+    ])
+}
+
 /// The statements that drop `S`'s tables on `dialect`, if they exist, in reverse order of
 /// creation (the user table last). Their indexes go with them.
 pub fn drop_statements<S: Schema>(dialect: Dialect) -> Vec<String> {
