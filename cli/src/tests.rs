@@ -239,13 +239,7 @@ fn check_passes_with_notes_and_recommended_indexes_are_opt_in() {
 #[test]
 fn postgres_schema_flag_reaches_check_and_migrate() {
     use std::process::ExitCode;
-    let Some(admin) = std::env::var("PG_URL").ok().filter(|u| !u.is_empty()) else {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "PG_URL is not set under CI=true"
-        );
-        eprintln!("*** SKIPPED: PG_URL is not set ***");
+    let Some(admin) = pg_url() else {
         return;
     };
     let schema = format!("cli_{}", std::process::id());
@@ -358,13 +352,7 @@ fn generated_script_creates_its_tables_in_the_schema() {
         assert_eq!(run(refused), ExitCode::from(2), "{refused:?}");
     }
 
-    let Some(admin) = std::env::var("PG_URL").ok().filter(|u| !u.is_empty()) else {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "PG_URL is not set under CI=true"
-        );
-        eprintln!("*** SKIPPED: PG_URL is not set ***");
+    let Some(admin) = pg_url() else {
         return;
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -407,4 +395,18 @@ fn generated_script_creates_its_tables_in_the_schema() {
     });
     assert_eq!(checked, ExitCode::SUCCESS);
     assert!(tables >= 4, "{tables} tables in {schema}");
+}
+
+/// `PG_URL`, the throwaway server's; `None` (a loud skip, a failure under `CI=true`) when unset.
+fn pg_url() -> Option<String> {
+    let url = std::env::var("PG_URL").ok().filter(|u| !u.is_empty());
+    if url.is_none() {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "PG_URL is not set under CI=true"
+        );
+        eprintln!("*** SKIPPED: PG_URL is not set ***");
+    }
+    url
 }
