@@ -333,3 +333,25 @@ pub(crate) async fn settle<DB: sqlx::Database, T, E>(
         }
     }
 }
+
+/// Each column of a server's `row`, named by `columns`, read by `untyped` (its codec's
+/// decoder by the column's own type): a row of [`SqlAdapter::raw_query`](super::SqlAdapter::raw_query).
+pub(crate) fn untyped_row<R: sqlx::Row>(
+    row: &R,
+    columns: &[String],
+    untyped: impl Fn(&str, <R::Database as sqlx::Database>::ValueRef<'_>) -> Result<Value, Error>,
+) -> Result<Vec<Value>, Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+{
+    columns
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let raw = row
+                .try_get_raw(index)
+                .map_err(|e| super::raw::undecodable(name, "?", e))?;
+            untyped(name, raw)
+        })
+        .collect()
+}

@@ -21,6 +21,7 @@ use crate::adapter::sql::executor::Call;
 use crate::adapter::sql::raw::{undecodable, unsupported};
 use crate::adapter::sql::server::{
     check_len, check_width, decode_error, invalid, mismatch, stored_mismatch, too_large,
+    untyped_row,
 };
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::dialect::Dialect;
@@ -176,16 +177,7 @@ fn decode(ty: ColumnType, raw: MySqlValueRef<'_>) -> Result<Value, ValueError> {
 /// Decodes one row of hand-written SQL by each column's MySQL type (the list is
 /// [`RawRow`](crate::adapter::sql::RawRow)'s); `columns` are the row's column names.
 pub(crate) fn decode_untyped(row: &MySqlRow, columns: &[String]) -> Result<Vec<Value>> {
-    columns
-        .iter()
-        .enumerate()
-        .map(|(index, name)| {
-            let raw = row
-                .try_get_raw(index)
-                .map_err(|e| undecodable(name, "?", e))?;
-            untyped(name, raw)
-        })
-        .collect()
+    untyped_row(row, columns, untyped)
 }
 
 /// One value of column `column` by its MySQL type.

@@ -22,6 +22,7 @@ use crate::adapter::sql::executor::Call;
 use crate::adapter::sql::raw::{undecodable, unsupported};
 use crate::adapter::sql::server::{
     check_len, check_width, decode_error, invalid, mismatch, stored_mismatch, too_large,
+    untyped_row,
 };
 use crate::descriptor::{Column, ColumnType, Table};
 use crate::dialect::Dialect;
@@ -156,16 +157,7 @@ pub(crate) fn decode_row(row: &PgRow, tables: &[&'static Table]) -> Result<Vec<V
 /// Decodes one row of hand-written SQL by each column's PostgreSQL type (the list is
 /// [`RawRow`](crate::adapter::sql::RawRow)'s); `columns` are the row's column names.
 pub(crate) fn decode_untyped(row: &PgRow, columns: &[String]) -> Result<Vec<Value>> {
-    columns
-        .iter()
-        .enumerate()
-        .map(|(index, name)| {
-            let raw = row
-                .try_get_raw(index)
-                .map_err(|e| undecodable(name, "?", e))?;
-            untyped(name, raw)
-        })
-        .collect()
+    untyped_row(row, columns, untyped)
 }
 
 /// One value of column `column` by its PostgreSQL type.
