@@ -38,29 +38,15 @@ struct Seeded {
 }
 
 fn session(user_id: Uuid) -> Session {
-    Session {
-        id: Uuid::nil(),
-        session_token: Uuid::new_v4().to_string(),
+    Session::new(
         user_id,
-        expires: Utc::now() + chrono::Duration::days(7),
-    }
+        Uuid::new_v4().to_string(),
+        Utc::now() + chrono::Duration::days(7),
+    )
 }
 
 fn account(provider_account_id: &str) -> Account {
-    Account {
-        id: Uuid::nil(),
-        user_id: Uuid::nil(),
-        kind: "oauth".into(),
-        provider: "github".into(),
-        provider_account_id: provider_account_id.into(),
-        refresh_token: None,
-        access_token: None,
-        expires_at: None,
-        token_type: None,
-        scope: None,
-        id_token: None,
-        session_state: None,
-    }
+    Account::new(Uuid::nil(), "oauth", "github", provider_account_id)
 }
 
 async fn seed(adapter: &Shared) -> Seeded {

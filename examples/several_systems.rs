@@ -24,12 +24,11 @@ async fn run(sql_url: &str, redis_url: &str) -> Result<(), Box<dyn std::error::E
         .await?;
     // ...sessions on Redis, which deletes each by itself at its `expires`.
     let session = auth
-        .create_session(Session {
-            id: Uuid::nil(),
-            session_token: Uuid::new_v4().to_string(),
-            user_id: user.id,
-            expires: Utc::now() + Duration::days(30),
-        })
+        .create_session(Session::new(
+            user.id,
+            Uuid::new_v4().to_string(),
+            Utc::now() + Duration::days(30),
+        ))
         .await?;
     let (found, owner) = auth
         .get_session_and_user(&session.session_token)

@@ -58,12 +58,7 @@ async fn composed<S: Schema>() -> Option<Composed<S, SqlAdapter<S>, RedisStore<S
 }
 
 fn session(user_id: Uuid, expires: DateTime<Utc>) -> Session {
-    Session {
-        id: Uuid::nil(),
-        session_token: Uuid::new_v4().to_string(),
-        user_id,
-        expires,
-    }
+    Session::new(user_id, Uuid::new_v4().to_string(), expires)
 }
 
 fn in_a_week() -> DateTime<Utc> {

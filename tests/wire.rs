@@ -125,23 +125,8 @@ async fn round_trips<T>(relay: &Relay, call: impl Future<Output = T>) -> u64 {
     relay.turns() - before
 }
 
-fn user(email: &str) -> User {
-    User {
-        id: Uuid::nil(),
-        name: None,
-        email: email.to_owned(),
-        email_verified: None,
-        image: None,
-    }
-}
-
 fn session(token: &str, user: Uuid) -> Session {
-    Session {
-        id: Uuid::nil(),
-        session_token: token.to_owned(),
-        user_id: user,
-        expires: Utc::now() + chrono::Duration::days(30),
-    }
+    Session::new(user, token, Utc::now() + chrono::Duration::days(30))
 }
 
 async fn one_round_trip_per_call(kind: Server, label: &str, update_is_one: bool) {
@@ -160,7 +145,10 @@ async fn one_round_trip_per_call(kind: Server, label: &str, update_is_one: bool)
             .await
             .unwrap();
 
-    let owner = auth.create_user(user("wire@example.com")).await.unwrap();
+    let owner = auth
+        .create_user(User::new("wire@example.com"))
+        .await
+        .unwrap();
     // Warm up: every statement measured below runs once on the pool's one connection.
     auth.create_session(session("warm", owner.id))
         .await

@@ -118,18 +118,7 @@ fn with_database(url: &str, name: &str) -> String {
 /// replica of PostgreSQL (`PG_REPLICA_URL`, started by scripts/servers.sh): the same database,
 /// replicated. `None` (loudly) when the run has none; panics under `CI=true` then.
 pub fn replica_of(url: &str) -> Option<String> {
-    let replica = match std::env::var("PG_REPLICA_URL") {
-        Ok(replica) if !replica.is_empty() => replica,
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PG_REPLICA_URL is not set under CI=true: scripts/test must start the replica")
-        }
-        _ => {
-            eprintln!(
-                "\n*** SKIPPED: PG_REPLICA_URL is not set. Run scripts/test to start the servers. ***\n"
-            );
-            return None;
-        }
-    };
+    let replica = from_env("PG_REPLICA_URL", "the PostgreSQL replica")?;
     let path = url.split('?').next().unwrap_or(url);
     let name = path.rsplit('/').next().unwrap_or_default();
     Some(with_database(&replica, name))

@@ -70,13 +70,7 @@ impl Driver {
         params: &[Value],
     ) -> Result<Vec<Vec<Option<String>>>> {
         let shape = [query.shape];
-        let call = Call {
-            sql: &query.sql,
-            params,
-            columns: &[],
-            tables: &shape,
-            cached: false,
-        };
+        let call = Call::hand_written(&query.sql, params, &shape);
         let rows = self.fetch_all(Access::Read, call).await?;
         Ok(rows
             .into_iter()

@@ -223,7 +223,24 @@ pub(crate) struct Call<'a> {
     pub cached: bool,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
+    /// Hand-written SQL (a raw call, a catalog query): its parameters bound by their value's
+    /// kind, rows shaped as `tables` (none: decoded by the database's own types), and its
+    /// prepared statement not cached.
+    pub fn hand_written(
+        sql: &'a str,
+        params: &'a [Value],
+        tables: &'a [&'static Table],
+    ) -> Call<'a> {
+        Call {
+            sql,
+            params,
+            columns: &[],
+            tables,
+            cached: false,
+        }
+    }
+
     /// The number of values in one row.
     #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub fn width(&self) -> usize {

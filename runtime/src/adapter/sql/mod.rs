@@ -305,13 +305,7 @@ impl<S: Schema> SqlAdapter<S> {
         table: &'static Table,
     ) -> Result<Vec<Vec<Value>>> {
         let tables = [table];
-        let call = Call {
-            sql,
-            params: &params,
-            columns: &[],
-            tables: &tables,
-            cached: false,
-        };
+        let call = Call::hand_written(sql, &params, &tables);
         self.inner.driver.fetch_all(Access::Read, call).await
     }
 
@@ -351,13 +345,7 @@ impl<S: Schema> SqlAdapter<S> {
         sql: &str,
         params: Vec<Value>,
     ) -> Result<Vec<RawRow>> {
-        let call = Call {
-            sql,
-            params: &params,
-            columns: &[],
-            tables: &[],
-            cached: false,
-        };
+        let call = Call::hand_written(sql, &params, &[]);
         let access = match on {
             RawConnection::Writer => Access::Write,
             RawConnection::Reader => Access::Read,
@@ -435,13 +423,7 @@ impl<S: Schema> SqlAdapter<S> {
     /// For tests and tools, like [`SqlAdapter::raw_select`]: it bypasses the contract's
     /// statements and their checks.
     pub async fn raw_execute(&self, sql: &str, params: Vec<Value>) -> Result<u64> {
-        let call = Call {
-            sql,
-            params: &params,
-            columns: &[],
-            tables: &[],
-            cached: false,
-        };
+        let call = Call::hand_written(sql, &params, &[]);
         let done = self.inner.driver.execute(call).await;
         self.inner.wrote();
         done
