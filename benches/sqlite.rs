@@ -24,6 +24,13 @@
 //! timing (the steady state of a long-running server, whose reader has touched every page);
 //! `SQLITE_BENCH_HAND_WRITTEN=1` times the hand-written rusqlite reader (below) on the same
 //! file instead of the adapter: SQLite's own cost at that size, the floor for the adapter.
+//! `SQLITE_BENCH_LAYOUT=keyed` seeds a file whose `users` and `sessions` are `WITHOUT ROWID`
+//! tables keyed by `id` and by `session_token` ([`KEYED_LAYOUT`]): the lookup then walks two
+//! B-trees instead of four, the fewest a session-and-user join can walk in SQLite.
+//! The `load ns` column is this machine's latency of one random memory load over a buffer as
+//! large as the file (a dependent pointer chase, [`load_latency`]): inside the CPU's caches at
+//! 1,000 sessions, main memory at 100,000 and beyond. The growth of the median from the first
+//! size, divided by it, is about how many cache lines a lookup misses.
 //!
 //! Like for like: both sides work on the same file in a tempdir (WAL, `synchronous = NORMAL`,
 //! foreign keys on, the adapter's defaults), seeded with 10,000 users and sessions; both are
@@ -664,9 +671,27 @@ fn scale(rt: &Runtime, sizes: &[usize], warmup: usize, batches: usize) {
             ""
         },
     );
+    let layout = std::env::var(LAYOUT_VARIABLE).unwrap_or_default();
+    assert!(
+        matches!(layout.as_str(), "" | "default" | "keyed"),
+        "{LAYOUT_VARIABLE} is `default` or `keyed`, not {layout:?}"
+    );
+    if layout == "keyed" {
+        println!(
+            "Layout: users and sessions are WITHOUT ROWID tables keyed by id and session_token"
+        );
+    }
     println!(
-        "{:>10} {:>10} {:>12} {:>12} {:>8} {:>10} {:>10} {:>12}",
-        "sessions", "seed s", "median", "mean", "ratio", "file MB", "RSS MB", "faults/call"
+        "{:>10} {:>10} {:>12} {:>12} {:>8} {:>10} {:>10} {:>12} {:>8}",
+        "sessions",
+        "seed s",
+        "median",
+        "mean",
+        "ratio",
+        "file MB",
+        "RSS MB",
+        "faults/call",
+        "load ns"
     );
     let mut first = None;
     for &size in sizes {
@@ -725,22 +750,24 @@ fn scale(rt: &Runtime, sizes: &[usize], warmup: usize, batches: usize) {
         let median = median(&mut times);
         let base = *first.get_or_insert(median);
         let file = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let rss = rss_kib("VmRSS");
         println!(
-            "{:>10} {:>10.1} {:>9.2} µs {:>9.2} µs {:>7.2}x {:>10.1} {:>10.1} {:>12.3}",
+            "{:>10} {:>10.1} {:>9.2} µs {:>9.2} µs {:>7.2}x {:>10.1} {:>10.1} {:>12.3} {:>8.1}",
             size,
             seeded.as_secs_f64(),
             median * 1e6,
             mean * 1e6,
             median / base,
             file as f64 / 1e6,
-            rss_kib("VmRSS") as f64 / 1024.0,
+            rss as f64 / 1024.0,
             faults,
+            load_latency(usize::try_from(file).unwrap_or(usize::MAX)) * 1e9,
         );
         if size == sizes[sizes.len() - 1] {
             println!(
                 "RSS at {size}: VmRSS {} KiB = RssAnon {} KiB (heap: page caches, statements) \
                  + RssFile {} KiB (mapped file pages, the OS's file cache)",
-                rss_kib("VmRSS"),
+                rss,
                 rss_kib("RssAnon"),
                 rss_kib("RssFile")
             );
@@ -760,8 +787,63 @@ fn seed_child() -> bool {
     let count = count.parse().expect("a count");
     let setup =
         open(Path::new(path), "PRAGMA cache_size = -262144;").expect("the setup connection");
+    if std::env::var(LAYOUT_VARIABLE).is_ok_and(|layout| layout == "keyed") {
+        setup
+            .execute_batch(KEYED_LAYOUT)
+            .expect("the keyed layout replaces users and sessions");
+    }
     seed_scale(&setup, count).expect("seeding");
     true
+}
+
+/// Picks the scale run's table layout: `default` (the adapter's DDL) or `keyed`.
+const LAYOUT_VARIABLE: &str = "SQLITE_BENCH_LAYOUT";
+
+/// The `keyed` layout: `users` and `sessions` rebuilt as `WITHOUT ROWID` tables whose primary
+/// keys are the columns the lookup searches (`users.id`, `sessions.session_token`), so each
+/// search is one B-tree walk that ends on the row. The adapter's DDL keeps rowid tables with
+/// `sessions.id` as the primary key: the lookup walks the token index, the sessions table, the
+/// users key index and the users table. Columns, types and the other keys are the adapter's.
+const KEYED_LAYOUT: &str = "
+    DROP TABLE sessions;
+    DROP TABLE users;
+    CREATE TABLE users (
+        id text NOT NULL PRIMARY KEY, name text, email text NOT NULL, email_verified text,
+        image text
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX users_email_key ON users (email);
+    CREATE TABLE sessions (
+        id text NOT NULL UNIQUE, session_token text NOT NULL PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE, expires text NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_user_id_idx ON sessions (user_id);
+";
+
+/// The mean latency, in seconds, of one random memory load over a buffer of `bytes`: the
+/// buffer's 64-byte lines are linked in one ring in random order, and each load reads where
+/// the next one goes, so no two loads overlap and no prefetcher guesses the next.
+fn load_latency(bytes: usize) -> f64 {
+    const LINE: usize = 64 / std::mem::size_of::<usize>();
+    let lines = (bytes / 64).max(2);
+    let mut next = vec![0_usize; lines * LINE];
+    let mut order: Vec<usize> = (0..lines).collect();
+    let mut state = 0x1a7e_u64;
+    for i in (1..lines).rev() {
+        state = state.wrapping_add(1);
+        order.swap(i, usize::try_from(mix(state) % i as u64).unwrap_or(0));
+    }
+    for (i, &line) in order.iter().enumerate() {
+        next[line * LINE] = order[(i + 1) % lines] * LINE;
+    }
+    let loads = 2_000_000;
+    let mut at = 0;
+    let start = Instant::now();
+    for _ in 0..loads {
+        at = next[at];
+    }
+    let elapsed = start.elapsed();
+    black_box(at);
+    elapsed.as_secs_f64() / f64::from(loads)
 }
 
 /// This process's minor page faults so far (`/proc/self/stat`, field 10; 0 where there is none).

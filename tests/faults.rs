@@ -18,8 +18,9 @@
 //!
 //! Then the pool's own rules: calls dropped mid-statement (by the caller, or by the call
 //! timeout) on every connection leave none that answers late or for another call; after a
-//! restart, with every pooled connection dead, the first read succeeds and the first write
-//! succeeds or fails with `Error::Database`, the next one succeeding.
+//! restart, with every pooled connection dead, the first read succeeds, the first write
+//! succeeds or fails with `Error::Database`, the next one succeeding, and the first
+//! transaction succeeds.
 //!
 //! Runs where the shared servers run: skipped loudly without `PG_URL` / `MYSQL_URL`, failed
 //! under `CI=true` (tests/common/mod.rs), as the other backend tests.
@@ -498,7 +499,8 @@ async fn mariadb_cancelled_calls_leave_no_dirty_connection() {
 
 /// After a restart every idle connection of the pool is dead: the first read succeeds (it is
 /// run again on a fresh connection), the first write succeeds or fails with
-/// `Error::Database` and the next succeeds, and no call hangs.
+/// `Error::Database` and the next succeeds, the first transaction succeeds (its `BEGIN` is
+/// sent again on a fresh connection), and no call hangs.
 async fn first_calls_after_a_restart(server: Server, kind: &'static str) {
     if common::server(server).is_none() {
         return;
@@ -561,6 +563,52 @@ async fn first_calls_after_a_restart(server: Server, kind: &'static str) {
         write("after-2")
             .await
             .unwrap_or_else(|()| panic!("{kind}: the second write after the restart failed"));
+    }
+
+    // A transaction as the first call on dead connections: its `BEGIN` fails, and it begins
+    // again on a fresh connection. PostgreSQL's sign-up is one statement, so there the
+    // transaction is a migration's (an index dropped behind the adapter's back, recreated).
+    let plan = match server {
+        Server::Postgres => {
+            auth.raw_execute("DROP INDEX sessions_user_id_idx", vec![])
+                .await
+                .unwrap();
+            let plan = authmodel::migrate::diff(&auth).await.unwrap();
+            assert!(!plan.is_empty(), "{kind}: the dropped index is missing");
+            Some(plan)
+        }
+        _ => None,
+    };
+    every_connection_answers(&auth, &sessions, kind).await;
+    dedicated = tokio::task::spawn_blocking(move || {
+        dedicated.stop();
+        dedicated.launch();
+        dedicated
+    })
+    .await
+    .unwrap();
+    let began = match &plan {
+        Some(plan) => bounded(authmodel::migrate::apply(&auth, plan))
+            .await
+            .map(drop),
+        None => {
+            let user = User::new(format!("{kind}-after-restart@example.com"));
+            let session = Session::new(
+                other,
+                "after-restart",
+                Utc::now() + chrono::Duration::days(1),
+            );
+            bounded(auth.sign_up(user, None, session)).await.map(drop)
+        }
+    };
+    began.unwrap_or_else(|()| panic!("{kind}: the first transaction after the restart failed"));
+    if plan.is_some() {
+        let left = authmodel::migrate::diff(&auth).await.unwrap();
+        assert!(
+            left.is_empty(),
+            "{kind}: the migration applied: {}",
+            left.summary()
+        );
     }
     every_connection_answers(&auth, &sessions, kind).await;
     drop(auth);

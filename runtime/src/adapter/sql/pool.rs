@@ -39,7 +39,9 @@
 //!   statement before any of it was sent (a broken pipe). Any other write on a dead connection
 //!   fails with its error ([`Error::Database`](crate::Error::Database)): it may have reached a
 //!   server that then went away, and the caller knows best whether to repeat it. The next
-//!   call finds no idle connection left and opens a fresh one.
+//!   call finds no idle connection left and opens a fresh one. A transaction whose `BEGIN`
+//!   fails that way begins again on a fresh connection
+//!   ([`begin`](super::server::begin)): a `BEGIN` applies nothing.
 //!
 //! [`Options::max_connections`]: super::Options::max_connections
 //! [`Options::acquire_timeout`]: super::Options::acquire_timeout
@@ -146,7 +148,7 @@ where
     }
 
     /// Closes every idle connection (after one was found dead).
-    fn forget_idle(&self) {
+    pub fn forget_idle(&self) {
         let idle = std::mem::take(&mut *self.idle());
         drop(idle);
     }
@@ -171,6 +173,12 @@ where
     /// The connection, for the work.
     pub fn connection(&mut self) -> &mut C {
         &mut self.connection
+    }
+
+    /// Whether the connection was idle in the pool before this lease (and so may have died
+    /// meanwhile), rather than opened for it.
+    pub fn reused(&self) -> bool {
+        self.reused
     }
 
     /// The work ended cleanly, outside any transaction: the connection goes back to the pool

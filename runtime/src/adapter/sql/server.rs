@@ -1,8 +1,9 @@
 //! What the two sqlx drivers (PostgreSQL and MySQL/MariaDB) share: their single-statement
-//! calls on the pool ([`pool_statements`]), the end of a transaction ([`settle`]), and the
+//! calls on the pool ([`pool_statements`]), the start and end of a transaction ([`begin`],
+//! [`settle`]), and the
 //! messages of values that cannot be bound or decoded.
 //!
-//! Entry points: [`pool_statements`], [`settle`], [`connecting`], [`probe`], [`url_error`], [`check_width`],
+//! Entry points: [`pool_statements`], [`begin`], [`settle`], [`connecting`], [`probe`], [`url_error`], [`check_width`],
 //! [`check_len`], [`mismatch`], [`check_packet`], [`too_large`] and [`decode_error`].
 
 use std::future::Future;
@@ -292,6 +293,34 @@ macro_rules! on_pool {
     }};
 }
 
+/// Begins a transaction on the lease bound to `$lease` (a `mut` binding of a
+/// [`Lease`](super::pool::Lease) of `$pool`) and evaluates to its `sqlx::Transaction`. When the
+/// `BEGIN` fails because the connection, idle in the pool until then, was dead, the idle ones
+/// are closed and the transaction begins once more on a fresh connection bound to `$lease`: a
+/// `BEGIN` applies nothing, so it is always safe to send again. Any other failure returns
+/// `Err($map(error))` from the enclosing function. `$counter` counts the repeated `BEGIN`.
+macro_rules! begin {
+    ($pool:expr, $lease:ident, $counter:expr, $map:expr) => {
+        'begin: {
+            let reused = $lease.reused();
+            // The error holds no borrow of the lease: past this statement it may be replaced.
+            let error = match $lease.connection().begin().await {
+                Ok(transaction) => break 'begin transaction,
+                Err(error) => error,
+            };
+            if !(reused && super::pool::broken(&error)) {
+                return Err($map(error));
+            }
+            $pool.forget_idle();
+            drop($lease);
+            $lease = $pool.acquire().await.map_err($map)?;
+            $counter.add(1);
+            $lease.connection().begin().await.map_err($map)?
+        }
+    };
+}
+
+pub(crate) use begin;
 pub(crate) use on_pool;
 pub(crate) use pool_statements;
 

@@ -23,7 +23,7 @@ use super::executor::{
 };
 use super::options::Options;
 use super::pool::{Ended, Pool, Retry};
-use super::server::{check_packet, connecting, probe, settle, url_error};
+use super::server::{begin, check_packet, connecting, probe, settle, url_error};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
 use crate::statements::contract::Source;
@@ -223,7 +223,7 @@ impl Executor for MySqlExecutor {
         let around = |e| map_error(e, &[]);
         self.counter.add(2);
         let mut exclusive = self.pool.acquire().await.map_err(around)?;
-        let mut transaction = exclusive.connection().begin().await.map_err(around)?;
+        let mut transaction = begin!(self.pool, exclusive, self.counter, around);
         let mut rows: Vec<Option<Vec<Value>>> = Vec::with_capacity(steps.len());
         let mut failure = None;
         for step in steps {
@@ -290,7 +290,7 @@ impl Executor for MySqlExecutor {
         let map = |e| map_call_error(e, &call);
         self.counter.add(2);
         let mut exclusive = self.pool.acquire().await.map_err(map)?;
-        let mut transaction = exclusive.connection().begin().await.map_err(map)?;
+        let mut transaction = begin!(self.pool, exclusive, self.counter, map);
         // The row becomes the model before the commit: a row it cannot read rolls back.
         let result = self
             .in_transaction(&mut transaction, call, write_arguments, reread)

@@ -19,7 +19,7 @@ use self::codec::{arguments, decode_row, decode_untyped, map_call_error, map_err
 use super::executor::{Access, BatchFailed, Call, Counter, Executor, Step, step_params};
 use super::options::Options;
 use super::pool::{Ended, Pool, Retry};
-use super::server::{connecting, probe, settle, url_error};
+use super::server::{begin, connecting, probe, settle, url_error};
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::value::Value;
@@ -104,7 +104,7 @@ impl Executor for PgExecutor {
         // BEGIN, and COMMIT or ROLLBACK; each step as it is sent.
         self.counter.add(2);
         let mut exclusive = self.pool.acquire().await.map_err(around)?;
-        let mut transaction = exclusive.connection().begin().await.map_err(around)?;
+        let mut transaction = begin!(self.pool, exclusive, self.counter, around);
         let mut rows: Vec<Option<Vec<Value>>> = Vec::with_capacity(steps.len());
         let mut failure = None;
         for step in steps {
@@ -161,7 +161,7 @@ impl Executor for PgExecutor {
         let around = |e| BatchFailed::around(map_error(e, &[]));
         self.counter.add(statements.len() as u64 + 3);
         let mut exclusive = self.pool.acquire().await.map_err(around)?;
-        let mut transaction = exclusive.connection().begin().await.map_err(around)?;
+        let mut transaction = begin!(self.pool, exclusive, self.counter, around);
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(SYNCHRONIZE_LOCK)
             .execute(&mut *transaction)
