@@ -24,9 +24,12 @@
 //! timing (the steady state of a long-running server, whose reader has touched every page);
 //! `SQLITE_BENCH_HAND_WRITTEN=1` times the hand-written rusqlite reader (below) on the same
 //! file instead of the adapter: SQLite's own cost at that size, the floor for the adapter.
-//! `SQLITE_BENCH_LAYOUT=keyed` seeds a file whose `users` and `sessions` are `WITHOUT ROWID`
-//! tables keyed by `id` and by `session_token` ([`KEYED_LAYOUT`]): the lookup then walks two
-//! B-trees instead of four, the fewest a session-and-user join can walk in SQLite.
+//! `SQLITE_BENCH_LAYOUT` seeds the file in another table layout than the adapter's DDL, whose
+//! lookup walks three B-trees (the token index, the sessions table, and `users`, a `WITHOUT
+//! ROWID` table): `rowid` ([`USERS_WITH_A_ROWID`], `users` as a rowid table, four B-trees: the
+//! DDL before `users` was `WITHOUT ROWID`) or `keyed` ([`SESSIONS_BY_TOKEN`], `sessions` a
+//! `WITHOUT ROWID` table keyed by `session_token` too, two: the fewest a session-and-user join
+//! can walk in SQLite).
 //! The `load ns` column is this machine's latency of one random memory load over a buffer as
 //! large as the file (a dependent pointer chase, [`load_latency`]): inside the CPU's caches at
 //! 1,000 sessions, main memory at 100,000 and beyond. The growth of the median from the first
@@ -672,14 +675,11 @@ fn scale(rt: &Runtime, sizes: &[usize], warmup: usize, batches: usize) {
         },
     );
     let layout = std::env::var(LAYOUT_VARIABLE).unwrap_or_default();
-    assert!(
-        matches!(layout.as_str(), "" | "default" | "keyed"),
-        "{LAYOUT_VARIABLE} is `default` or `keyed`, not {layout:?}"
-    );
-    if layout == "keyed" {
-        println!(
-            "Layout: users and sessions are WITHOUT ROWID tables keyed by id and session_token"
-        );
+    match layout.as_str() {
+        "" | "default" => {}
+        "rowid" => println!("Layout: users is a rowid table"),
+        "keyed" => println!("Layout: sessions is a WITHOUT ROWID table keyed by session_token"),
+        other => panic!("{LAYOUT_VARIABLE} is `default`, `rowid` or `keyed`, not {other:?}"),
     }
     println!(
         "{:>10} {:>10} {:>12} {:>12} {:>8} {:>10} {:>10} {:>12} {:>8}",
@@ -787,31 +787,40 @@ fn seed_child() -> bool {
     let count = count.parse().expect("a count");
     let setup =
         open(Path::new(path), "PRAGMA cache_size = -262144;").expect("the setup connection");
-    if std::env::var(LAYOUT_VARIABLE).is_ok_and(|layout| layout == "keyed") {
+    let layout: &[&str] = match std::env::var(LAYOUT_VARIABLE).as_deref() {
+        Ok("rowid") => &[USERS_WITH_A_ROWID],
+        Ok("keyed") => &[SESSIONS_BY_TOKEN],
+        _ => &[],
+    };
+    for tables in layout {
         setup
-            .execute_batch(KEYED_LAYOUT)
-            .expect("the keyed layout replaces users and sessions");
+            .execute_batch(tables)
+            .expect("the layout replaces the adapter's tables");
     }
     seed_scale(&setup, count).expect("seeding");
     true
 }
 
-/// Picks the scale run's table layout: `default` (the adapter's DDL) or `keyed`.
+/// Picks the scale run's table layout: `default` (the adapter's DDL), `rowid` or `keyed`.
 const LAYOUT_VARIABLE: &str = "SQLITE_BENCH_LAYOUT";
 
-/// The `keyed` layout: `users` and `sessions` rebuilt as `WITHOUT ROWID` tables whose primary
-/// keys are the columns the lookup searches (`users.id`, `sessions.session_token`), so each
-/// search is one B-tree walk that ends on the row. The adapter's DDL keeps rowid tables with
-/// `sessions.id` as the primary key: the lookup walks the token index, the sessions table, the
-/// users key index and the users table. Columns, types and the other keys are the adapter's.
-const KEYED_LAYOUT: &str = "
-    DROP TABLE sessions;
+/// The `rowid` layout: `users` rebuilt as a rowid table, as the adapter made it before it was
+/// `WITHOUT ROWID`: the search by id walks the key's index, then the table.
+const USERS_WITH_A_ROWID: &str = "
     DROP TABLE users;
     CREATE TABLE users (
         id text NOT NULL PRIMARY KEY, name text, email text NOT NULL, email_verified text,
         image text
-    ) WITHOUT ROWID;
+    );
     CREATE UNIQUE INDEX users_email_key ON users (email);
+";
+
+/// The `keyed` layout: `sessions` rebuilt as a `WITHOUT ROWID` table keyed by
+/// `session_token`, so that the search by token is one B-tree walk that ends on the row. The
+/// adapter's DDL keeps a rowid table with `sessions.id` as the primary key: the search walks
+/// the token index, then the table. Columns, types and the other keys stay the adapter's.
+const SESSIONS_BY_TOKEN: &str = "
+    DROP TABLE sessions;
     CREATE TABLE sessions (
         id text NOT NULL UNIQUE, session_token text NOT NULL PRIMARY KEY,
         user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE, expires text NOT NULL

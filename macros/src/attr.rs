@@ -77,6 +77,9 @@ pub struct ModelAttrs {
     /// `on_delete = "cascade" | "restrict"`: what the foreign key to the user does when the
     /// user is deleted (cascade by default).
     pub on_delete: Option<SpannedValue<OnDeleteArg>>,
+    /// `without_rowid`: on SQLite, the table is stored in its primary key's B-tree (`WITHOUT
+    /// ROWID`), so a search by the primary key ends on the row.
+    pub without_rowid: Flag,
 }
 
 /// A key declared on the struct: `(field, field, name = "...")`. The fields are checked

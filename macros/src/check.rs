@@ -14,8 +14,9 @@ use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
+use crate::attr::IdArg;
 use crate::expand::respan;
-use crate::model::{Field, FieldKind, Model};
+use crate::model::{Field, FieldKind, IdSource, Model};
 
 /// A rule: reports every place the model breaks it, each on its own tokens.
 pub type Rule = fn(&Model, &mut Accumulator);
@@ -35,6 +36,7 @@ pub const KEY_RULES: &[Rule] = &[
     declared_keys_name_columns,
     one_declared_primary_key,
     on_delete_needs_a_foreign_key,
+    without_rowid_needs_a_primary_key,
 ];
 
 /// Applies every rule to the model: all their errors at once.
@@ -127,6 +129,32 @@ fn on_delete_needs_a_foreign_key(model: &Model, errors: &mut Accumulator) {
     if let Some(why) = why {
         errors.push(Error::custom(why).with_span(&on_delete.span()));
     }
+}
+
+/// `without_rowid` stores the table in its primary key's B-tree: refused beside
+/// `no_primary_key` (no key to store it in) and beside `#[auth(id = "autoincrement")]` (SQLite
+/// numbers rows only in rowid tables). Reported on `without_rowid`. An id autoincremented by
+/// its type (an integer id) is refused when the schema is planned (`Error::Schema`).
+fn without_rowid_needs_a_primary_key(model: &Model, errors: &mut Accumulator) {
+    let Some(span) = model.keys.without_rowid else {
+        return;
+    };
+    let autoincrement = model.columns().any(|(_, c)| {
+        matches!(
+            c.primary_key.as_ref().map(|k| &k.source),
+            Some(IdSource::Explicit(IdArg::Autoincrement))
+        )
+    });
+    let why = if model.keys.no_primary_key.is_some() {
+        "`without_rowid` stores the table in its primary key, and `no_primary_key` says it has \
+         none: keep one of them"
+    } else if autoincrement {
+        "`without_rowid` beside `#[auth(id = \"autoincrement\")]`: SQLite numbers rows only in \
+         tables with a rowid; drop `without_rowid`, or give the id another strategy"
+    } else {
+        return;
+    };
+    errors.push(Error::custom(why).with_span(&span));
 }
 
 /// A table has one primary key: a struct-level `primary_key(...)` beside a field that is
@@ -557,7 +585,7 @@ mod tests {
             }
         };
         assert_eq!(report(&input), [0, 0, 0, 0, 0, 0]);
-        assert_eq!(key_report(&input), [0, 0, 0]);
+        assert_eq!(key_report(&input), [0, 0, 0, 0]);
     }
 
     #[test]
@@ -566,17 +594,17 @@ mod tests {
             #[auth(role = "session", no_primary_key)]
             struct Login { id: Uuid, session_token: String, user_id: Uuid, expires: DateTime<Utc> }
         };
-        assert_eq!(key_report(&beside_id), [0, 1, 0]);
+        assert_eq!(key_report(&beside_id), [0, 1, 0, 0]);
         let beside_declared: DeriveInput = syn::parse_quote! {
             #[auth(role = "verification_token", primary_key(identifier), no_primary_key)]
             struct Token { identifier: String, token: String, expires: DateTime<Utc> }
         };
-        assert_eq!(key_report(&beside_declared), [0, 1, 0]);
+        assert_eq!(key_report(&beside_declared), [0, 1, 0, 0]);
         let alone: DeriveInput = syn::parse_quote! {
             #[auth(role = "verification_token", no_primary_key)]
             struct Token { identifier: String, token: String, expires: DateTime<Utc> }
         };
-        assert_eq!(key_report(&alone), [0, 0, 0]);
+        assert_eq!(key_report(&alone), [0, 0, 0, 0]);
     }
 
     #[test]
@@ -589,7 +617,7 @@ mod tests {
             }
         };
         // `user_id` twice, the unknown `token`, the skipped `note`, the unknown `base`.
-        assert_eq!(key_report(&input), [4, 0, 0]);
+        assert_eq!(key_report(&input), [4, 0, 0, 0]);
     }
 
     #[test]
@@ -598,18 +626,18 @@ mod tests {
             #[auth(role = "user", primary_key(id, email))]
             struct Member { id: Uuid, email: String }
         };
-        assert_eq!(key_report(&two), [0, 1, 0]);
+        assert_eq!(key_report(&two), [0, 1, 0, 0]);
         // Naming exactly that field is the same key; a name for it is refused.
         let same: DeriveInput = syn::parse_quote! {
             #[auth(role = "user", primary_key(id))]
             struct Member { id: Uuid, email: String }
         };
-        assert_eq!(key_report(&same), [0, 0, 0]);
+        assert_eq!(key_report(&same), [0, 0, 0, 0]);
         let named: DeriveInput = syn::parse_quote! {
             #[auth(role = "user", primary_key(id, name = "users_pk"))]
             struct Member { id: Uuid, email: String }
         };
-        assert_eq!(key_report(&named), [0, 1, 0]);
+        assert_eq!(key_report(&named), [0, 1, 0, 0]);
     }
 
     #[test]
@@ -618,17 +646,36 @@ mod tests {
             #[auth(role = "session", on_delete = "restrict")]
             struct Login { session_token: String, user_id: Uuid, expires: DateTime<Utc> }
         };
-        assert_eq!(key_report(&restrict), [0, 0, 0]);
+        assert_eq!(key_report(&restrict), [0, 0, 0, 0]);
         let unkeyed: DeriveInput = syn::parse_quote! {
             #[auth(role = "session", on_delete = "restrict", no_foreign_key)]
             struct Login { session_token: String, user_id: Uuid, expires: DateTime<Utc> }
         };
-        assert_eq!(key_report(&unkeyed), [0, 0, 1]);
+        assert_eq!(key_report(&unkeyed), [0, 0, 1, 0]);
         let user: DeriveInput = syn::parse_quote! {
             #[auth(role = "user", on_delete = "cascade")]
             struct Member { id: Uuid, email: String }
         };
-        assert_eq!(key_report(&user), [0, 0, 1]);
+        assert_eq!(key_report(&user), [0, 0, 1, 0]);
+    }
+
+    #[test]
+    fn without_rowid_without_a_primary_key_or_beside_autoincrement_is_reported() {
+        let keyed: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", without_rowid)]
+            struct Person { id: Uuid, email: String }
+        };
+        assert_eq!(key_report(&keyed), [0, 0, 0, 0]);
+        let unkeyed: DeriveInput = syn::parse_quote! {
+            #[auth(role = "verification_token", no_primary_key, without_rowid)]
+            struct Token { identifier: String, token: String, expires: DateTime<Utc> }
+        };
+        assert_eq!(key_report(&unkeyed), [0, 0, 0, 1]);
+        let numbered: DeriveInput = syn::parse_quote! {
+            #[auth(role = "user", without_rowid)]
+            struct Person { #[auth(id = "autoincrement")] id: i64, email: String }
+        };
+        assert_eq!(key_report(&numbered), [0, 0, 0, 1]);
     }
 
     #[test]

@@ -258,6 +258,7 @@ fn declared_keys(model: &Model, p: &TokenStream) -> TokenStream {
     let exact = keys.exact;
     let foreign_key = keys.foreign_key;
     let primary_constraint = keys.no_primary_key.is_none();
+    let without_rowid = keys.without_rowid.is_some();
     let on_delete = match keys.on_delete.as_deref() {
         Some(crate::attr::OnDeleteArg::Restrict) => quote!(#p::OnDelete::Restrict),
         Some(crate::attr::OnDeleteArg::Cascade) | None => quote!(#p::OnDelete::Cascade),
@@ -271,6 +272,7 @@ fn declared_keys(model: &Model, p: &TokenStream) -> TokenStream {
             foreign_key: #foreign_key,
             primary_constraint: #primary_constraint,
             on_delete: #on_delete,
+            without_rowid: #without_rowid,
         }
     }
 }

@@ -49,6 +49,8 @@ pub struct DeclaredKeys {
     pub no_primary_key: Option<Span>,
     /// `on_delete = "..."`, if the struct declares it.
     pub on_delete: Option<darling::util::SpannedValue<crate::attr::OnDeleteArg>>,
+    /// Where `without_rowid` is, if the struct declares it.
+    pub without_rowid: Option<Span>,
 }
 
 /// One field of a validated model.
@@ -220,6 +222,10 @@ impl<'a> Model<'a> {
                     .is_present()
                     .then(|| attrs.no_primary_key.span()),
                 on_delete: attrs.on_delete,
+                without_rowid: attrs
+                    .without_rowid
+                    .is_present()
+                    .then(|| attrs.without_rowid.span()),
             },
         })
     }

@@ -384,6 +384,12 @@ pub struct Keys {
     /// What deleting the user does to the rows referencing it through the foreign key
     /// (`on_delete = "restrict"`; [`OnDelete::Cascade`] by default).
     pub on_delete: OnDelete,
+    /// `without_rowid`: on SQLite the table is a `WITHOUT ROWID` table, stored in the B-tree
+    /// of its primary key, so that a search by the primary key is one B-tree walk that ends on
+    /// the row instead of two (the key's index, then the rowid table). The other dialects
+    /// store the table as they always do: InnoDB already keeps rows in primary key order, and
+    /// PostgreSQL's tables are heaps.
+    pub without_rowid: bool,
 }
 
 /// What the foreign key to the user does when the user is deleted: `#[auth(on_delete =
@@ -408,6 +414,7 @@ impl Keys {
         foreign_key: true,
         primary_constraint: true,
         on_delete: OnDelete::Cascade,
+        without_rowid: false,
     };
 }
 

@@ -137,6 +137,16 @@ impl Dialect {
         }
     }
 
+    /// Whether a table is stored in its primary key's B-tree only when its `CREATE TABLE` says
+    /// so (SQLite's `WITHOUT ROWID`, [`Keys::without_rowid`](crate::descriptor::Keys)):
+    /// InnoDB always stores rows that way, and PostgreSQL's tables are heaps.
+    pub(crate) fn without_rowid(self) -> bool {
+        match self {
+            Dialect::Sqlite => true,
+            Dialect::Postgres | Dialect::MySql => false,
+        }
+    }
+
     /// Whether DDL runs inside a transaction, so that a migration that fails part way leaves
     /// nothing applied (SQLite, PostgreSQL); MySQL commits each DDL statement on its own.
     pub(crate) fn transactional_ddl(self) -> bool {

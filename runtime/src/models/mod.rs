@@ -47,8 +47,11 @@ use crate::{AuthModel, AuthSchema};
 pub mod compat;
 
 /// A person who signs in (table `users`).
+///
+/// On SQLite the table is `WITHOUT ROWID` (stored in its `id` key): every read of a user by
+/// id, the session lookup's included, walks one B-tree instead of two.
 #[derive(Clone, PartialEq, AuthModel, Serialize, Deserialize)]
-#[auth(role = "user", debug)]
+#[auth(role = "user", debug, without_rowid)]
 pub struct User {
     /// A random UUID, generated when the user is created.
     pub id: Uuid,

@@ -277,6 +277,9 @@ fn create_table(
             .character_set(table_options.charset)
             .collate(collation.unwrap_or(table_options.collate));
     }
+    if table.keys.without_rowid && dialect.without_rowid() {
+        create.extra("WITHOUT ROWID");
+    }
     create
 }
 

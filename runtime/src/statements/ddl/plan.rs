@@ -316,6 +316,7 @@ fn plan_table(
         identifier(&r.name, || format!("foreign key name on `{}`", table.name))?;
     }
     check_auto_increment(&plan)?;
+    check_without_rowid(&plan)?;
     check_defaults(table)?;
     Ok(plan)
 }
@@ -374,6 +375,43 @@ fn check_auto_increment(plan: &TablePlan) -> Result<()> {
                 column.name, table.name, column.ty
             )));
         }
+    }
+    Ok(())
+}
+
+/// A `without_rowid` table is stored in its primary key: it needs one (declared to the
+/// database), SQLite refuses `NULL` in it, and only rowid tables number their rows.
+fn check_without_rowid(plan: &TablePlan) -> Result<()> {
+    let table = plan.table;
+    if !table.keys.without_rowid {
+        return Ok(());
+    }
+    let refused = |why: String| {
+        schema(format!(
+            "`{}` is `without_rowid`, stored in its primary key on SQLite, but {why}",
+            table.name
+        ))
+    };
+    if plan.primary.is_empty() {
+        return Err(refused(
+            "it has no primary key constraint (`no_primary_key`)".to_owned(),
+        ));
+    }
+    if let Some(column) = plan.primary.iter().find(|c| c.nullable) {
+        return Err(refused(format!(
+            "its primary key column `{}` is optional, and SQLite refuses NULL there",
+            column.name
+        )));
+    }
+    if let Some(column) = table
+        .columns
+        .iter()
+        .find(|c| c.id == Some(IdStrategy::AutoIncrement))
+    {
+        return Err(refused(format!(
+            "`{}` is autoincremented, which SQLite does only in tables with a rowid",
+            column.name
+        )));
     }
     Ok(())
 }
