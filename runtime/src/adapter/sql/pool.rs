@@ -41,7 +41,8 @@
 //!   server that then went away, and the caller knows best whether to repeat it. The next
 //!   call finds no idle connection left and opens a fresh one. A transaction whose `BEGIN`
 //!   fails that way begins again on a fresh connection
-//!   ([`begin`](super::server::begin)): a `BEGIN` applies nothing.
+//!   ([`begin`](super::server::begin)), and a MySQL migration whose schema lock does asks for
+//!   it again: neither applies anything.
 //!
 //! [`Options::max_connections`]: super::Options::max_connections
 //! [`Options::acquire_timeout`]: super::Options::acquire_timeout

@@ -22,7 +22,7 @@ use super::executor::{
     Access, BatchFailed, Call, Counter, Executor, Reread, Returning, Step, step_params,
 };
 use super::options::Options;
-use super::pool::{Ended, Pool, Retry};
+use super::pool::{Ended, Pool, Retry, broken};
 use super::server::{begin, check_packet, connecting, probe, settle, url_error};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
@@ -189,13 +189,24 @@ impl Executor for MySqlExecutor {
         let around = |e| BatchFailed::around(map_error(e, &[]));
         // Never released: the lease's drop closes the connection.
         let mut lease = self.pool.acquire().await.map_err(around)?;
+        let locked = loop {
+            self.counter.add(1);
+            let locked: Result<Option<i64>, sqlx::Error> = sqlx::query_scalar(BATCH_LOCK)
+                .bind(BATCH_LOCK_WAIT.as_secs())
+                .fetch_one(lease.connection())
+                .await;
+            match locked {
+                // A lock asked for on a connection found dead was never held: ask again on a
+                // fresh one, as a transaction's `BEGIN` is (`server::begin`).
+                Err(error) if lease.reused() && broken(&error) => {
+                    self.pool.forget_idle();
+                    drop(lease);
+                    lease = self.pool.acquire().await.map_err(around)?;
+                }
+                locked => break locked.map_err(around)?,
+            }
+        };
         let connection = lease.connection();
-        self.counter.add(1);
-        let locked: Option<i64> = sqlx::query_scalar(BATCH_LOCK)
-            .bind(BATCH_LOCK_WAIT.as_secs())
-            .fetch_one(&mut *connection)
-            .await
-            .map_err(around)?;
         if locked != Some(1) {
             return Err(BatchFailed::around(Error::Database(
                 format!(
