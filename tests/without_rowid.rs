@@ -2,10 +2,11 @@
 //!
 //! The default `users` table is one: a live database made by `synchronize` has it so
 //! (SQLite's own `pragma_table_list` says), `users` made earlier with a rowid are in sync all
-//! the same and keep working, the servers' DDL has no such clause, and what SQLite refuses in
-//! such a table (no primary key, an autoincremented id) is refused when the schema is planned.
+//! the same (with a note) and keep working, the servers' DDL has no such clause, and what
+//! SQLite refuses in such a table (no primary key, an autoincremented id) is refused when the
+//! schema is planned. A session keyed by its token passes the conformance suite.
 
-use authmodel::migrate;
+use authmodel::migrate::{self, Drift};
 use authmodel::models::{Session, User};
 use authmodel::sql::{Options, SqlAdapter};
 use authmodel::{
@@ -57,7 +58,12 @@ async fn synchronize_makes_the_default_users_table_without_rowid() {
         .unwrap();
     assert!(without_rowid(&auth, "users").await);
     assert!(!without_rowid(&auth, "sessions").await);
-    assert!(migrate::diff(&auth).await.unwrap().is_empty());
+    let plan = migrate::diff(&auth).await.unwrap();
+    assert!(
+        plan.is_empty() && plan.drift.is_empty(),
+        "{}",
+        plan.summary()
+    );
     round_trip(&auth).await;
 }
 
@@ -77,8 +83,17 @@ async fn users_made_with_a_rowid_are_in_sync_and_keep_working() {
         .await
         .unwrap();
     assert!(!without_rowid(&auth, "users").await);
+    // In sync: nothing to do, and a note that the table could be stored in its key.
     let plan = migrate::diff(&auth).await.unwrap();
-    assert!(plan.is_empty(), "{}", plan.summary());
+    assert!(plan.is_empty() && plan.is_in_sync(), "{}", plan.summary());
+    assert_eq!(
+        plan.drift,
+        [Drift::RowidTable {
+            table: "users".to_owned()
+        }]
+    );
+    let note = plan.drift[0].to_string();
+    assert!(note.starts_with("`users` has a rowid"), "{note}");
     round_trip(&auth).await;
 }
 

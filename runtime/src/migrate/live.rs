@@ -44,6 +44,8 @@ pub struct LiveTable {
     pub foreign_keys: Vec<LiveForeignKey>,
     /// How many rows it has, counted up to two (`0`, `1` or `2` meaning "two or more").
     pub rows: u8,
+    /// Whether SQLite stores it `WITHOUT ROWID` (always `false` on the servers).
+    pub without_rowid: bool,
 }
 
 /// One column of a live table.
@@ -150,9 +152,11 @@ pub async fn read_schema<S: Schema>(adapter: &SqlAdapter<S>) -> Result<LiveSchem
             let mut row = row.into_iter();
             let name = row.next().flatten()?;
             let kind = row.next().flatten().unwrap_or_default();
+            let without_rowid = row.next().flatten().as_deref() == Some("1");
             Some(LiveTable {
                 name,
                 is_view: kind != "table",
+                without_rowid,
                 ..LiveTable::default()
             })
         })

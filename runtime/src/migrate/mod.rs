@@ -259,6 +259,14 @@ pub enum Drift {
         /// What the narrower type does to a value the model allows.
         effect: &'static str,
     },
+    /// A SQLite table stored with a rowid where its model is
+    /// [`without_rowid`](crate::descriptor::Keys::without_rowid) (made before the model said
+    /// so, or by another tool): a note, not rebuilt. It works the same; a search by its primary
+    /// key walks the key's index and then the table instead of one B-tree.
+    RowidTable {
+        /// The table.
+        table: String,
+    },
     /// Text columns of a table another tool created (a model declared with `exact_keys`) have
     /// a collation other than the one authmodel gives its own tables (MySQL: a NO PAD binary
     /// one). A note, not converted: the table is the layout's, and its own adapter compares
@@ -377,6 +385,7 @@ impl Drift {
             Drift::IndexName { .. }
             | Drift::Recommended { .. }
             | Drift::Narrower { .. }
+            | Drift::RowidTable { .. }
             | Drift::Collation { .. } => true,
             _ => false,
         }
@@ -516,6 +525,11 @@ impl fmt::Display for Drift {
                 found,
                 effect,
             } => write!(f, "`{table}.{column}` is `{found}`: {effect}"),
+            Drift::RowidTable { table } => write!(
+                f,
+                "`{table}` has a rowid, the model is `without_rowid` (not rebuilt): a search by \
+                 its primary key walks two B-trees instead of one"
+            ),
             Drift::Collation {
                 table,
                 columns,

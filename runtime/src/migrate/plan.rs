@@ -228,6 +228,11 @@ impl Planner<'_> {
             }
         }
         self.collation(table, found);
+        if table.keys.without_rowid && dialect.without_rowid() && !found.without_rowid {
+            self.drift.push(Drift::RowidTable {
+                table: found.name.clone(),
+            });
+        }
         for key in plan.unique.iter().chain(&plan.indexes) {
             self.key(plan, key, found, &added);
         }

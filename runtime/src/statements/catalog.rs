@@ -80,14 +80,17 @@ pub(crate) fn current_database(dialect: Dialect) -> Query {
     }
 }
 
-/// Every table and view.
+/// Every table and view, and whether SQLite stores the table `WITHOUT ROWID` (`1`; `0`, or
+/// `NULL` on the servers, otherwise).
 pub(crate) fn tables(dialect: Dialect) -> Query {
     match dialect {
         Dialect::Sqlite => query(
-            "SELECT name, CASE type WHEN 'table' THEN 'table' ELSE 'view' END \
-             FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' \
-             ESCAPE '\\'",
-            2,
+            "SELECT s.name, CASE s.type WHEN 'table' THEN 'table' ELSE 'view' END, \
+             CAST(t.wr AS TEXT) \
+             FROM sqlite_schema AS s \
+             LEFT JOIN pragma_table_list AS t ON t.schema = 'main' AND t.name = s.name \
+             WHERE s.type IN ('table', 'view') AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+            3,
         ),
         Dialect::Postgres => query(
             "SELECT c.relname::text, CASE WHEN c.relkind IN ('r', 'p') THEN 'table' \
