@@ -176,10 +176,11 @@ where
         &mut self.connection
     }
 
-    /// Whether the connection was idle in the pool before this lease (and so may have died
-    /// meanwhile), rather than opened for it.
-    pub fn reused(&self) -> bool {
-        self.reused
+    /// Whether `error`, from the first statement of this lease, says that the connection died
+    /// while idle in the pool (it was not opened for this lease): a first statement that
+    /// applies nothing (`BEGIN`, a lock request) may then go again on a fresh connection.
+    pub fn found_dead(&self, error: &sqlx::Error) -> bool {
+        self.reused && broken(error)
     }
 
     /// The work ended cleanly, outside any transaction: the connection goes back to the pool

@@ -1,7 +1,6 @@
 //! What the two sqlx drivers (PostgreSQL and MySQL/MariaDB) share: their single-statement
 //! calls on the pool ([`pool_statements`]), the start and end of a transaction ([`begin`],
-//! [`settle`]), and the
-//! messages of values that cannot be bound or decoded.
+//! [`settle`]), and the messages of values that cannot be bound or decoded.
 //!
 //! Entry points: [`pool_statements`], [`begin`], [`settle`], [`connecting`], [`probe`], [`url_error`], [`check_width`],
 //! [`check_len`], [`mismatch`], [`check_packet`], [`too_large`] and [`decode_error`].
@@ -302,13 +301,12 @@ macro_rules! on_pool {
 macro_rules! begin {
     ($pool:expr, $lease:ident, $counter:expr, $map:expr) => {
         'begin: {
-            let reused = $lease.reused();
             // The error holds no borrow of the lease: past this statement it may be replaced.
             let error = match $lease.connection().begin().await {
                 Ok(transaction) => break 'begin transaction,
                 Err(error) => error,
             };
-            if !(reused && super::pool::broken(&error)) {
+            if !$lease.found_dead(&error) {
                 return Err($map(error));
             }
             $pool.forget_idle();

@@ -22,7 +22,7 @@ use super::executor::{
     Access, BatchFailed, Call, Counter, Executor, Reread, Returning, Step, step_params,
 };
 use super::options::Options;
-use super::pool::{Ended, Pool, Retry, broken};
+use super::pool::{Ended, Pool, Retry};
 use super::server::{begin, check_packet, connecting, probe, settle, url_error};
 use crate::dialect::{Dialect, MySqlFlavour};
 use crate::error::{Error, Result};
@@ -198,7 +198,7 @@ impl Executor for MySqlExecutor {
             match locked {
                 // A lock asked for on a connection found dead was never held: ask again on a
                 // fresh one, as a transaction's `BEGIN` is (`server::begin`).
-                Err(error) if lease.reused() && broken(&error) => {
+                Err(error) if lease.found_dead(&error) => {
                     self.pool.forget_idle();
                     drop(lease);
                     lease = self.pool.acquire().await.map_err(around)?;
