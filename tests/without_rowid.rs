@@ -4,7 +4,8 @@
 //! (SQLite's own `pragma_table_list` says), `users` made earlier with a rowid are in sync all
 //! the same (with a note) and keep working, the servers' DDL has no such clause, and what
 //! SQLite refuses in such a table (no primary key, an autoincremented id) is refused when the
-//! schema is planned. A session keyed by its token passes the conformance suite.
+//! schema is planned. A session keyed by its token passes the conformance suite, and the
+//! rebuild the derive's docs describe keeps the rows that reference `users`.
 
 use authmodel::migrate::{self, Drift};
 use authmodel::models::{Session, User};
@@ -180,4 +181,72 @@ async fn sessions_keyed_by_their_token_pass_the_conformance_suite() {
             .unwrap_or_else(|failure| panic!("run {round}: {failure}"));
         assert_eq!(report.passed(), authmodel::testing::CASES.len());
     }
+}
+
+/// The rebuild `runtime/docs/derive.md` describes, on `users` made with a rowid and holding a
+/// user with a session: with foreign keys off the session survives the drop, and afterwards
+/// the table is `WITHOUT ROWID`, `check` has no note left and every reference holds.
+#[tokio::test]
+async fn the_documented_rebuild_keeps_the_rows_that_reference_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("auth.db");
+    let script = ddl::script::<DefaultSchema>(Dialect::Sqlite, CreateOptions::default()).unwrap();
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    connection
+        .execute_batch(&script.replace(" WITHOUT ROWID", ""))
+        .unwrap();
+    let url = format!("sqlite://{}", path.display());
+    let auth = SqlAdapter::<DefaultSchema>::connect(&url, Options::default())
+        .await
+        .unwrap();
+    let user = auth
+        .create_user(User::new("ada@example.com"))
+        .await
+        .unwrap();
+    let expires = Utc::now() + chrono::Duration::days(30);
+    auth.create_session(Session::new(user.id, "token-ada", expires))
+        .await
+        .unwrap();
+
+    let create = script
+        .split(";\n")
+        .find(|s| s.trim_start().starts_with("CREATE TABLE \"users\""))
+        .unwrap()
+        .replacen("\"users\"", "\"users_new\"", 1);
+    connection
+        .execute_batch(&format!(
+            "PRAGMA foreign_keys = OFF;
+             BEGIN;
+             {create};
+             INSERT INTO users_new SELECT * FROM users;
+             DROP TABLE users;
+             ALTER TABLE users_new RENAME TO users;
+             CREATE UNIQUE INDEX users_email_key ON users (email);
+             COMMIT;
+             PRAGMA foreign_keys = ON;"
+        ))
+        .unwrap();
+    let broken: i64 = connection
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(broken, 0);
+
+    let auth = SqlAdapter::<DefaultSchema>::connect(&url, Options::default())
+        .await
+        .unwrap();
+    assert!(without_rowid(&auth, "users").await);
+    let plan = migrate::diff(&auth).await.unwrap();
+    assert!(
+        plan.is_empty() && plan.drift.is_empty(),
+        "{}",
+        plan.summary()
+    );
+    let (_, found) = auth
+        .get_session_and_user("token-ada")
+        .await
+        .unwrap()
+        .expect("the session survived the rebuild");
+    assert_eq!(found, user);
 }
