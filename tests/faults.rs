@@ -228,7 +228,7 @@ async fn restart_under_load(server: Server, kind: &'static str) {
     if common::server(server).is_none() {
         return;
     }
-    let mut dedicated = Dedicated::start(kind);
+    let dedicated = Dedicated::start(kind);
     let url = create_database(&dedicated).await;
     let auth = SqlAdapter::<DefaultSchema>::connect(&url, Options::default().synchronize(true))
         .await
@@ -279,15 +279,7 @@ async fn restart_under_load(server: Server, kind: &'static str) {
     };
     tokio::time::sleep(Duration::from_millis(200)).await;
     let stopping = Instant::now();
-    // Blocking calls (kill, wait, the readiness poll), off the runtime's workers.
-    let dedicated = tokio::task::spawn_blocking(move || {
-        dedicated.stop();
-        std::thread::sleep(OUTAGE);
-        dedicated.launch();
-        dedicated
-    })
-    .await
-    .unwrap();
+    let dedicated = restart(dedicated, OUTAGE).await;
     let back = Instant::now();
     let (slept, woke) = sleeper.await.expect("no panic");
     assert!(
@@ -521,7 +513,7 @@ async fn first_calls_after_a_restart(server: Server, kind: &'static str) {
     // Every connection open, then idle.
     every_connection_answers(&auth, &sessions, kind).await;
 
-    let mut dedicated = restart(dedicated).await;
+    let mut dedicated = restart(dedicated, Duration::ZERO).await;
 
     let (user, token) = &sessions[0];
     let found = bounded(auth.get_session_and_user(token)).await;
@@ -545,7 +537,7 @@ async fn first_calls_after_a_restart(server: Server, kind: &'static str) {
     // Fresh connections only now (the read dropped the idle ones); restart again so that the
     // first call is a write on a dead connection.
     every_connection_answers(&auth, &sessions, kind).await;
-    dedicated = restart(dedicated).await;
+    dedicated = restart(dedicated, Duration::ZERO).await;
     let first = write("after-1").await;
     eprintln!("{kind}: the first write after the restart: {first:?}");
     if first.is_err() {
@@ -563,7 +555,7 @@ async fn first_calls_after_a_restart(server: Server, kind: &'static str) {
     let plan = authmodel::migrate::diff(&auth).await.unwrap();
     assert!(!plan.is_empty(), "{kind}: the dropped table is missing");
     every_connection_answers(&auth, &sessions, kind).await;
-    dedicated = restart(dedicated).await;
+    dedicated = restart(dedicated, Duration::ZERO).await;
     bounded(authmodel::migrate::apply(&auth, &plan))
         .await
         .unwrap_or_else(|()| panic!("{kind}: the first migration after the restart failed"));
@@ -573,7 +565,7 @@ async fn first_calls_after_a_restart(server: Server, kind: &'static str) {
     // On MariaDB a sign-up is a transaction too (on PostgreSQL, one statement).
     if server == Server::MySql {
         every_connection_answers(&auth, &sessions, kind).await;
-        dedicated = restart(dedicated).await;
+        dedicated = restart(dedicated, Duration::ZERO).await;
         let user = User::new(format!("{kind}-after-restart@example.com"));
         let expires = Utc::now() + chrono::Duration::days(1);
         let session = Session::new(other, "after-restart", expires);
@@ -586,10 +578,12 @@ async fn first_calls_after_a_restart(server: Server, kind: &'static str) {
     drop(dedicated);
 }
 
-/// Stops the dedicated server and starts it again on the same data.
-async fn restart(mut dedicated: Dedicated) -> Dedicated {
+/// Stops the dedicated server, leaves it down for `down`, and starts it again on the same
+/// data. The blocking calls (kill, wait, the readiness poll) run off the runtime's workers.
+async fn restart(mut dedicated: Dedicated, down: Duration) -> Dedicated {
     tokio::task::spawn_blocking(move || {
         dedicated.stop();
+        std::thread::sleep(down);
         dedicated.launch();
         dedicated
     })

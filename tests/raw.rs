@@ -113,6 +113,14 @@ async fn tables_read_by_their_types(auth: &Auth, on: RawConnection) {
     assert_eq!(users[0].get("nothing"), None);
 }
 
+/// [`tables_read_by_their_types`] and [`expressions`], on the writer and on a reader.
+async fn read_on_writer_and_reader(auth: &Auth) {
+    for on in [RawConnection::Writer, RawConnection::Reader] {
+        tables_read_by_their_types(auth, on).await;
+        expressions(auth, on).await;
+    }
+}
+
 /// Expressions: names from their aliases, an integer, text, NULL and a bound parameter.
 async fn expressions(auth: &Auth, on: RawConnection) {
     let placeholder = match auth.dialect() {
@@ -292,10 +300,7 @@ async fn postgres_reads_rows_by_column_type() {
     let Some(auth) = server(Server::Postgres, "raw").await else {
         return;
     };
-    for on in [RawConnection::Writer, RawConnection::Reader] {
-        tables_read_by_their_types(&auth, on).await;
-        expressions(&auth, on).await;
-    }
+    read_on_writer_and_reader(&auth).await;
     let rows = query(
         &auth,
         RawConnection::Reader,
@@ -380,10 +385,7 @@ async fn mariadb_reads_rows_by_column_type() {
     let Some(auth) = server(Server::MySql, "raw").await else {
         return;
     };
-    for on in [RawConnection::Writer, RawConnection::Reader] {
-        tables_read_by_their_types(&auth, on).await;
-        expressions(&auth, on).await;
-    }
+    read_on_writer_and_reader(&auth).await;
     let rows = query(
         &auth,
         RawConnection::Reader,

@@ -30,8 +30,8 @@ async fn without_rowid(auth: &SqlAdapter<DefaultSchema>, table: &str) -> bool {
     rows[0].get("wr") == Some(&Value::Int(1))
 }
 
-/// A user, a session of theirs, and the lookup that joins them.
-async fn round_trip(auth: &SqlAdapter<DefaultSchema>) {
+/// A new user with a session whose token is `token-ada`.
+async fn signed_in(auth: &SqlAdapter<DefaultSchema>) -> User {
     let user = auth
         .create_user(User::new("ada@example.com"))
         .await
@@ -40,6 +40,24 @@ async fn round_trip(auth: &SqlAdapter<DefaultSchema>) {
     auth.create_session(Session::new(user.id, "token-ada", expires))
         .await
         .unwrap();
+    user
+}
+
+/// A file at `path` with the default tables as the DDL made them before `users` was
+/// `without_rowid` (the SQLite script without its one `WITHOUT ROWID`), its connection, the
+/// script it was made from, and the adapter's URL for it.
+fn made_with_rowid_users(path: &std::path::Path) -> (rusqlite::Connection, String, String) {
+    let script = ddl::script::<DefaultSchema>(Dialect::Sqlite, CreateOptions::default()).unwrap();
+    let with_rowid = script.replace(" WITHOUT ROWID", "");
+    assert_ne!(with_rowid, script, "the script has the clause to take out");
+    let connection = rusqlite::Connection::open(path).unwrap();
+    connection.execute_batch(&with_rowid).unwrap();
+    (connection, script, format!("sqlite://{}", path.display()))
+}
+
+/// A user, a session of theirs, and the lookup that joins them.
+async fn round_trip(auth: &SqlAdapter<DefaultSchema>) {
+    let user = signed_in(auth).await;
     let (_, found) = auth
         .get_session_and_user("token-ada")
         .await
@@ -71,15 +89,7 @@ async fn synchronize_makes_the_default_users_table_without_rowid() {
 #[tokio::test]
 async fn users_made_with_a_rowid_are_in_sync_and_keep_working() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("auth.db");
-    let script = ddl::script::<DefaultSchema>(Dialect::Sqlite, CreateOptions::default()).unwrap();
-    let with_rowid = script.replace(" WITHOUT ROWID", "");
-    assert_ne!(with_rowid, script, "the script has the clause to take out");
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(&with_rowid)
-        .unwrap();
-    let url = format!("sqlite://{}", path.display());
+    let (_, _, url) = made_with_rowid_users(&dir.path().join("auth.db"));
     let auth = SqlAdapter::<DefaultSchema>::connect(&url, Options::default())
         .await
         .unwrap();
@@ -115,6 +125,35 @@ fn the_servers_tables_keep_their_own_storage() {
 struct NumberedUser {
     id: i64,
     email: String,
+}
+
+/// A session keyed by an id that may be `NULL` (Kysely's layout on SQLite), asked to be stored
+/// in that key.
+#[derive(Debug, Clone, PartialEq, AuthModel)]
+#[auth(
+    role = "session",
+    table = "optional_id_sessions",
+    primary_key(id),
+    without_rowid
+)]
+struct OptionalIdSession {
+    #[auth(id, db_default)]
+    id: Option<uuid::Uuid>,
+    session_token: String,
+    user_id: uuid::Uuid,
+    expires: chrono::DateTime<Utc>,
+}
+
+#[test]
+fn an_optional_primary_key_in_a_without_rowid_table_is_refused_when_planned() {
+    match ddl::plan(&[User::TABLE, OptionalIdSession::TABLE]) {
+        Err(Error::Schema(message)) => assert!(
+            message.contains("`optional_id_sessions` is `without_rowid`")
+                && message.contains("`id` is optional"),
+            "{message}"
+        ),
+        other => panic!("the plan was not refused: {other:?}"),
+    }
 }
 
 #[test]
@@ -189,24 +228,11 @@ async fn sessions_keyed_by_their_token_pass_the_conformance_suite() {
 #[tokio::test]
 async fn the_documented_rebuild_keeps_the_rows_that_reference_users() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("auth.db");
-    let script = ddl::script::<DefaultSchema>(Dialect::Sqlite, CreateOptions::default()).unwrap();
-    let connection = rusqlite::Connection::open(&path).unwrap();
-    connection
-        .execute_batch(&script.replace(" WITHOUT ROWID", ""))
-        .unwrap();
-    let url = format!("sqlite://{}", path.display());
+    let (connection, script, url) = made_with_rowid_users(&dir.path().join("auth.db"));
     let auth = SqlAdapter::<DefaultSchema>::connect(&url, Options::default())
         .await
         .unwrap();
-    let user = auth
-        .create_user(User::new("ada@example.com"))
-        .await
-        .unwrap();
-    let expires = Utc::now() + chrono::Duration::days(30);
-    auth.create_session(Session::new(user.id, "token-ada", expires))
-        .await
-        .unwrap();
+    let user = signed_in(&auth).await;
 
     let create = script
         .split(";\n")

@@ -228,7 +228,7 @@ impl Planner<'_> {
             }
         }
         self.collation(table, found);
-        if table.keys.without_rowid && dialect.without_rowid() && !found.without_rowid {
+        if plan.without_rowid(dialect) && !found.without_rowid {
             self.drift.push(Drift::RowidTable {
                 table: found.name.clone(),
             });

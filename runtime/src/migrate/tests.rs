@@ -73,7 +73,7 @@ fn live_table(table: &'static Table, dialect: Dialect, rows: u8) -> LiveTable {
             })
             .collect(),
         rows,
-        without_rowid: table.keys.without_rowid && dialect.without_rowid(),
+        without_rowid: plan.without_rowid(dialect),
     }
 }
 

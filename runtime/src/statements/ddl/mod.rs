@@ -277,7 +277,7 @@ fn create_table(
             .character_set(table_options.charset)
             .collate(collation.unwrap_or(table_options.collate));
     }
-    if table.keys.without_rowid && dialect.without_rowid() {
+    if plan.without_rowid(dialect) {
         create.extra("WITHOUT ROWID");
     }
     create

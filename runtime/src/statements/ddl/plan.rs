@@ -103,6 +103,13 @@ impl TablePlan {
         self.table
     }
 
+    /// Whether `CREATE TABLE` stores the table in its primary key on `dialect`: the model
+    /// asks for it ([`Keys::without_rowid`](crate::descriptor::Keys::without_rowid)) and the
+    /// dialect stores tables that way only when asked (SQLite's `WITHOUT ROWID`).
+    pub(crate) fn without_rowid(&self, dialect: Dialect) -> bool {
+        self.table.keys.without_rowid && dialect.without_rowid()
+    }
+
     /// The primary key columns, in key order: [`Table::primary_key`]; empty for a table
     /// declared `no_primary_key`.
     pub fn primary(&self) -> &[&'static Column] {
